@@ -1,0 +1,382 @@
+"""``Dashboard``: the Keras callback that turns a notebook cell into a live view of training.
+
+The callback itself only translates Keras hooks into records in a
+:class:`~nbcallbacks.core.MetricStore` and an :class:`~nbcallbacks.core.EventLog`,
+then asks an output to show them: the widget panel in a Jupyter kernel, or
+compact printed lines (and an optional PNG file) anywhere else.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+import warnings
+
+import keras
+
+from nbcallbacks.adapters.batch_size import infer_batch_size
+from nbcallbacks.adapters.learning_rate import read_learning_rate
+from nbcallbacks.console.console_reporter import ConsoleReporter
+from nbcallbacks.core.events import EventLog
+from nbcallbacks.core.formatting import format_duration, format_rate, format_value
+from nbcallbacks.core.metric_names import base_name, is_learning_rate
+from nbcallbacks.core.metric_store import MetricStore, numeric_logs
+from nbcallbacks.core.throttle import Throttle
+from nbcallbacks.core.training_clock import TrainingClock
+from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.render.dashboard_figure import DashboardFigure, available_panels
+from nbcallbacks.render.render_worker import RenderWorker
+from nbcallbacks.ui.frontend import current_cell_id, detect_frontend
+from nbcallbacks.ui.metric_table import metric_table_html
+
+OUTPUTS = ("auto", "widget", "console", "none")
+
+
+class Dashboard(keras.callbacks.Callback):
+    """Live training curves, status and metric table in the notebook cell.
+
+    Every metric in Keras' ``logs`` gets a panel with training values per
+    batch and per epoch and validation values per epoch; the learning rate gets
+    its own panel. The plot redraws on a background thread at most every
+    ``redraw_interval`` seconds (longer when a frame is expensive, so drawing
+    stays under ``max_busy`` of the wall time) and always at the end of each
+    epoch and of training. Calling ``fit`` again with the same dashboard
+    continues the same curves.
+
+    Outside a Jupyter kernel (``python train.py``, the IPython terminal) it
+    prints one line per epoch and, with ``png_path``, keeps a PNG of the plot
+    up to date. Drawing problems never stop training: they are reported once
+    and training goes on.
+
+    Args:
+        metrics: names of the metric panels to show (e.g. ``["loss", "accuracy"]``;
+            ``"val_loss"`` counts as ``"loss"``). Default ``None``: every metric
+            in ``logs``. A name that training does not log raises ``ValueError``
+            at the first batch (or the first epoch end, for ``val_`` names),
+            listing the available keys. Hidden panels can be shown again with
+            the panel toggles.
+        per_batch: record and draw per-batch training values (default ``True``);
+            ``False`` keeps only per-epoch values.
+        redraw_interval: minimum seconds between live redraws (default ``1.0``).
+        max_busy: largest fraction of wall time spent drawing (default ``0.03``).
+        output: ``"auto"`` (default: widgets in a Jupyter kernel, printed lines
+            elsewhere), ``"widget"``, ``"console"`` or ``"none"`` (record only).
+        png_path: optional file the current plot is written to at each epoch end
+            and at the end of training (any output mode).
+        title: the name shown on the panel (default ``"Training"``).
+        width: plot width in pixels (default ``960``).
+        max_points: points drawn per series after min/max decimation (default ``2000``).
+
+    Attributes:
+        history: the :class:`~nbcallbacks.core.MetricStore` with every value.
+        events: the :class:`~nbcallbacks.core.EventLog` of what happened.
+
+    Example:
+        >>> import numpy as np, keras
+        >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> dash = Dashboard(output="none")
+        >>> x, y = np.ones((32, 4)), np.zeros((32, 1))
+        >>> _ = model.fit(x, y, epochs=2, batch_size=8, verbose=0, callbacks=[dash])
+        >>> dash.history.steps, len(dash.history.epoch_values("loss"))
+        (8, 2)
+    """
+
+    def __init__(self, metrics=None, *, per_batch: bool = True, redraw_interval: float = 1.0,
+                 max_busy: float = 0.03, output: str = "auto", png_path=None,
+                 title: str = "Training", width: int = 960, max_points: int = 2000):
+        super().__init__()
+        if output not in OUTPUTS:
+            raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
+        if isinstance(metrics, str):
+            metrics = [metrics]
+        self.requested_metrics = list(metrics) if metrics else None
+        self.per_batch = bool(per_batch)
+        self.output = output
+        self.png_path = os.fspath(png_path) if png_path is not None else None
+        self.title = title
+        self.history = MetricStore()
+        self.events = EventLog()
+        self._figure = DashboardFigure(width=width, max_points=max_points)
+        self._throttle = Throttle(redraw_interval, max_busy)
+        self._clock = TrainingClock()
+        self._view = ViewOptions()
+        self._mode: str | None = None
+        self._panel = None
+        self._console: ConsoleReporter | None = None
+        self._worker: RenderWorker | None = None
+        self._draw_lock = threading.Lock()
+        self._last_png: bytes | None = None
+        self._reported_problems: set[str] = set()
+        self._displayed_in_cell = object()
+        self._epoch = 0
+        self._fit = None
+        self._epoch_started = None
+        self._checked_train_metrics = False
+        self._checked_val_metrics = False
+        self._batch_size = None
+
+    # -- Keras hooks --------------------------------------------------------------
+    def on_train_begin(self, logs=None):
+        self._choose_output()
+        params = self.params or {}
+        epochs = params.get("epochs")
+        steps = params.get("steps")
+        self._fit = self.history.begin_fit(0, epochs, steps)
+        self._batch_size = infer_batch_size()
+        self._clock.start(total_steps=None, batch_size=self._batch_size)
+        self._checked_train_metrics = self._checked_val_metrics = False
+        self._first_epoch_of_fit = True
+        self._guard("display", self._show_panel)
+        self._record_learning_rate(logs)
+        self._guard("status", self._update_status, "starting")
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = int(epoch)
+        self._epoch_started = time.monotonic()
+        if self._first_epoch_of_fit:
+            self._first_epoch_of_fit = False
+            self._fit.initial_epoch = self._epoch
+            if self._fit.epochs is not None and self._fit.steps_per_epoch:
+                remaining = max(0, self._fit.epochs - self._epoch)
+                self._clock.total_steps = remaining * self._fit.steps_per_epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.history.record_batch(self._epoch, int(batch), logs if self.per_batch else None)
+        self._clock.step_done()
+        if not self._checked_train_metrics and logs:
+            self._check_requested_metrics(numeric_logs(logs), validation=False)
+            self._checked_train_metrics = True
+        if self._throttle.due():
+            self._throttle.start()
+            self._record_learning_rate(None)
+            self._guard("status", self._update_status, "training")
+            self._request_frame()
+        self._report_drawing_errors()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._epoch = int(epoch)
+        numbers = numeric_logs(logs)
+        if not self._checked_val_metrics:
+            self._checked_val_metrics = True
+            self._check_requested_metrics(numbers, validation=True)
+        self.history.record_epoch(self._epoch, numbers)
+        self._record_learning_rate(numbers)
+        seconds = None if self._epoch_started is None else time.monotonic() - self._epoch_started
+        if self._console is not None:
+            self._guard("console", self._console.epoch, self._epoch, self._fit.epochs,
+                        numbers, seconds)
+        self._guard("table", self._update_table)
+        self._guard("status", self._update_status, "training")
+        self._request_frame()
+        self._report_drawing_errors()
+
+    def on_train_end(self, logs=None):
+        stopped = bool(getattr(self.model, "stop_training", False))
+        self.history.end_fit(stopped_early=stopped)
+        self._record_learning_rate(None)
+        if self._worker is not None:
+            self._worker.flush(timeout=60)
+        self._report_drawing_errors()
+        state = "stopped early" if stopped else "finished"
+        self._guard("status", self._update_status, state)
+        self._guard("table", self._update_table)
+        self._guard("static", self._finish_output)
+
+    # -- what the person sees ----------------------------------------------------
+    def _choose_output(self) -> None:
+        if self._mode is not None:
+            return
+        mode = self.output
+        if mode == "auto":
+            frontend = detect_frontend()
+            mode = "widget" if frontend.kernel and frontend.widgets else "console"
+        self._mode = mode
+        if mode == "widget":
+            from nbcallbacks.ui.dashboard_panel import DashboardPanel
+
+            self._panel = DashboardPanel(self.title, self._view, self._on_view_change,
+                                         width=self._figure.width)
+        elif mode == "console":
+            self._console = ConsoleReporter()
+        if self._panel is not None or self.png_path is not None:
+            self._worker = RenderWorker(self._draw, on_drawn=self._throttle.done)
+
+    def _show_panel(self) -> None:
+        if self._panel is None:
+            return
+        cell = current_cell_id()
+        # Each cell that trains shows the panel once (a second fit in another
+        # cell shows the same, continuing, panel there too).
+        if cell != self._displayed_in_cell or cell is None:
+            self._displayed_in_cell = cell
+            self._panel.display()
+
+    def _request_frame(self) -> None:
+        if self._worker is not None:
+            self._worker.request()
+
+    def _draw(self) -> None:
+        """Runs on the render worker thread."""
+        with self._draw_lock:
+            png = self._figure.render_png(self.history.snapshot(), self._view,
+                                          self.events.snapshot())
+        self._last_png = png
+        if self._panel is not None:
+            self._panel.show_frame(png)
+        if self.png_path is not None:
+            _write_atomically(self.png_path, png)
+
+    def _on_view_change(self, options: ViewOptions) -> None:
+        self._view = options
+        self._request_frame()
+
+    def _update_status(self, state: str) -> None:
+        if self._panel is None:
+            return
+        fit = self._fit
+        parts = []
+        if fit is not None:
+            epochs = f"/{fit.epochs}" if fit.epochs else ""
+            parts.append(f"epoch <b>{self._epoch + 1}{epochs}</b>")
+            done = self.history._batches_per_epoch.get(self._epoch, 0)
+            steps = f"/{fit.steps_per_epoch}" if fit.steps_per_epoch else ""
+            parts.append(f"batch {done}{steps}")
+        clock = self._clock
+        parts.append(f"elapsed {format_duration(clock.elapsed)}")
+        if state == "training":
+            parts.append(f"ETA {format_duration(clock.eta)}")
+        rate = clock.samples_per_second
+        parts.append(format_rate(rate, "samples/s") if rate
+                     else format_rate(clock.steps_per_second, "batches/s"))
+        parts.append(f"<i>{state}</i>")
+        progress = None
+        if clock.total_steps:
+            progress = clock.steps / clock.total_steps
+        if state == "finished":
+            progress = 1.0
+        style = {"finished": "success", "stopped early": "warning"}.get(state, "info")
+        self._panel.show_status(" &nbsp;·&nbsp; ".join(parts), progress, style)
+        names = [p for p in available_panels(self.history.snapshot())]
+        self._panel.view_controls.set_panels(names)
+
+    def _update_table(self) -> None:
+        if self._panel is not None:
+            self._panel.show_table(metric_table_html(self.history.epoch_rows()))
+
+    def _finish_output(self) -> None:
+        png = self._last_png
+        if self._panel is not None and png is not None:
+            self._panel.attach_static_frame(png, self._summary())
+        if self._console is not None and self.png_path is not None and png is not None:
+            self._console.note(f"dashboard plot written to {self.png_path}")
+
+    def _summary(self) -> str:
+        rows = self.history.epoch_rows()
+        if not rows:
+            return f"{self.title}: no epoch finished"
+        last = rows[-1]
+        values = ", ".join(f"{k} {format_value(v)}" for k, v in last.items()
+                           if k not in ("epoch", "step"))
+        return f"{self.title}: {len(rows)} epochs; last: {values}"
+
+    # -- input checks and robustness ---------------------------------------------
+    def _check_requested_metrics(self, numbers: dict, validation: bool) -> None:
+        """Raise a clear ValueError for requested metrics that training does not log.
+
+        Training names are checked against the first batch's logs, ``val_``
+        names against the first epoch's logs (the earliest moments Keras
+        reveals the metric names).
+        """
+        if self.requested_metrics is None:
+            return
+        bases = {base_name(k) for k in numbers}
+        missing = []
+        for name in self.requested_metrics:
+            if name.startswith("val_"):
+                if validation and name not in numbers:
+                    missing.append(name)
+            elif (not validation or not self._checked_train_metrics) and \
+                    name not in numbers and base_name(name) not in bases:
+                missing.append(name)
+        if missing:
+            where = "epoch" if validation else "batch"
+            raise ValueError(
+                f"Dashboard(metrics=...) asks for {missing}, but training logs no such "
+                f"metric (keys in the {where} logs: {sorted(numbers)}). Use one of those "
+                f"names, or compile the model with the metric (model.compile(metrics=[...])); "
+                f"'val_' names need validation data (validation_split or validation_data).")
+        shown = {base_name(n) for n in self.requested_metrics}
+        hidden = frozenset(b for b in bases if b not in shown and not is_learning_rate(b))
+        self._view = self._view.with_(hidden=self._view.hidden | hidden)
+        if self._panel is not None:
+            self._panel.view_controls.options = self._view
+
+    def _record_learning_rate(self, numbers) -> None:
+        rate = None
+        if numbers:
+            for key in ("learning_rate", "lr"):
+                if key in numbers:
+                    rate = numbers[key]
+                    break
+        if rate is None:
+            rate = read_learning_rate(self.model)
+        if rate is not None and math.isfinite(rate):
+            position = self._epoch + (1.0 if numbers else self._epoch_fraction())
+            self.history.record_learning_rate(position, rate)
+
+    def _epoch_fraction(self) -> float:
+        done = self.history._batches_per_epoch.get(self._epoch, 0)
+        steps = self._fit.steps_per_epoch if self._fit is not None else None
+        return min(1.0, done / steps) if steps else 0.0
+
+    def _guard(self, what: str, function, *args) -> None:
+        """Run a display step; report its first failure and never let it stop training."""
+        try:
+            function(*args)
+        except Exception as error:  # noqa: BLE001 - the dashboard must not kill training
+            self._report_problem(what, error)
+
+    def _report_drawing_errors(self) -> None:
+        if self._worker is None:
+            return
+        error = self._worker.take_error()
+        if error is not None:
+            self._report_problem("drawing", error)
+
+    def _report_problem(self, what: str, error: BaseException) -> None:
+        if what in self._reported_problems:
+            return
+        self._reported_problems.add(what)
+        message = (f"nbcallbacks: the dashboard's {what} step failed "
+                   f"({type(error).__name__}: {error}); training continues, "
+                   f"the history is still recorded in dashboard.history.")
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
+        if self._panel is not None:
+            try:
+                self._panel.show_notice(message)
+            except Exception:  # noqa: BLE001
+                pass
+
+    # -- showing the dashboard again ----------------------------------------------
+    def _repr_mimebundle_(self, **kwargs):
+        if self._panel is not None:
+            return self._panel._bundle(self._summary())
+        return {"text/plain": self._summary()}
+
+    def figure_png(self) -> bytes:
+        """The current plot as PNG bytes (drawn now, in the calling thread)."""
+        with self._draw_lock:
+            return self._figure.render_png(self.history.snapshot(), self._view,
+                                           self.events.snapshot())
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    temporary = f"{path}.tmp-{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)

@@ -1,0 +1,171 @@
+"""The metric store: every value a training run logged, per batch and per epoch.
+
+The store knows nothing of Keras or Jupyter. An adapter feeds it the ``logs``
+dicts it receives; renderers read snapshots of it, possibly from another thread.
+
+Positions:
+    * ``step`` counts training batches over the store's whole life, so several
+      ``fit`` calls continue one curve.
+    * ``epoch`` is the Keras epoch index (0-based, as ``on_epoch_end`` receives
+      it); ``initial_epoch`` is respected because the adapter passes the index
+      Keras gives.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nbcallbacks.core.column_table import ColumnTable, TableSnapshot
+
+POSITION_COLUMNS = ("step", "epoch", "batch")
+
+
+def _as_number(value) -> float | None:
+    """A float for plotting, or None for values that are not numbers (strings, arrays)."""
+    if isinstance(value, bool):
+        return float(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number
+
+
+def numeric_logs(logs) -> dict[str, float]:
+    """The scalar numeric entries of a Keras ``logs`` dict (``None`` -> ``{}``)."""
+    if not logs:
+        return {}
+    numbers = {}
+    for key, value in logs.items():
+        number = _as_number(value)
+        if number is not None:
+            numbers[str(key)] = number
+    return numbers
+
+
+@dataclass
+class FitRecord:
+    """One ``fit`` call: where it started and how it was configured."""
+
+    first_step: int
+    initial_epoch: int
+    epochs: int | None
+    steps_per_epoch: int | None
+    last_step: int | None = None
+    stopped_early: bool = False
+
+
+@dataclass
+class StoreSnapshot:
+    """What a renderer needs, read at one moment."""
+
+    batches: TableSnapshot
+    epochs: TableSnapshot
+    learning_rates: TableSnapshot
+    batches_per_epoch: dict[int, int]
+    fits: list[FitRecord] = field(default_factory=list)
+
+
+class MetricStore:
+    """Columnar history of a training run.
+
+    Example:
+        >>> store = MetricStore()
+        >>> store.record_batch(epoch=0, batch=0, logs={"loss": 2.0})
+        >>> store.record_batch(epoch=0, batch=1, logs={"loss": 1.0})
+        >>> store.record_epoch(epoch=0, logs={"loss": 1.5, "val_loss": 1.7})
+        >>> store.epoch_values("val_loss").tolist()
+        [1.7000000476837158]
+        >>> store.batch_values("loss").tolist(), store.steps
+        ([2.0, 1.0], 2)
+    """
+
+    def __init__(self):
+        self.batches = ColumnTable({"step": np.int64, "epoch": np.int32, "batch": np.int32})
+        # Epoch rows and learning-rate readings are few: small chunks.
+        self.epochs = ColumnTable({"step": np.int64, "epoch": np.int32}, chunk_rows=256)
+        self.learning_rates = ColumnTable({"step": np.int64, "epoch": np.float64},
+                                          default_dtype=np.float64, chunk_rows=1024)
+        self.fits: list[FitRecord] = []
+        self._batches_per_epoch: dict[int, int] = {}
+        self._steps = 0
+        self._lock = threading.Lock()
+
+    # -- writing (the training thread) ---------------------------------------
+    @property
+    def steps(self) -> int:
+        """Training batches recorded so far, over all fits."""
+        return self._steps
+
+    def begin_fit(self, initial_epoch: int = 0, epochs: int | None = None,
+                  steps_per_epoch: int | None = None) -> FitRecord:
+        record = FitRecord(self._steps, initial_epoch, epochs, steps_per_epoch)
+        with self._lock:
+            self.fits.append(record)
+        return record
+
+    def end_fit(self, stopped_early: bool = False) -> None:
+        if self.fits:
+            self.fits[-1].last_step = self._steps
+            self.fits[-1].stopped_early = stopped_early
+
+    def record_batch(self, epoch: int, batch: int, logs) -> None:
+        """Record the logs of one finished training batch."""
+        row = numeric_logs(logs)
+        row.update(step=self._steps, epoch=epoch, batch=batch)
+        self.batches.append(row)
+        self._steps += 1
+        with self._lock:
+            seen = self._batches_per_epoch.get(epoch, 0)
+            self._batches_per_epoch[epoch] = max(seen, batch + 1)
+
+    def record_epoch(self, epoch: int, logs) -> None:
+        """Record the end-of-epoch logs (training and ``val_`` values)."""
+        row = numeric_logs(logs)
+        row.update(step=self._steps, epoch=epoch)
+        self.epochs.append(row)
+
+    def record_learning_rate(self, epoch: float, rate: float) -> None:
+        """Record the learning rate in effect at the current step."""
+        if rate is None or (isinstance(rate, float) and math.isnan(rate)):
+            return
+        self.learning_rates.append({"step": self._steps, "epoch": epoch,
+                                    "learning_rate": rate})
+
+    # -- reading (any thread) --------------------------------------------------
+    def snapshot(self) -> StoreSnapshot:
+        with self._lock:
+            per_epoch = dict(self._batches_per_epoch)
+            fits = list(self.fits)
+        return StoreSnapshot(self.batches.snapshot(), self.epochs.snapshot(),
+                             self.learning_rates.snapshot(), per_epoch, fits)
+
+    def metric_names(self) -> list[str]:
+        """Every logged metric name, in first-seen order (positions excluded)."""
+        names = []
+        for table in (self.batches, self.epochs):
+            for name in table.names:
+                if name not in POSITION_COLUMNS and name not in names:
+                    names.append(name)
+        return names
+
+    def batch_values(self, name: str) -> np.ndarray:
+        return self.batches.column(name)
+
+    def epoch_values(self, name: str) -> np.ndarray:
+        return self.epochs.column(name)
+
+    def epoch_rows(self) -> list[dict[str, float]]:
+        """Per-epoch records as dicts, oldest first (what a metric table shows)."""
+        snap = self.epochs.snapshot()
+        columns = {name: snap.column(name) for name in snap.names}
+        return [{name: values[i].item() for name, values in columns.items()}
+                for i in range(snap.rows)]
+
+    def nbytes(self) -> int:
+        """Bytes held by the stored series."""
+        return self.batches.nbytes() + self.epochs.nbytes() + self.learning_rates.nbytes()

@@ -1,0 +1,64 @@
+"""Wall-clock throttling for redraws, adaptive to what a redraw costs.
+
+A fixed "every N batches" rule is wrong for both fast and slow models. This
+rule waits at least ``interval`` seconds between redraws, and longer when a
+redraw is expensive, so that drawing never takes more than ``max_busy``
+of the wall time (the fastprogress idea, applied to plots).
+"""
+
+from __future__ import annotations
+
+import time
+
+
+class Throttle:
+    """Decide when the next redraw is due.
+
+    Args:
+        interval: minimum seconds between redraws (default 1.0).
+        max_busy: largest fraction of wall time redraws may use (default 0.03).
+        clock: a ``time.monotonic``-like function (tests pass a fake one).
+
+    Example:
+        >>> now = [0.0]
+        >>> throttle = Throttle(interval=1.0, max_busy=0.1, clock=lambda: now[0])
+        >>> throttle.due()
+        True
+        >>> throttle.start()             # a redraw starts at t=0 ...
+        >>> throttle.due()
+        False
+        >>> throttle.done(cost=0.5)      # ... and was slow: wait 0.5 / 0.1 = 5 s
+        >>> now[0] = 2.0; throttle.due()
+        False
+        >>> now[0] = 5.0; throttle.due()
+        True
+    """
+
+    def __init__(self, interval: float = 1.0, max_busy: float = 0.03, clock=time.monotonic):
+        if not interval >= 0:
+            raise ValueError(f"redraw interval must be >= 0 seconds, got {interval!r}")
+        if not 0 < max_busy <= 1:
+            raise ValueError(f"max_busy must be in (0, 1], got {max_busy!r}")
+        self.interval = float(interval)
+        self.max_busy = float(max_busy)
+        self._clock = clock
+        self._last = None
+        self._wait = self.interval
+
+    def due(self) -> bool:
+        """True when a redraw may happen now."""
+        return self._last is None or self._clock() - self._last >= self._wait
+
+    def start(self) -> None:
+        """Note that a redraw was just started (it is not due again until the wait passed)."""
+        self._last = self._clock()
+
+    def done(self, cost: float) -> None:
+        """Note that the redraw took ``cost`` seconds; the wait grows with expensive ones."""
+        if self._last is None:
+            self._last = self._clock()
+        self._wait = max(self.interval, cost / self.max_busy)
+
+    def reset(self) -> None:
+        """Make the next call to :meth:`due` return True."""
+        self._last = None

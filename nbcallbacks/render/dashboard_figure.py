@@ -1,0 +1,344 @@
+"""The dashboard's matplotlib figure: built once, updated with new data, PNG out.
+
+No pyplot: the figure lives on its own Agg canvas, so it never touches the
+user's figures or the inline backend, and it can be drawn from a worker thread.
+The axes and line artists are created when the set of panels changes (a new
+metric appears, the person hides one) and otherwise only receive new data via
+``set_data``; draw time depends on the bounded number of points drawn, not on
+the length of the history.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, NullFormatter
+
+from nbcallbacks.core.decimation import minmax_decimate
+from nbcallbacks.core.events import Event
+from nbcallbacks.core.metric_names import higher_is_better, panel_names
+from nbcallbacks.core.metric_store import POSITION_COLUMNS, StoreSnapshot
+from nbcallbacks.core.smoothing import ema
+from nbcallbacks.core.view_options import ViewOptions
+
+LEARNING_RATE_PANEL = "learning rate"
+TRAIN_COLOR = "#1f77b4"
+VALIDATION_COLOR = "#e8710a"
+LEARNING_RATE_COLOR = "#2ca02c"
+EVENT_COLOR = "#7a7a7a"
+MAX_COLUMNS = 3
+
+
+@dataclass
+class _PanelArtists:
+    axes: object
+    batch_raw: object
+    batch_smooth: object
+    epoch_train: object
+    epoch_val: object
+    best: object
+    log_scale: bool = False
+
+
+def available_panels(snapshot: StoreSnapshot) -> list[str]:
+    """Metric panels the data supports, plus the learning-rate panel when known."""
+    keys = [n for n in snapshot.batches.names + snapshot.epochs.names
+            if n not in POSITION_COLUMNS]
+    panels = panel_names(keys)
+    has_lr = snapshot.learning_rates.rows > 0 or "learning_rate" in snapshot.epochs.names
+    return panels + ([LEARNING_RATE_PANEL] if has_lr else [])
+
+
+class DashboardFigure:
+    """Draw a :class:`~nbcallbacks.core.MetricStore` snapshot as a grid of panels.
+
+    Args:
+        width: figure width in pixels.
+        panel_height: height of one row of panels in pixels.
+        dpi: resolution; text sizes follow it.
+        max_points: points per drawn series after min/max decimation.
+
+    Example:
+        >>> from nbcallbacks.core import MetricStore
+        >>> store = MetricStore()
+        >>> for step in range(100):
+        ...     store.record_batch(epoch=0, batch=step, logs={"loss": 1 / (step + 1)})
+        >>> store.record_epoch(epoch=0, logs={"loss": 0.05, "val_loss": 0.07})
+        >>> png = DashboardFigure().render_png(store.snapshot())
+        >>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+        True
+    """
+
+    def __init__(self, width: int = 960, panel_height: int = 250, dpi: int = 96,
+                 max_points: int = 2000):
+        self.width = width
+        self.panel_height = panel_height
+        self.dpi = dpi
+        self.max_points = max_points
+        self.figure = Figure(dpi=dpi, facecolor="white")
+        FigureCanvasAgg(self.figure)
+        self._layout: tuple[str, ...] | None = None
+        self._panels: dict[str, _PanelArtists] = {}
+        self._lr_artists = None
+        self._decorations: list = []
+        self._placeholder = None
+        self._legend, self._legend_key = None, None
+        self.layout_builds = 0  # how often axes were (re)created; tests read it
+
+    # -- layout ----------------------------------------------------------------
+    def _build(self, panels: tuple[str, ...]) -> None:
+        fig = self.figure
+        fig.clear()
+        self._panels, self._lr_artists, self._placeholder = {}, None, None
+        self._legend, self._legend_key = None, None
+        self._decorations = []
+        self._layout = panels
+        self.layout_builds += 1
+        count = max(1, len(panels))
+        columns = min(MAX_COLUMNS, count)
+        rows = math.ceil(count / columns)
+        fig.set_size_inches(self.width / self.dpi, rows * self.panel_height / self.dpi + 0.35)
+        if not panels:
+            self._placeholder = fig.text(0.5, 0.5, "waiting for the first batch…",
+                                         ha="center", va="center", color="#888888",
+                                         fontsize=12)
+            return
+        height = fig.get_figheight()
+        # Fixed margins in inches, turned into fractions: layout engines cost
+        # tens of milliseconds per frame and would make the axes jump.
+        fig.subplots_adjust(left=0.6 / fig.get_figwidth() * (1 if columns > 1 else 1),
+                            right=1 - 0.15 / fig.get_figwidth(),
+                            top=1 - 0.62 / height, bottom=0.45 / height,
+                            wspace=0.28, hspace=0.55 * (2.6 * self.dpi / self.panel_height))
+        grid = fig.add_gridspec(rows, columns)
+        for index, name in enumerate(panels):
+            ax = fig.add_subplot(grid[index // columns, index % columns])
+            ax.set_title(name, fontsize=10.5, loc="left", fontweight="bold", color="#333333")
+            ax.grid(True, color="#e6e6e6", linewidth=0.8)
+            ax.set_axisbelow(True)
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+            ax.tick_params(which="both", labelsize=8, colors="#555555")
+            ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+            ax.yaxis.set_major_locator(MaxNLocator(5))
+            if name == LEARNING_RATE_PANEL:
+                (line,) = ax.plot([], [], color=LEARNING_RATE_COLOR, linewidth=1.6,
+                                  drawstyle="steps-post", label="learning rate")
+                ax.set_yscale("log")
+                ax.yaxis.set_minor_formatter(NullFormatter())
+                self._lr_artists = (ax, line)
+                continue
+            artists = _PanelArtists(
+                axes=ax,
+                batch_raw=ax.plot([], [], color=TRAIN_COLOR, linewidth=0.7, alpha=0.35,
+                                  label="train (per batch)")[0],
+                batch_smooth=ax.plot([], [], color=TRAIN_COLOR, linewidth=1.3, alpha=0.9,
+                                     label="train (smoothed)")[0],
+                epoch_train=ax.plot([], [], color=TRAIN_COLOR, linewidth=1.8, marker="o",
+                                    markersize=3.5, label="train (epoch)")[0],
+                epoch_val=ax.plot([], [], color=VALIDATION_COLOR, linewidth=1.8, marker="o",
+                                  markersize=3.5, label="validation (epoch)")[0],
+                best=ax.plot([], [], linestyle="none", marker="*", markersize=11,
+                             color="#ffbf00", markeredgecolor="#8a6d00", zorder=5,
+                             label="best")[0],
+            )
+            self._panels[name] = artists
+
+    def _update_legend(self, entries: tuple[str, ...]) -> None:
+        """Show only the line kinds present; rebuilt only when that set changes."""
+        if entries == self._legend_key or not self._panels:
+            return
+        if self._legend is not None:
+            self._legend.remove()
+        first = next(iter(self._panels.values()))
+        by_label = {line.get_label(): line for line in first.axes.get_lines()}
+        handles = [by_label[label] for label in entries if label in by_label]
+        self._legend = self.figure.legend(handles=handles, loc="upper center",
+                                          ncol=max(1, len(handles)), frameon=False,
+                                          fontsize=8.5, bbox_to_anchor=(0.5, 1.0))
+        self._legend_key = entries
+
+    # -- drawing ---------------------------------------------------------------
+    def update(self, snapshot: StoreSnapshot, view: ViewOptions = ViewOptions(),
+               events: list[Event] | tuple = ()) -> None:
+        """Put the snapshot's data into the figure (no drawing yet)."""
+        panels = tuple(p for p in available_panels(snapshot) if p not in view.hidden)
+        if panels != self._layout:
+            self._build(panels)
+        for artist in self._decorations:
+            artist.remove()
+        self._decorations = []
+        if not panels:
+            return
+        positions = _Positions(snapshot, view.x_axis)
+        for name, artists in self._panels.items():
+            self._update_metric(name, artists, snapshot, positions, view)
+        if self._lr_artists is not None:
+            self._update_learning_rate(snapshot, positions)
+        self._draw_markers(snapshot, positions, events)
+        self._update_legend(self._legend_entries(view))
+        for ax in self.figure.axes:
+            ax.set_xlabel("epoch" if view.x_axis == "epochs" else "step", fontsize=8.5,
+                          color="#555555")
+
+    def _legend_entries(self, view: ViewOptions) -> tuple[str, ...]:
+        present = []
+        for label, attr in (("train (per batch)", "batch_raw"), ("train (smoothed)", "batch_smooth"),
+                            ("train (epoch)", "epoch_train"), ("validation (epoch)", "epoch_val"),
+                            ("best", "best")):
+            if any(len(getattr(a, attr).get_xdata()) for a in self._panels.values()):
+                present.append(label)
+        return tuple(present)
+
+    def _update_metric(self, name, artists, snapshot, positions, view):
+        batch_x, batch_y = positions.batch_x, snapshot.batches.column(name)
+        if name in snapshot.batches and len(batch_y):
+            bx, by = minmax_decimate(batch_x, batch_y, self.max_points)
+        else:
+            bx, by = np.empty(0), np.empty(0)
+        artists.batch_raw.set_data(bx, by)
+        if view.smoothing > 0 and len(by):
+            artists.batch_smooth.set_data(bx, ema(by, view.smoothing))
+            artists.batch_raw.set_alpha(0.2)
+        else:
+            artists.batch_smooth.set_data([], [])
+            artists.batch_raw.set_alpha(0.35)
+        train = _finite(snapshot.epochs.column(name))
+        val = _finite(snapshot.epochs.column("val_" + name))
+        artists.epoch_train.set_data(positions.epoch_x, train)
+        artists.epoch_val.set_data(positions.epoch_x, val)
+        # The best epoch of the validation curve when there is one, else of training.
+        reference = val if np.isfinite(val).any() else train
+        if np.isfinite(reference).any():
+            pick = np.nanargmax if higher_is_better(name) else np.nanargmin
+            best = int(pick(reference))
+            artists.best.set_data([positions.epoch_x[best]], [reference[best]])
+        else:
+            artists.best.set_data([], [])
+        ax = artists.axes
+        values = np.concatenate([by[np.isfinite(by)], train[np.isfinite(train)],
+                                 val[np.isfinite(val)]])
+        use_log = view.log_scale and len(values) > 0 and values.min() > 0
+        if use_log != artists.log_scale:
+            ax.set_yscale("log" if use_log else "linear")
+            if use_log:
+                ax.yaxis.set_minor_formatter(NullFormatter())
+            else:
+                ax.yaxis.set_major_locator(MaxNLocator(5))
+            artists.log_scale = use_log
+        _rescale(ax, values)
+
+    def _update_learning_rate(self, snapshot, positions):
+        ax, line = self._lr_artists
+        table = snapshot.learning_rates
+        if table.rows:
+            x = positions.x_for_steps(table.column("step"), table.column("epoch"))
+            y = _finite(table.column("learning_rate"))
+        else:  # only the epoch logs carry it (LearningRateScheduler, ReduceLROnPlateau)
+            x, y = positions.epoch_x, _finite(snapshot.epochs.column("learning_rate"))
+        positive = y[np.isfinite(y) & (y > 0)]
+        line.set_data(x, np.where(y > 0, y, np.nan))
+        _rescale(ax, positive, log=True)
+
+    def _draw_markers(self, snapshot, positions, events):
+        """Dotted lines where a later fit resumed, dashed ones where events happened."""
+        boundaries = [fit.first_step for fit in snapshot.fits[1:]]
+        marks = [(positions.x_for_steps(np.array([s]), None)[0], ":", "resumed")
+                 for s in boundaries]
+        for event in events[-30:]:  # the most recent ones; the log lists all
+            x = positions.x_for_steps(np.array([event.step]), None)[0]
+            marks.append((x, "--", event.kind))
+        for ax in self.figure.axes:
+            for x, style, _label in marks:
+                self._decorations.append(ax.axvline(x, color=EVENT_COLOR, linestyle=style,
+                                                    linewidth=0.9, alpha=0.8, zorder=1))
+
+    def render_png(self, snapshot: StoreSnapshot | None = None,
+                   view: ViewOptions = ViewOptions(), events=()) -> bytes:
+        """Update (when a snapshot is given), draw and encode as PNG bytes."""
+        if snapshot is not None:
+            self.update(snapshot, view, events)
+        canvas = self.figure.canvas
+        canvas.draw()
+        return _encode_png(canvas)
+
+
+class _Positions:
+    """x coordinates of batch and epoch rows for the chosen x axis."""
+
+    def __init__(self, snapshot: StoreSnapshot, x_axis: str):
+        self.x_axis = x_axis
+        self._per_epoch = snapshot.batches_per_epoch
+        batches = snapshot.batches
+        epochs = snapshot.epochs
+        if x_axis == "steps":
+            # Steps are counted as "batches done": the first batch ends at 1.
+            self.batch_x = batches.column("step").astype(np.float64) + 1
+            self.epoch_x = epochs.column("step").astype(np.float64)
+        else:
+            self.batch_x = self._fractional_epoch(batches.column("epoch"),
+                                                  batches.column("batch"))
+            self.epoch_x = epochs.column("epoch").astype(np.float64) + 1
+        self._step_table = (batches.column("step"), self.batch_x)
+
+    def _fractional_epoch(self, epoch, batch):
+        if len(epoch) == 0:
+            return np.empty(0)
+        lookup = np.ones(int(epoch.max()) + 1)
+        for index, count in self._per_epoch.items():
+            if index < len(lookup):
+                lookup[index] = max(count, 1)
+        return epoch + (batch + 1) / lookup[epoch]
+
+    def x_for_steps(self, steps, epochs):
+        """x of arbitrary step positions (learning-rate readings, events)."""
+        steps = np.asarray(steps, dtype=np.float64)
+        if self.x_axis == "steps":
+            return steps
+        if epochs is not None and len(epochs) == len(steps):
+            return np.asarray(epochs, dtype=np.float64)
+        known_steps, known_x = self._step_table
+        if len(known_steps) == 0:
+            return np.zeros(len(steps))
+        # A step s is "after s batches": interpolate the batch positions.
+        return np.interp(steps, known_steps.astype(np.float64) + 1, known_x,
+                         left=0.0)
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    values = np.asarray(values, dtype=np.float64)
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def _rescale(ax, values: np.ndarray, log: bool = False) -> None:
+    ax.relim()
+    ax.autoscale_view(scalex=True, scaley=False)
+    if len(values) == 0:
+        return
+    low, high = float(values.min()), float(values.max())
+    if log:
+        low, high = max(low, 1e-12), max(high, 1e-12)
+        if high / low < 1.5:
+            low, high = low / 1.5, high * 1.5
+        else:
+            low, high = low / 1.15, high * 1.15
+    else:
+        span = high - low or max(abs(high), 1.0) * 0.1
+        low, high = low - 0.06 * span, high + 0.06 * span
+    ax.set_ylim(low, high)
+
+
+def _encode_png(canvas: FigureCanvasAgg) -> bytes:
+    # Encode the already-drawn buffer: savefig would draw the figure a second time.
+    from PIL import Image
+
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="png", compress_level=3)
+    return buffer.getvalue()

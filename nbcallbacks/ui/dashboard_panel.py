@@ -1,0 +1,90 @@
+"""The dashboard as ipywidgets: status line, live plot, view controls, metric table.
+
+The plot is an ``ipywidgets.Image`` whose ``value`` is replaced in place, so
+nothing is cleared and nothing flickers. At the end of training the panel's
+display output is updated once to also carry the final frame as plain
+``image/png``: widget frontends keep showing the live widget, while static
+viewers (GitHub, nbviewer, nbconvert) that cannot render widgets show the PNG.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+
+import ipywidgets as widgets
+from IPython.display import display
+
+from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.ui.view_controls import ViewControls
+
+_HEADER_STYLE = "font:13px/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;color:#222;"
+
+
+class DashboardPanel:
+    """The widget tree of one dashboard.
+
+    Example:
+        >>> panel = DashboardPanel(title="demo")
+        >>> panel.show_status("epoch 1/3", progress=0.33)
+        >>> round(panel.progress.value, 2)
+        0.33
+    """
+
+    def __init__(self, title: str = "Training", options: ViewOptions = ViewOptions(),
+                 on_view_change=None, width: int = 960):
+        self.title = title
+        self.status = widgets.HTML(layout=widgets.Layout(margin="0 0 0 4px"))
+        self.progress = widgets.FloatProgress(
+            value=0.0, min=0.0, max=1.0, bar_style="info",
+            layout=widgets.Layout(width="100%", max_width=f"{width}px", height="10px"))
+        self.image = widgets.Image(format="png", layout=widgets.Layout(
+            width="100%", max_width=f"{width}px", height="auto"))
+        self.view_controls = ViewControls(options, on_view_change)
+        self.table = widgets.HTML()
+        self.notices = widgets.HTML()
+        self.controls_row = widgets.HBox([])  # training controls are added here
+        self.widget = widgets.VBox(
+            [self.status, self.progress, self.controls_row, self.image,
+             self.view_controls.widget, self.table, self.notices],
+            layout=widgets.Layout(width="100%", max_width=f"{width + 20}px"))
+        self._handle = None
+        self._final_png = None
+        self.show_status("waiting for training to start")
+
+    def show_status(self, text_html: str, progress: float | None = None,
+                    state: str = "info") -> None:
+        self.status.value = (f'<div style="{_HEADER_STYLE}"><b>{html.escape(self.title)}</b>'
+                             f" &nbsp;·&nbsp; {text_html}</div>")
+        if progress is not None:
+            self.progress.value = max(0.0, min(1.0, progress))
+        self.progress.bar_style = state
+
+    def show_frame(self, png: bytes) -> None:
+        self.image.value = png
+
+    def show_table(self, table_html: str) -> None:
+        if table_html != self.table.value:
+            self.table.value = table_html
+
+    def show_notice(self, text: str) -> None:
+        self.notices.value = (f'<div style="{_HEADER_STYLE}color:#8a4b00;background:#fff4e0;'
+                              f'padding:4px 8px;border-radius:4px">{html.escape(text)}</div>')
+
+    def display(self) -> None:
+        """Show the panel in the current cell output."""
+        self._handle = display(self._bundle(), raw=True, display_id=True)
+
+    def attach_static_frame(self, png: bytes, summary: str) -> None:
+        """Add the final frame as ``image/png`` to the panel's output (see module doc)."""
+        self._final_png = png
+        if self._handle is not None:
+            self._handle.update(self._bundle(summary), raw=True)
+
+    def _bundle(self, summary: str | None = None) -> dict:
+        bundle = dict(self.widget._repr_mimebundle_())
+        if summary:
+            bundle["text/plain"] = summary
+        if self._final_png is not None:
+            bundle["image/png"] = base64.b64encode(self._final_png).decode("ascii")
+        return bundle

@@ -1,0 +1,74 @@
+"""Where is this code running? Decided once, so each output path stays simple.
+
+The dashboard needs to know whether a widget frontend can be reached (a
+Jupyter kernel: JupyterLab, Notebook 7, VS Code, Colab, a headless nbclient
+run) or whether it should print lines to a terminal (``python train.py``, the
+IPython terminal).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Frontend:
+    """What the code runs in.
+
+    Attributes:
+        kernel: inside a Jupyter kernel (widgets can be displayed).
+        name: ``"colab"``, ``"vscode"``, ``"jupyter"`` (Lab, Notebook 7 or a
+            headless client; the kernel cannot tell these apart),
+            ``"ipython-terminal"`` or ``"script"``.
+        widgets: ipywidgets is importable.
+    """
+
+    kernel: bool
+    name: str
+    widgets: bool
+
+
+def detect_frontend() -> Frontend:
+    """Inspect the running process.
+
+    Example:
+        >>> detect_frontend().name in {"script", "ipython-terminal", "jupyter", "vscode", "colab"}
+        True
+    """
+    shell = None
+    if "IPython" in sys.modules:
+        try:
+            from IPython import get_ipython
+
+            shell = get_ipython()
+        except Exception:  # pragma: no cover - a broken IPython is "no IPython"
+            shell = None
+    kernel = shell is not None and getattr(shell, "kernel", None) is not None
+    try:
+        import ipywidgets  # noqa: F401
+
+        widgets = True
+    except ImportError:
+        widgets = False
+    if not kernel:
+        name = "ipython-terminal" if shell is not None else "script"
+    elif "google.colab" in sys.modules:
+        name = "colab"
+    elif "VSCODE_PID" in os.environ or "VSCODE_CWD" in os.environ:
+        name = "vscode"
+    else:
+        name = "jupyter"
+    return Frontend(kernel=kernel, name=name, widgets=widgets)
+
+
+def current_cell_id() -> object:
+    """An identifier of the cell being executed (its execution count), or None."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except Exception:
+        return None
+    return getattr(shell, "execution_count", None) if shell is not None else None

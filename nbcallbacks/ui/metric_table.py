@@ -1,0 +1,99 @@
+"""The per-epoch metric table as HTML, with each metric's best value highlighted.
+
+Only the most recent epochs are listed (plus a "best" row), so the table and
+the saved notebook stay the same size however long training runs; the full
+record is in ``dashboard.history``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+from nbcallbacks.core.formatting import format_value
+from nbcallbacks.core.metric_names import base_name, higher_is_better, is_validation, panel_names
+
+_STYLE = (
+    "<style>"
+    ".nbcb-table{border-collapse:collapse;font:12px/1.5 ui-monospace,Menlo,Consolas,monospace;}"
+    ".nbcb-table th{font-weight:600;text-align:right;padding:2px 10px;border-bottom:1px solid #ccc;"
+    "color:#333;}"
+    ".nbcb-table td{text-align:right;padding:1px 10px;color:#222;}"
+    ".nbcb-table tr.latest td{background:#f3f6fb;}"
+    ".nbcb-table td.best{background:#e3f5e8;color:#0b6b2c;font-weight:700;}"
+    ".nbcb-table tr.bestrow td{border-top:1px solid #ccc;color:#0b6b2c;}"
+    ".nbcb-table .train{color:#1f77b4;} .nbcb-table .val{color:#c25e00;}"
+    "</style>"
+)
+
+
+def table_columns(keys) -> list[str]:
+    """Log keys in display order: per metric, training then validation; rate last."""
+    keys = [k for k in keys if k not in ("epoch", "step")]
+    ordered = []
+    for panel in panel_names(keys):
+        for key in (panel, "val_" + panel):
+            if key in keys:
+                ordered.append(key)
+    ordered += [k for k in keys if k not in ordered]
+    return ordered
+
+
+def best_epochs(rows: list[dict], columns: list[str]) -> dict[str, int]:
+    """Index (into ``rows``) of the best finite value of each column."""
+    best = {}
+    for column in columns:
+        if base_name(column) in ("learning_rate", "lr"):
+            continue
+        bigger = higher_is_better(column)
+        chosen = None
+        for index, row in enumerate(rows):
+            value = row.get(column)
+            if value is None or not math.isfinite(value):
+                continue
+            if chosen is None or (value > rows[chosen][column] if bigger
+                                  else value < rows[chosen][column]):
+                chosen = index
+        if chosen is not None:
+            best[column] = chosen
+    return best
+
+
+def metric_table_html(rows: list[dict], last: int = 8) -> str:
+    """HTML for the last ``last`` epochs of ``rows`` (dicts with ``epoch`` + log keys).
+
+    Example:
+        >>> rows = [{"epoch": 0, "loss": 0.9, "val_loss": 1.0},
+        ...         {"epoch": 1, "loss": 0.5, "val_loss": 1.2}]
+        >>> page = metric_table_html(rows)
+        >>> page.count('class="best"')   # loss at epoch 2, val_loss at epoch 1
+        2
+    """
+    if not rows:
+        return ""
+    keys = []
+    for row in rows:
+        keys += [k for k in row if k not in keys]
+    columns = table_columns(keys)
+    best = best_epochs(rows, columns)
+    shown = range(max(0, len(rows) - last), len(rows))
+    head = "".join(
+        f'<th class="{"val" if is_validation(c) else "train"}">{html.escape(c)}</th>'
+        for c in columns)
+    body = []
+    if shown.start > 0:
+        body.append(f'<tr><td colspan="{len(columns) + 1}" style="text-align:left;color:#888">'
+                    f"… {shown.start} earlier epochs (all in <code>dashboard.history</code>)</td></tr>")
+    for index in shown:
+        row = rows[index]
+        cells = "".join(
+            ('<td class="best">' if best.get(c) == index else "<td>")
+            + f"{format_value(row.get(c))}</td>" for c in columns)
+        latest = ' class="latest"' if index == len(rows) - 1 else ""
+        body.append(f"<tr{latest}><td>{int(row['epoch']) + 1}</td>{cells}</tr>")
+    best_cells = "".join(
+        f"<td>{format_value(rows[best[c]][c])} <small>(ep {int(rows[best[c]]['epoch']) + 1})</small></td>"
+        if c in best else "<td></td>" for c in columns)
+    body.append(f'<tr class="bestrow"><td>best</td>{best_cells}</tr>')
+    return (f'{_STYLE}<table class="nbcb-table"><thead><tr><th>epoch</th>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")
