@@ -130,7 +130,6 @@ class Dashboard(keras.callbacks.Callback):
         self._checked_train_metrics = self._checked_val_metrics = False
         self._first_epoch_of_fit = True
         self._guard("display", self._show_panel)
-        self._record_learning_rate(logs)
         self._guard("status", self._update_status, "starting")
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -146,12 +145,16 @@ class Dashboard(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         self.history.record_batch(self._epoch, int(batch), logs if self.per_batch else None)
         self._clock.step_done()
+        if batch == 0:
+            # The rate used by the epoch's first batch, after every callback's
+            # on_epoch_begin (schedulers) has acted.
+            self._record_learning_rate(position=float(self._epoch), step=self.history.steps - 1)
         if not self._checked_train_metrics and logs:
             self._check_requested_metrics(numeric_logs(logs), validation=False)
             self._checked_train_metrics = True
         if self._throttle.due():
             self._throttle.start()
-            self._record_learning_rate(None)
+            self._record_learning_rate()
             self._guard("status", self._update_status, "training")
             self._request_frame()
         self._report_drawing_errors()
@@ -163,7 +166,7 @@ class Dashboard(keras.callbacks.Callback):
             self._checked_val_metrics = True
             self._check_requested_metrics(numbers, validation=True)
         self.history.record_epoch(self._epoch, numbers)
-        self._record_learning_rate(numbers)
+        self._record_learning_rate(numbers, position=self._epoch + 1.0)
         seconds = None if self._epoch_started is None else time.monotonic() - self._epoch_started
         if self._console is not None:
             self._guard("console", self._console.epoch, self._epoch, self._fit.epochs,
@@ -176,7 +179,7 @@ class Dashboard(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         stopped = bool(getattr(self.model, "stop_training", False))
         self.history.end_fit(stopped_early=stopped)
-        self._record_learning_rate(None)
+        self._record_learning_rate()
         if self._worker is not None:
             self._worker.flush(timeout=60)
         self._report_drawing_errors()
@@ -314,18 +317,20 @@ class Dashboard(keras.callbacks.Callback):
         if self._panel is not None:
             self._panel.view_controls.options = self._view
 
-    def _record_learning_rate(self, numbers) -> None:
+    def _record_learning_rate(self, numbers=None, position=None, step=None) -> None:
+        """Note the current rate: from ``logs["learning_rate"]`` when Keras' own
+        callbacks put it there, else read from the optimizer."""
         rate = None
-        if numbers:
-            for key in ("learning_rate", "lr"):
-                if key in numbers:
-                    rate = numbers[key]
-                    break
+        for key in ("learning_rate", "lr"):
+            if numbers and key in numbers:
+                rate = numbers[key]
+                break
         if rate is None:
             rate = read_learning_rate(self.model)
         if rate is not None and math.isfinite(rate):
-            position = self._epoch + (1.0 if numbers else self._epoch_fraction())
-            self.history.record_learning_rate(position, rate)
+            if position is None:
+                position = self._epoch + self._epoch_fraction()
+            self.history.record_learning_rate(position, rate, step)
 
     def _epoch_fraction(self) -> float:
         done = self.history._batches_per_epoch.get(self._epoch, 0)

@@ -10,6 +10,8 @@ LEARNING_RATE_KEYS = ("learning_rate", "lr")
 _HIGHER_IS_BETTER = ("acc", "auc", "precision", "recall", "f1", "fbeta", "iou",
                      "r2", "top_k", "topk", "dice", "cosine_similarity", "true_positives",
                      "true_negatives", "specificity", "sensitivity", "map")
+# ...unless the name also holds one of these: "map" is in "mape" (an error).
+_LOWER_IS_BETTER = ("loss", "mape")
 
 
 def base_name(key: str) -> str:
@@ -38,7 +40,8 @@ def higher_is_better(key: str) -> bool:
         (True, False)
     """
     name = base_name(key).lower()
-    return any(part in name for part in _HIGHER_IS_BETTER) and "loss" not in name
+    return (any(part in name for part in _HIGHER_IS_BETTER)
+            and not any(part in name for part in _LOWER_IS_BETTER))
 
 
 def panel_names(keys) -> list[str]:

@@ -28,6 +28,8 @@ def _as_number(value) -> float | None:
     """A float for plotting, or None for values that are not numbers (strings, arrays)."""
     if isinstance(value, bool):
         return float(value)
+    if isinstance(value, (str, bytes)):  # float("2.5") would succeed
+        return None
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -129,12 +131,16 @@ class MetricStore:
         row.update(step=self._steps, epoch=epoch)
         self.epochs.append(row)
 
-    def record_learning_rate(self, epoch: float, rate: float) -> None:
-        """Record the learning rate in effect at the current step."""
-        if rate is None or (isinstance(rate, float) and math.isnan(rate)):
+    def record_learning_rate(self, epoch: float, rate: float, step: int | None = None) -> None:
+        """Record the learning rate in effect at ``step`` (default: the current step).
+
+        ``epoch`` is the position in epochs (e.g. ``2.5`` = half-way through the
+        third epoch), used when the x axis shows epochs.
+        """
+        if rate is None or math.isnan(rate):  # also np.float32 NaN (not a float)
             return
-        self.learning_rates.append({"step": self._steps, "epoch": epoch,
-                                    "learning_rate": rate})
+        self.learning_rates.append({"step": self._steps if step is None else step,
+                                    "epoch": epoch, "learning_rate": rate})
 
     # -- reading (any thread) --------------------------------------------------
     def snapshot(self) -> StoreSnapshot:

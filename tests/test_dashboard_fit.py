@@ -1,0 +1,182 @@
+"""The Dashboard in real ``model.fit`` calls on tiny models (record-only and console output)."""
+
+import threading
+import warnings
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from nbcallbacks import Dashboard
+
+
+def test_records_every_batch_and_epoch_like_history(tiny_model, tiny_data):
+    x, y = tiny_data
+    dash = Dashboard(output="none")
+    history = tiny_model().fit(x, y, epochs=3, batch_size=64, validation_split=0.25,
+                               verbose=0, callbacks=[dash])
+    # 384 training samples / 64 = 6 batches per epoch.
+    assert dash.history.steps == 18
+    assert len(dash.history.batch_values("loss")) == 18
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        np.testing.assert_allclose(dash.history.epoch_values(key), history.history[key],
+                                   rtol=1e-6)
+    assert dash.history.batches.column("batch").tolist() == list(range(6)) * 3
+
+
+def test_second_fit_continues_the_curves(tiny_model, tiny_data):
+    x, y = tiny_data
+    dash = Dashboard(output="none")
+    model = tiny_model()
+    model.fit(x, y, epochs=2, batch_size=128, verbose=0, callbacks=[dash])
+    model.fit(x, y, epochs=5, initial_epoch=2, batch_size=128, verbose=0, callbacks=[dash])
+    assert dash.history.epochs.column("epoch").tolist() == [0, 1, 2, 3, 4]
+    assert dash.history.epochs.column("step").tolist() == [4, 8, 12, 16, 20]
+    assert [f.first_step for f in dash.history.fits] == [0, 8]
+    assert [f.initial_epoch for f in dash.history.fits] == [0, 2]
+
+
+def test_learning_rate_follows_a_scheduler(tiny_model, tiny_data):
+    x, y = tiny_data
+    dash = Dashboard(output="none")
+    scheduler = keras.callbacks.LearningRateScheduler(lambda epoch, lr: 0.01 * 0.5 ** epoch)
+    tiny_model().fit(x, y, epochs=4, batch_size=128, verbose=0, callbacks=[scheduler, dash])
+    rates = dash.history.learning_rates
+    steps, values = rates.column("step"), rates.column("learning_rate")
+
+    def rate_at(step):  # the latest reading at or before `step`, as the LR panel draws it
+        return values[np.flatnonzero(steps <= step)[-1]]
+
+    # 4 batches per epoch; each epoch's batches ran at the scheduled rate.
+    for epoch, expected in enumerate([0.01, 0.005, 0.0025, 0.00125]):
+        for step in range(4 * epoch, 4 * epoch + 4):
+            assert rate_at(step) == pytest.approx(expected, rel=1e-6)
+
+
+def test_unknown_metric_is_a_clear_error(tiny_model, tiny_data):
+    x, y = tiny_data
+    dash = Dashboard(metrics=["loss", "f1_score"], output="none")
+    with pytest.raises(ValueError) as info:
+        tiny_model().fit(x, y, epochs=1, batch_size=64, verbose=0, callbacks=[dash])
+    message = str(info.value)
+    assert "f1_score" in message and "'accuracy'" in message and "'loss'" in message
+
+
+def test_validation_metric_without_validation_data_is_a_clear_error(tiny_model, tiny_data):
+    x, y = tiny_data
+    dash = Dashboard(metrics=["val_loss"], output="none")
+    with pytest.raises(ValueError, match="validation_split"):
+        tiny_model().fit(x, y, epochs=1, batch_size=64, verbose=0, callbacks=[dash])
+
+
+def test_requested_metrics_hide_the_other_panels(tiny_model, tiny_data):
+    x, y = tiny_data
+    dash = Dashboard(metrics=["loss"], output="none")
+    tiny_model().fit(x, y, epochs=1, batch_size=64, verbose=0, callbacks=[dash])
+    dash.figure_png()
+    titles = [ax.get_title(loc="left") for ax in dash._figure.figure.axes]
+    assert titles == ["loss", "learning rate"]
+    assert "accuracy" in dash.history.metric_names()  # still recorded
+
+
+def test_unknown_steps_per_epoch_no_validation_and_zero_epochs(tiny_model, tiny_data):
+    x, y = tiny_data
+    # filter() hides the dataset's length: Keras cannot tell steps per epoch.
+    data = tf.data.Dataset.from_tensor_slices((x, y)).filter(lambda a, b: True).batch(64)
+    dash = Dashboard(output="none")
+    model = tiny_model()
+    model.fit(data, epochs=2, verbose=0, callbacks=[dash])
+    assert dash.history.steps == 16
+    assert dash.history.fits[0].steps_per_epoch is None
+    png = dash.figure_png()
+    assert png.startswith(b"\x89PNG")
+    model.fit(x, y, epochs=0, verbose=0, callbacks=[dash])  # nothing to do, nothing breaks
+    assert dash.history.steps == 16
+
+
+def test_hooks_accept_logs_none(tiny_model):
+    dash = Dashboard(output="none")
+    dash.set_model(tiny_model())
+    dash.set_params({"epochs": 1, "steps": 2, "verbose": 0})
+    dash.on_train_begin(None)
+    dash.on_epoch_begin(0, None)
+    dash.on_train_batch_end(0, None)
+    dash.on_train_batch_end(1, None)
+    dash.on_epoch_end(0, None)
+    dash.on_train_end(None)
+    assert dash.history.steps == 2
+    assert dash.figure_png().startswith(b"\x89PNG")
+
+
+def test_nan_loss_is_recorded_and_drawn_as_gap(tiny_data):
+    x, y = tiny_data
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(1e6), loss="mse")  # diverges to inf/NaN
+    dash = Dashboard(output="none")
+    model.fit(x * 100, y.astype("float32"), epochs=3, batch_size=32, verbose=0, callbacks=[dash])
+    losses = dash.history.batch_values("loss")
+    assert not np.isfinite(losses).all()
+    dash.figure_png()
+    loss_axes = dash._figure.figure.axes[0]
+    assert all(np.isfinite(loss_axes.get_ylim()))
+
+
+def test_drawing_failure_is_reported_once_and_training_goes_on(tiny_model, tiny_data, tmp_path):
+    x, y = tiny_data
+    dash = Dashboard(output="none", png_path=tmp_path / "plot.png", redraw_interval=0)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("renderer exploded")
+
+    dash._figure.render_png = broken
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = tiny_model().fit(x, y, epochs=4, batch_size=32, verbose=0, callbacks=[dash])
+    ours = [w for w in caught if "renderer exploded" in str(w.message)]
+    assert len(ours) == 1
+    assert "training continues" in str(ours[0].message)
+    assert len(history.history["loss"]) == 4
+    assert dash.history.steps == 64
+
+
+def test_store_can_be_read_while_training_writes(tiny_model, tiny_data):
+    x, y = tiny_data
+    dash = Dashboard(output="none")
+    problems, done = [], threading.Event()
+
+    def reader():
+        while not done.is_set():
+            try:
+                snap = dash.history.snapshot()
+                steps = snap.batches.column("step")
+                loss = snap.batches.column("loss") if "loss" in snap.batches else steps
+                assert len(steps) == len(loss) == snap.batches.rows
+                assert (np.diff(steps) == 1).all()
+            except Exception as error:  # noqa: BLE001 - collected for the assertion
+                problems.append(error)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        tiny_model().fit(x, y, epochs=5, batch_size=8, verbose=0, callbacks=[dash])
+    finally:
+        done.set()
+        thread.join()
+    assert problems == []
+    assert dash.history.steps == 320
+
+
+def test_console_output_prints_one_line_per_epoch(tiny_model, tiny_data, capsys, tmp_path):
+    x, y = tiny_data
+    png = tmp_path / "out" / "dash.png"
+    dash = Dashboard(output="console", png_path=png)
+    tiny_model().fit(x, y, epochs=3, batch_size=64, validation_split=0.25, verbose=0,
+                     callbacks=[dash])
+    lines = capsys.readouterr().out.strip().splitlines()
+    epoch_lines = [line for line in lines if line.startswith("epoch ")]
+    assert [line.split()[1] for line in epoch_lines] == ["1/3", "2/3", "3/3"]
+    assert "val_loss" in epoch_lines[0] and "accuracy" in epoch_lines[0]
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert any(str(png) in line for line in lines)
