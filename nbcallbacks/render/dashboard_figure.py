@@ -191,7 +191,8 @@ class DashboardFigure:
         for label, attr in (("train (per batch)", "batch_raw"), ("train (smoothed)", "batch_smooth"),
                             ("train (epoch)", "epoch_train"), ("validation (epoch)", "epoch_val"),
                             ("best", "best")):
-            if any(len(getattr(a, attr).get_xdata()) for a in self._panels.values()):
+            # Drawn = has a finite value (an all-NaN val_ line has x data but shows nothing).
+            if any(_has_finite(getattr(a, attr).get_ydata()) for a in self._panels.values()):
                 present.append(label)
         return tuple(present)
 
@@ -231,7 +232,7 @@ class DashboardFigure:
             else:
                 ax.yaxis.set_major_locator(MaxNLocator(5))
             artists.log_scale = use_log
-        _rescale(ax, values)
+        _rescale(ax, values, log=use_log)  # linear padding would go <= 0 on a log axis
 
     def _update_learning_rate(self, snapshot, positions):
         ax, line = self._lr_artists
@@ -308,6 +309,10 @@ class _Positions:
         # A step s is "after s batches": interpolate the batch positions.
         return np.interp(steps, known_steps.astype(np.float64) + 1, known_x,
                          left=0.0)
+
+
+def _has_finite(values) -> bool:
+    return bool(np.isfinite(np.asarray(values, dtype=np.float64)).any())
 
 
 def _finite(values: np.ndarray) -> np.ndarray:

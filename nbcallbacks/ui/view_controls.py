@@ -41,7 +41,7 @@ class ViewControls:
         self.x_axis = widgets.ToggleButtons(
             options=[("steps", "steps"), ("epochs", "epochs")], value=options.x_axis,
             tooltips=["x axis in training batches", "x axis in epochs"],
-            style={"button_width": "64px"})
+            style={"button_width": "72px"})
         self.panels = widgets.HBox([], layout=widgets.Layout(flex_flow="row wrap"))
         self._panel_buttons: dict[str, widgets.ToggleButton] = {}
         self.log_scale.observe(self._changed, "value")

@@ -1,0 +1,198 @@
+"""Training-time overhead of the Dashboard in a real Jupyter kernel, next to the alternatives.
+
+What it measures: the wall time of ``model.fit`` (timed inside the kernel,
+around ``fit`` only) for one workload with
+
+    (a) no callback, verbose=0            (the baseline)
+    (b) Keras' progress bar, verbose=1
+    (c) nbcallbacks.Dashboard(), verbose=0   (default: per-batch recording, widget output)
+    (d) livelossplot PlotLossesKeras(), verbose=0
+    (e) tqdm.keras.TqdmCallback(), verbose=0
+
+Workload: MLP 784-32-10 (relu, softmax), 20,000 random float32 samples with
+10 classes, batch 64, 5 epochs, validation_split=0.1, Adam, sparse categorical
+crossentropy + accuracy. A fresh model (same seed) is built for every run.
+
+The notebook is generated here and executed with nbclient, so the kernel is a
+real ipykernel talking to a client: the Dashboard takes its widget path and
+every widget message really goes out over ZMQ, as in JupyterLab.
+
+Target: Dashboard median <= 1.05x the no-callback median (PASS/MISS printed).
+
+Run:
+    .venv/bin/python benchmarks/overhead.py [--repeats 4] [--epochs 5] [--save executed.ipynb]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+
+# Set before the kernel starts: it inherits this process's environment.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import nbformat  # noqa: E402
+from nbclient import NotebookClient  # noqa: E402
+
+TARGET = 1.05
+BASELINE = "no callback"
+DASHBOARD = "nbcallbacks.Dashboard()"
+
+SETUP = r'''
+import gc, json, os, platform, sys, time
+import numpy as np, keras
+import nbcallbacks
+from livelossplot import PlotLossesKeras
+from tqdm.keras import TqdmCallback
+
+rng = np.random.default_rng(0)
+X = rng.random((20_000, 784), dtype=np.float32)
+Y = rng.integers(0, 10, size=20_000)
+
+def make_model():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((784,)),
+                              keras.layers.Dense(32, activation="relu"),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+# name -> (verbose, factory of the callbacks list); callbacks are created fresh per run.
+VARIANTS = {
+    "no callback": (0, lambda: []),
+    "keras progress bar (verbose=1)": (1, lambda: []),
+    "nbcallbacks.Dashboard()": (0, lambda: [nbcallbacks.Dashboard()]),
+    "livelossplot PlotLossesKeras()": (0, lambda: [PlotLossesKeras()]),
+    "tqdm TqdmCallback()": (0, lambda: [TqdmCallback()]),
+}
+
+class EpochStarts(keras.callbacks.Callback):
+    """Timestamps of epoch starts, to also report time without epoch 1 (graph tracing).
+
+    Only on_epoch_begin is overridden, so Keras keeps its asynchronous batch
+    dispatch for the baseline: this probe changes nothing about the run.
+    """
+    def __init__(self):
+        super().__init__()
+        self.times = []
+    def on_epoch_begin(self, epoch, logs=None):
+        self.times.append(time.perf_counter())
+
+RESULTS = {name: [] for name in VARIANTS}
+
+def run(name, epochs, record=True):
+    verbose, callbacks = VARIANTS[name]
+    model, probe = make_model(), EpochStarts()
+    callbacks = callbacks() + [probe]
+    gc.collect()  # garbage of the previous run is not collected on this one's clock
+    start = time.perf_counter()
+    model.fit(X, Y, batch_size=64, epochs=epochs, validation_split=0.1,
+              verbose=verbose, callbacks=callbacks)
+    end = time.perf_counter()
+    if record:
+        later = end - probe.times[1] if len(probe.times) > 1 else float("nan")
+        RESULTS[name].append({"total": end - start, "after_epoch_1": later})
+'''
+
+REPORT = r'''
+import ipykernel, ipywidgets, livelossplot, matplotlib, tensorflow, tqdm
+versions = {"python": platform.python_version(), "tensorflow": tensorflow.__version__,
+            "keras": keras.__version__, "nbcallbacks": nbcallbacks.__version__,
+            "ipykernel": ipykernel.__version__, "ipywidgets": ipywidgets.__version__,
+            "matplotlib": matplotlib.__version__, "livelossplot": livelossplot.__version__,
+            "tqdm": tqdm.__version__}
+print("@@RESULTS@@" + json.dumps({"results": RESULTS, "versions": versions,
+                                  "cpu_count": os.cpu_count()}))
+'''
+
+VARIANT_NAMES = [BASELINE, "keras progress bar (verbose=1)", DASHBOARD,
+                 "livelossplot PlotLossesKeras()", "tqdm TqdmCallback()"]
+
+
+def build_notebook(repeats: int, epochs: int) -> nbformat.NotebookNode:
+    """Setup cell, one warm-up cell per variant, then one cell per timed fit.
+
+    One fit per cell is how people train in a notebook (the Dashboard shows its
+    panel once per cell). Runs are interleaved round-robin, and each repeat
+    starts with a different variant, so slow drifts of the machine (thermal,
+    other processes) spread over all variants instead of biasing one.
+    """
+    cells = [nbformat.v4.new_code_cell(SETUP)]
+    # Warm-up: the first fit in a process pays one-off TensorFlow and import
+    # costs (and matplotlib / widget set-up for the plotting callbacks).
+    for name in VARIANT_NAMES:
+        cells.append(nbformat.v4.new_code_cell(f"run({name!r}, epochs=1, record=False)"))
+    for repeat in range(repeats):
+        shift = repeat % len(VARIANT_NAMES)
+        for name in VARIANT_NAMES[shift:] + VARIANT_NAMES[:shift]:
+            cells.append(nbformat.v4.new_code_cell(f"run({name!r}, epochs={epochs})"))
+    cells.append(nbformat.v4.new_code_cell(REPORT))
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    return notebook
+
+
+def read_report(notebook) -> dict:
+    for output in notebook.cells[-1].outputs:
+        text = output.get("text", "")
+        if "@@RESULTS@@" in text:
+            return json.loads(text.split("@@RESULTS@@", 1)[1])
+    raise RuntimeError("the report cell printed no results")
+
+
+def print_table(report: dict, repeats: int, epochs: int) -> None:
+    results = report["results"]
+    medians = {n: statistics.median(r["total"] for r in results[n]) for n in VARIANT_NAMES}
+    later = {n: statistics.median(r["after_epoch_1"] for r in results[n]) for n in VARIANT_NAMES}
+    print(f"machine: {platform.machine()}, cpu count {report['cpu_count']}, "
+          f"{platform.system()} {platform.release()}")
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()))
+    print(f"workload: MLP 784-32-10, 20,000 samples, batch 64, {epochs} epochs, "
+          f"validation_split 0.1; {repeats} interleaved repeats, medians")
+    print()
+    header = (f"{'variant':34} {'median s':>9} {'ratio':>7} {'min s':>7} {'max s':>7}"
+              f" {'ratio w/o epoch 1':>18}")
+    print(header)
+    print("-" * len(header))
+    for name in VARIANT_NAMES:
+        totals = [r["total"] for r in results[name]]
+        ratio = medians[name] / medians[BASELINE]
+        steady = later[name] / later[BASELINE]
+        verdict = ""
+        if name == DASHBOARD:
+            verdict = f"  {'PASS' if ratio <= TARGET else 'MISS'} (target <= {TARGET:.2f}x)"
+        print(f"{name:34} {medians[name]:9.2f} {ratio:6.3f}x {min(totals):7.2f} "
+              f"{max(totals):7.2f} {steady:17.3f}x{verdict}")
+    print()
+    print("ratio = median / median of 'no callback'. 'w/o epoch 1' times epochs 2.. only:")
+    print("every fresh model traces its tf.function in epoch 1, which dilutes the ratio.")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=4, help="timed runs per variant")
+    parser.add_argument("--epochs", type=int, default=5, help="epochs per timed fit")
+    parser.add_argument("--save", help="also write the executed notebook here")
+    args = parser.parse_args()
+
+    notebook = build_notebook(args.repeats, args.epochs)
+    started = time.perf_counter()
+    client = NotebookClient(notebook, timeout=900, kernel_name="python3",
+                            resources={"metadata": {"path": os.getcwd()}})
+    client.execute()
+    if args.save:
+        nbformat.write(notebook, args.save)
+    print_table(read_report(notebook), args.repeats, args.epochs)
+    print(f"(benchmark wall time {time.perf_counter() - started:.0f} s, python {sys.executable})")
+
+
+if __name__ == "__main__":
+    main()
