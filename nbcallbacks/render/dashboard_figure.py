@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
+from matplotlib.transforms import blended_transform_factory
 
 from nbcallbacks.core.decimation import minmax_decimate
 from nbcallbacks.core.events import Event
@@ -130,12 +131,15 @@ class DashboardFigure:
                 (line,) = ax.plot([], [], color=LEARNING_RATE_COLOR, linewidth=1.6,
                                   drawstyle="steps-post", label="learning rate")
                 ax.set_yscale("log")
+                # Rates rarely span decades: label 1, 2 and 5 x 10^k, as "5e-04".
+                ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}"))
                 ax.yaxis.set_minor_formatter(NullFormatter())
                 self._lr_artists = (ax, line)
                 continue
             artists = _PanelArtists(
                 axes=ax,
-                batch_raw=ax.plot([], [], color=TRAIN_COLOR, linewidth=0.7, alpha=0.35,
+                batch_raw=ax.plot([], [], color=TRAIN_COLOR, linewidth=0.8, alpha=0.45,
                                   label="train (per batch)")[0],
                 batch_smooth=ax.plot([], [], color=TRAIN_COLOR, linewidth=1.3, alpha=0.9,
                                      label="train (smoothed)")[0],
@@ -208,7 +212,7 @@ class DashboardFigure:
             artists.batch_raw.set_alpha(0.2)
         else:
             artists.batch_smooth.set_data([], [])
-            artists.batch_raw.set_alpha(0.35)
+            artists.batch_raw.set_alpha(0.45)
         train = _finite(snapshot.epochs.column(name))
         val = _finite(snapshot.epochs.column("val_" + name))
         artists.epoch_train.set_data(positions.epoch_x, train)
@@ -249,15 +253,20 @@ class DashboardFigure:
     def _draw_markers(self, snapshot, positions, events):
         """Dotted lines where a later fit resumed, dashed ones where events happened."""
         boundaries = [fit.first_step for fit in snapshot.fits[1:]]
-        marks = [(positions.x_for_steps(np.array([s]), None)[0], ":", "resumed")
-                 for s in boundaries]
+        marks = [(positions.x_for_steps(np.array([s]), None)[0], ":", f"fit {n}")
+                 for n, s in enumerate(boundaries, start=2)]
         for event in events[-30:]:  # the most recent ones; the log lists all
             x = positions.x_for_steps(np.array([event.step]), None)[0]
             marks.append((x, "--", event.kind))
-        for ax in self.figure.axes:
-            for x, style, _label in marks:
+        for index, ax in enumerate(self.figure.axes):
+            for x, style, label in marks:
                 self._decorations.append(ax.axvline(x, color=EVENT_COLOR, linestyle=style,
                                                     linewidth=0.9, alpha=0.8, zorder=1))
+                if index == 0 and style == ":":  # name each fit once, on the first panel
+                    self._decorations.append(ax.text(
+                        x, 0.98, f" {label}", transform=blended_transform_factory(
+                            ax.transData, ax.transAxes), fontsize=7.5, color=EVENT_COLOR,
+                        va="top", ha="left"))
 
     def render_png(self, snapshot: StoreSnapshot | None = None,
                    view: ViewOptions = ViewOptions(), events=()) -> bytes:
