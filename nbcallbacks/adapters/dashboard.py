@@ -18,6 +18,8 @@ import keras
 
 from nbcallbacks.adapters.batch_size import infer_batch_size
 from nbcallbacks.adapters.learning_rate import read_learning_rate
+from nbcallbacks.adapters.threaded_fit import fit_in_thread
+from nbcallbacks.adapters.training_controller import TrainingController
 from nbcallbacks.console.console_reporter import ConsoleReporter
 from nbcallbacks.core.events import EventLog
 from nbcallbacks.core.formatting import format_duration, format_rate, format_value
@@ -25,10 +27,13 @@ from nbcallbacks.core.metric_names import base_name, is_learning_rate
 from nbcallbacks.core.metric_store import MetricStore, numeric_logs
 from nbcallbacks.core.throttle import Throttle
 from nbcallbacks.core.training_clock import TrainingClock
+from nbcallbacks.core.training_signals import TrainingSignals
 from nbcallbacks.core.view_options import ViewOptions
 from nbcallbacks.render.dashboard_figure import DashboardFigure, available_panels
 from nbcallbacks.render.render_worker import RenderWorker
+from nbcallbacks.ui.comm_routing import kernel_supports_subshells
 from nbcallbacks.ui.frontend import current_cell_id, detect_frontend
+from nbcallbacks.ui.kernel_pump import KernelPump
 from nbcallbacks.ui.metric_table import metric_table_html
 
 OUTPUTS = ("auto", "widget", "console", "none")
@@ -44,6 +49,16 @@ class Dashboard(keras.callbacks.Callback):
     stays under ``max_busy`` of the wall time) and always at the end of each
     epoch and of training. Calling ``fit`` again with the same dashboard
     continues the same curves.
+
+    Controls act while ``fit`` runs: **Stop** (finish the batch, end training
+    normally), **Pause/Resume**, a **learning rate** (applied at the next
+    batch) and **Save now** (``.keras`` model or ``.weights.h5`` weights).
+    Clicks reach a blocking ``model.fit`` through kernel subshells (ipykernel
+    >= 7 with JupyterLab >= 4.4 / Notebook >= 7.4) or by pumping the kernel
+    between batches (ipykernel 6, e.g. Colab); ``await dash.fit(model, ...)``
+    works in every frontend. The first kernel interrupt (or Ctrl-C) stops
+    gracefully and still returns the ``History``; a second one stops at once.
+    Every action is recorded in :attr:`events`.
 
     Outside a Jupyter kernel (``python train.py``, the IPython terminal) it
     prints one line per epoch and, with ``png_path``, keeps a PNG of the plot
@@ -67,11 +82,16 @@ class Dashboard(keras.callbacks.Callback):
             and at the end of training (any output mode).
         title: the name shown on the panel (default ``"Training"``).
         width: plot width in pixels (default ``960``).
+        controls: show the training controls (default ``True``). The interrupt
+            handling and :attr:`signals` work either way.
+        save_path: initial path of "Save now" (default ``"checkpoints/manual.keras"``).
         max_points: points drawn per series after min/max decimation (default ``2000``).
 
     Attributes:
         history: the :class:`~nbcallbacks.core.MetricStore` with every value.
         events: the :class:`~nbcallbacks.core.EventLog` of what happened.
+        signals: the :class:`~nbcallbacks.core.training_signals.TrainingSignals`
+            the controls write to; code can use it too (``dash.signals.request_stop()``).
 
     Example:
         >>> import numpy as np, keras
@@ -86,7 +106,8 @@ class Dashboard(keras.callbacks.Callback):
 
     def __init__(self, metrics=None, *, per_batch: bool = True, redraw_interval: float = 1.0,
                  max_busy: float = 0.03, output: str = "auto", png_path=None,
-                 title: str = "Training", width: int = 960, max_points: int = 2000):
+                 title: str = "Training", width: int = 960, max_points: int = 2000,
+                 controls: bool = True, save_path: str = "checkpoints/manual.keras"):
         super().__init__()
         if output not in OUTPUTS:
             raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
@@ -99,6 +120,15 @@ class Dashboard(keras.callbacks.Callback):
         self.title = title
         self.history = MetricStore()
         self.events = EventLog()
+        self.signals = TrainingSignals()
+        self.show_controls = bool(controls)
+        self.save_path = save_path
+        self._controller = TrainingController(self.signals, self._on_control_event,
+                                              idle=self._while_paused)
+        self._controls = None
+        self._pump = None
+        self._threaded = False
+        self._training = False
         self._figure = DashboardFigure(width=width, max_points=max_points)
         self._throttle = Throttle(redraw_interval, max_busy)
         self._clock = TrainingClock()
@@ -130,6 +160,9 @@ class Dashboard(keras.callbacks.Callback):
         self._checked_train_metrics = self._checked_val_metrics = False
         self._first_epoch_of_fit = True
         self._guard("display", self._show_panel)
+        self._training = True
+        self._controller.begin()
+        self._guard("controls", self._start_controls)
         self._guard("status", self._update_status, "starting")
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -141,6 +174,9 @@ class Dashboard(keras.callbacks.Callback):
             if self._fit.epochs is not None and self._fit.steps_per_epoch:
                 remaining = max(0, self._fit.epochs - self._epoch)
                 self._clock.total_steps = remaining * self._fit.steps_per_epoch
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._controller.before_batch(self.model, on_pause=self._on_pause_change)
 
     def on_train_batch_end(self, batch, logs=None):
         self.history.record_batch(self._epoch, int(batch), logs if self.per_batch else None)
@@ -157,6 +193,9 @@ class Dashboard(keras.callbacks.Callback):
             self._record_learning_rate()
             self._guard("status", self._update_status, "training")
             self._request_frame()
+        if self._pump is not None:
+            self._pump.pump()
+        self._controller.after_batch(self.model)
         self._report_drawing_errors()
 
     def on_epoch_end(self, epoch, logs=None):
@@ -177,6 +216,9 @@ class Dashboard(keras.callbacks.Callback):
         self._report_drawing_errors()
 
     def on_train_end(self, logs=None):
+        self._training = False
+        self._controller.end()
+        self._guard("controls", self._stop_controls)
         stopped = bool(getattr(self.model, "stop_training", False))
         self.history.end_fit(stopped_early=stopped)
         self._record_learning_rate()
@@ -260,7 +302,7 @@ class Dashboard(keras.callbacks.Callback):
             progress = clock.steps / clock.total_steps
         if state == "finished":
             progress = 1.0
-        style = {"finished": "success", "stopped early": "warning"}.get(state, "info")
+        style = {"finished": "success", "stopped early": "warning", "paused": "warning"}.get(state, "info")
         self._panel.show_status(" &nbsp;·&nbsp; ".join(parts), progress, style)
         names = [p for p in available_panels(self.history.snapshot())]
         self._panel.view_controls.set_panels(names)
@@ -284,6 +326,78 @@ class Dashboard(keras.callbacks.Callback):
         values = ", ".join(f"{k} {format_value(v)}" for k, v in last.items()
                            if k not in ("epoch", "step"))
         return f"{self.title}: {len(rows)} epochs; last: {values}"
+
+    # -- controls -----------------------------------------------------------------
+    async def fit(self, model, *args, **kwargs):
+        """``history = await dash.fit(model, x, y, ...)``: train in a worker thread.
+
+        Takes ``model.fit``'s arguments (this dashboard is added to
+        ``callbacks``). The cell awaits while training runs, so controls answer
+        in every frontend; output stays in the cell, exceptions are raised in
+        it, and the first kernel interrupt stops gracefully.
+        """
+        return await fit_in_thread(self, model, *args, **kwargs)
+
+    def _start_controls(self) -> None:
+        if self._panel is None or not self.show_controls:
+            return
+        if self._controls is None:
+            from nbcallbacks.ui.training_controls import TrainingControls
+
+            self._controls = TrainingControls(self.signals, self.save_path)
+            self._panel.controls_row.children = [self._controls.widget]
+        self._controls.set_running(True)
+        self._controls.show_learning_rate(read_learning_rate(self.model))
+        if not self._threaded:
+            self._pump = KernelPump()
+            self._pump.start()
+            if not self._pump.available:
+                self._pump = None
+        self._controls.show_hint(self._controls_hint())
+
+    def _controls_hint(self) -> str:
+        if self._threaded or self._pump is not None:
+            return ""  # clicks are handled while training: nothing to explain
+        alternative = ("Elsewhere run training with `history = await dash.fit(model, x, y, ...)`; "
+                       "the kernel's interrupt button always stops gracefully.")
+        if kernel_supports_subshells():
+            return ("Buttons answer during a blocking fit in JupyterLab ≥ 4.4 and "
+                    "Notebook ≥ 7.4. " + alternative)
+        return "This kernel handles clicks only after the cell ends. " + alternative
+
+    def _stop_controls(self) -> None:
+        if self._pump is not None:
+            self._pump.stop()
+            self._pump = None
+        if self._controls is not None:
+            self._controls.set_running(False)
+            self._controls.show_learning_rate(read_learning_rate(self.model))
+
+    def _on_control_event(self, kind: str, message: str) -> None:
+        """Training thread: a control request was applied (or refused)."""
+        self.events.add(self._epoch, self.history.steps, kind, message)
+        if self._controls is not None:
+            self._guard("controls", self._controls.show_message, message)
+            self._guard("controls", self._controls.show_hint, "")  # clicks evidently work
+            if kind == "lr_change":
+                self._guard("controls", self._controls.show_learning_rate,
+                            read_learning_rate(self.model))
+        if self._console is not None:
+            self._console.note(f"[{kind}] {message}")
+        if kind == "lr_change":
+            self._record_learning_rate(step=self.history.steps)
+        self._request_frame()
+
+    def _on_pause_change(self, paused: bool) -> None:
+        if paused:
+            self._clock.pause()
+        else:
+            self._clock.resume()
+        self._guard("status", self._update_status, "paused" if paused else "training")
+
+    def _while_paused(self) -> None:
+        if self._pump is not None:
+            self._pump.pump(force=True)
 
     # -- input checks and robustness ---------------------------------------------
     def _check_requested_metrics(self, numbers: dict, validation: bool) -> None:

@@ -1,0 +1,76 @@
+"""``await dash.fit(...)``: run ``model.fit`` in a worker thread while the cell awaits.
+
+While the cell awaits, the kernel's event loop is free, so widget clicks are
+handled at once in every frontend (JupyterLab, Notebook, VS Code, Colab),
+whatever the kernel version. The worker starts inside a copy of the cell's
+``contextvars`` context, which is how ipykernel knows which cell output a
+thread's prints and displays belong to; exceptions from training come back
+through the future and are raised in the cell. Because the cell is still
+running until training ends, Run-All order is kept.
+
+Interrupting the kernel cancels the awaiting cell: the first interrupt is
+turned into a graceful stop (finish the batch, return the ``History``), a
+second one stops training immediately.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextvars
+import threading
+
+from nbcallbacks.core.interrupt_guard import InterruptGuard
+
+
+async def fit_in_thread(dashboard, model, *args, **kwargs):
+    """Run ``model.fit(*args, **kwargs)`` with ``dashboard`` among its callbacks, in a thread.
+
+    Returns the ``History`` as ``model.fit`` does.
+    """
+    callbacks = list(kwargs.pop("callbacks", None) or [])
+    if not any(callback is dashboard for callback in callbacks):
+        callbacks.append(dashboard)
+    kwargs["callbacks"] = callbacks
+    result: concurrent.futures.Future = concurrent.futures.Future()
+    context = contextvars.copy_context()
+
+    def train():
+        try:
+            result.set_result(context.run(model.fit, *args, **kwargs))
+        except BaseException as error:  # noqa: BLE001 - re-raised in the awaiting cell
+            result.set_exception(error)
+
+    dashboard._threaded = True
+    worker = threading.Thread(target=train, name="nbcallbacks-fit", daemon=True)
+    worker.start()
+    waiting = asyncio.wrap_future(result)
+    try:
+        return await asyncio.shield(waiting)
+    except asyncio.CancelledError:
+        # First interrupt: stop gracefully and still hand back the History.
+        dashboard.signals.request_stop("interrupt")
+        with InterruptGuard(on_first=dashboard.signals.request_hard_stop):
+            history = await _wait_uncancelled(waiting)
+        _uncancel_current_task()
+        return history
+    finally:
+        dashboard._threaded = False
+
+
+async def _wait_uncancelled(waiting):
+    while True:
+        try:
+            return await asyncio.shield(waiting)
+        except asyncio.CancelledError:
+            if waiting.done():
+                return waiting.result()
+            _uncancel_current_task()
+
+
+def _uncancel_current_task() -> None:
+    # The cell's task was asked to cancel; we handled it by stopping training.
+    task = asyncio.current_task()
+    if task is not None and hasattr(task, "uncancel"):
+        while task.cancelling():
+            task.uncancel()

@@ -1,0 +1,145 @@
+"""Apply the person's requests to a running Keras ``fit``, at batch boundaries.
+
+This is the training-thread half of the controls: it takes what
+:class:`~nbcallbacks.core.training_signals.TrainingSignals` collected (from
+buttons, a kernel interrupt or a cancelled ``await``), changes the model
+through public Keras APIs, and reports each action as an event.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Callable
+
+import keras
+
+from nbcallbacks.adapters.learning_rate import read_learning_rate
+from nbcallbacks.core.formatting import format_value
+from nbcallbacks.core.interrupt_guard import InterruptGuard
+from nbcallbacks.core.training_signals import TrainingSignals
+
+
+class TrainingController:
+    """Take pending requests and apply them to ``model``.
+
+    Args:
+        signals: the shared mailbox.
+        report: ``report(kind, message)`` records an event (kinds: ``stop``,
+            ``pause``, ``resume``, ``lr_change``, ``save``, ``interrupt``) and
+            shows the message; called on the training thread.
+        idle: called repeatedly while paused (e.g. to pump kernel messages
+            and refresh the status line).
+
+    Example:
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        >>> events = []
+        >>> controller = TrainingController(TrainingSignals(), lambda k, m: events.append(k))
+        >>> controller.signals.request_learning_rate(0.02)
+        >>> controller.before_batch(model)
+        >>> events, round(float(model.optimizer.learning_rate), 6)
+        (['lr_change'], 0.02)
+    """
+
+    def __init__(self, signals: TrainingSignals, report: Callable[[str, str], None],
+                 idle: Callable[[], None] | None = None):
+        self.signals = signals
+        self._report = report
+        self._idle = idle
+        self._guard = None
+        self._stop_reported = False
+        self.paused_seconds = 0.0
+
+    # -- fit lifetime -----------------------------------------------------------------
+    def begin(self) -> None:
+        self.signals.reset()
+        self._stop_reported = False
+        self._guard = InterruptGuard(on_first=lambda: self.signals.request_stop("interrupt"))
+        self._guard.__enter__()
+
+    def end(self) -> None:
+        if self._guard is not None:
+            self._guard.__exit__(None, None, None)
+            self._guard = None
+
+    # -- batch boundaries ---------------------------------------------------------------
+    def before_batch(self, model, on_pause: Callable[[bool], None] | None = None) -> None:
+        """Apply a requested rate and save, then wait here while paused."""
+        rate = self.signals.take_learning_rate()
+        if rate is not None:
+            self._apply_learning_rate(model, rate)
+        path = self.signals.take_save_path()
+        if path is not None:
+            self._save(model, path)
+        if self.signals.paused and not self.signals.stop_reason:
+            self._wait_while_paused(model, on_pause)
+
+    def after_batch(self, model) -> bool:
+        """Ask Keras to stop after this batch when requested; True when stopping."""
+        reason = self.signals.stop_reason
+        if reason is None:
+            return False
+        if self.signals.hard_stop:
+            raise KeyboardInterrupt("training interrupted twice: stopped immediately")
+        model.stop_training = True
+        if not self._stop_reported:
+            self._stop_reported = True
+            if reason == "interrupt":
+                self._report("interrupt", "interrupted: stopping after this batch "
+                                          "(interrupt again to stop immediately)")
+            else:
+                self._report("stop", "stop requested: training ended after this batch")
+        return True
+
+    # -- actions ---------------------------------------------------------------------
+    def _apply_learning_rate(self, model, rate: float) -> None:
+        optimizer = getattr(model, "optimizer", None)
+        old = read_learning_rate(model)
+        try:
+            if isinstance(getattr(optimizer, "_learning_rate", None),
+                          keras.optimizers.schedules.LearningRateSchedule):
+                raise TypeError("the optimizer follows a LearningRateSchedule; its rate "
+                                "cannot be set by hand (use a float learning rate or a "
+                                "LearningRateScheduler callback instead)")
+            optimizer.learning_rate = rate
+        except Exception as error:  # noqa: BLE001 - reported, training goes on
+            self._report("lr_change", f"learning rate not changed: {error}")
+            return
+        new = read_learning_rate(model)
+        self._report("lr_change", f"learning rate {format_value(old)} -> {format_value(new)}")
+
+    def _save(self, model, path: str) -> None:
+        try:
+            directory = os.path.dirname(os.path.abspath(path))
+            os.makedirs(directory, exist_ok=True)
+            if path.endswith(".weights.h5"):
+                model.save_weights(path)
+            else:
+                model.save(path)
+        except Exception as error:  # noqa: BLE001 - a failed save must not end training
+            self._report("save", f"could not save {path}: {type(error).__name__}: {error}")
+            return
+        self._report("save", f"saved {os.path.abspath(path)}")
+
+    def _wait_while_paused(self, model, on_pause) -> None:
+        self._report("pause", "paused")
+        if on_pause is not None:
+            on_pause(True)
+        started = time.monotonic()
+        while self.signals.paused and not self.signals.stop_reason:
+            self.signals.wait_while_paused(0.05)
+            if self._idle is not None:
+                self._idle()
+            # Requests made while paused apply at once (the model is not training).
+            rate = self.signals.take_learning_rate()
+            if rate is not None:
+                self._apply_learning_rate(model, rate)
+            path = self.signals.take_save_path()
+            if path is not None:
+                self._save(model, path)
+        self.paused_seconds += time.monotonic() - started
+        if on_pause is not None:
+            on_pause(False)
+        if not self.signals.stop_reason:
+            self._report("resume", f"resumed after {time.monotonic() - started:.1f} s")

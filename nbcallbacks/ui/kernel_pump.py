@@ -1,0 +1,161 @@
+"""Handle pending widget messages from inside a running cell (ipykernel 6.x, e.g. Colab).
+
+ipykernel 6 has no subshells: a click waits in the shell queue until the cell
+ends. ``kernel.do_one_iteration()`` processes one queued message; calling it
+between batches lets clicks through. Queued *cell executions* must not run in
+the middle of training, so while pumping, ``execute_request`` messages are
+set aside and replayed, in order, once the running cell has finished (the
+technique of jupyter-ui-poll). Run-All order is therefore kept.
+
+ipykernel >= 7 removed ``do_one_iteration``; there :func:`KernelPump.available`
+is False and subshells are used instead (:mod:`nbcallbacks.ui.comm_routing`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import sys
+import threading
+import time
+
+
+def _shell_and_kernel():
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except Exception:  # noqa: BLE001
+        return None, None
+    return shell, getattr(shell, "kernel", None)
+
+
+class KernelPump:
+    """Process queued kernel messages between batches, at most every ``interval`` s.
+
+    Example:
+        >>> pump = KernelPump()
+        >>> pump.available          # only inside an ipykernel 6 kernel
+        False
+        >>> pump.pump()             # harmless everywhere
+        0
+    """
+
+    def __init__(self, interval: float = 0.1, max_messages: int = 20):
+        self.interval = interval
+        self.max_messages = max_messages
+        self._shell, self._kernel = _shell_and_kernel()
+        self._deferred: list = []
+        self._active = False
+        self._last = 0.0
+        self._loop_thread = None
+        self._loop = None
+        self._parent = None
+        self._original_handler = None
+
+    @property
+    def available(self) -> bool:
+        return (self._kernel is not None and hasattr(self._kernel, "do_one_iteration")
+                and hasattr(self._kernel, "shell_handlers"))
+
+    def start(self) -> None:
+        """Begin deferring cell executions (call at train begin, in the cell's thread)."""
+        if not self.available or self._active:
+            return
+        kernel = self._kernel
+        self._parent = (getattr(kernel, "_parent_ident", None), kernel.get_parent())
+        self._original_handler = kernel.shell_handlers["execute_request"]
+        if inspect.iscoroutinefunction(self._original_handler):
+            async def defer(stream, ident, parent):
+                self._defer(stream, ident, parent)
+        else:
+            def defer(stream, ident, parent):
+                self._defer(stream, ident, parent)
+        kernel.shell_handlers["execute_request"] = defer
+        self._active = True
+
+    def _defer(self, stream, ident, parent) -> None:
+        self._deferred.append((stream, ident, parent))
+        self._restore_parent()
+
+    def _restore_parent(self) -> None:
+        # Output produced after handling a message must still go to our cell.
+        if self._parent is not None:
+            self._kernel.set_parent(*self._parent)
+
+    def pump(self, force: bool = False) -> int:
+        """Handle up to ``max_messages`` queued messages; returns how many were tried."""
+        if not self._active:
+            return 0
+        now = time.monotonic()
+        if not force and now - self._last < self.interval:
+            return 0
+        self._last = now
+        for _ in range(self.max_messages):
+            try:
+                result = self._kernel.do_one_iteration()
+                if inspect.isawaitable(result):
+                    self._run(result)
+            except Exception:  # noqa: BLE001 - a kernel hiccup must not stop training
+                break
+            finally:
+                self._restore_parent()
+        return self.max_messages
+
+    def _run(self, awaitable) -> None:
+        # The kernel's own event loop is busy running this cell: run the
+        # coroutine to completion on a private loop in a helper thread.
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+            self._loop_thread = threading.Thread(target=self._loop.run_forever, daemon=True,
+                                                 name="nbcallbacks-kernel-pump")
+            self._loop_thread.start()
+
+        async def wrapper():
+            return await awaitable
+
+        asyncio.run_coroutine_threadsafe(wrapper(), self._loop).result(timeout=5)
+
+    def stop(self) -> None:
+        """Stop deferring; replay deferred cell executions once this cell is done."""
+        if not self._active:
+            return
+        self._active = False
+        kernel = self._kernel
+        kernel.shell_handlers["execute_request"] = self._original_handler
+        deferred, self._deferred = self._deferred, []
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._loop = None
+        if deferred:
+            self._shell.events.register("post_execute", _Replay(self._shell, kernel, deferred))
+
+
+class _Replay:
+    """A one-shot post_execute hook replaying deferred execute requests in order."""
+
+    def __init__(self, shell, kernel, deferred):
+        self._shell, self._kernel, self._deferred = shell, kernel, deferred
+
+    def __call__(self, *args, **kwargs):
+        self._shell.events.unregister("post_execute", self)
+        asyncio.ensure_future(self._replay())
+
+    async def _replay(self):
+        kernel = self._kernel
+        sys.stdout.flush()
+        sys.stderr.flush()
+        for stream, ident, parent in self._deferred:
+            kernel.set_parent(ident, parent)
+            if getattr(kernel, "_aborting", False):
+                kernel._send_abort_reply(stream, parent, ident)
+                continue
+            result = kernel.execute_request(stream, ident, parent)
+            if inspect.isawaitable(result):
+                await result
+            sys.stdout.flush()
+            sys.stderr.flush()
+            kernel._publish_status("idle", "shell")
+            shell_stream = getattr(kernel, "shell_stream", None)
+            if shell_stream is not None:
+                shell_stream.flush(2)  # zmq.POLLOUT
