@@ -7,6 +7,15 @@ Example:
 
 __version__ = "0.1.0"
 
+from nbcallbacks.adapters.builtin_callback_watcher import BuiltinCallbackWatcher
+from nbcallbacks.adapters.callback_tracer import CallbackTracer
 from nbcallbacks.adapters.dashboard import Dashboard
+from nbcallbacks.adapters.lr_finder import find_lr
+from nbcallbacks.adapters.lr_range_test import LRRangeTest
+from nbcallbacks.adapters.schedule_preview import SchedulePreview, preview_schedule
+from nbcallbacks.core.piecewise_schedule import PiecewiseSchedule
 
-__all__ = ["Dashboard", "__version__"]
+__all__ = ["Dashboard", "__version__",
+           "BuiltinCallbackWatcher", "CallbackTracer",
+           "LRRangeTest", "PiecewiseSchedule", "SchedulePreview", "find_lr",
+           "preview_schedule"]

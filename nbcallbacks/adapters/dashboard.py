@@ -161,7 +161,7 @@ class Dashboard(keras.callbacks.Callback):
         self._first_epoch_of_fit = True
         self._guard("display", self._show_panel)
         self._training = True
-        self._controller.begin()
+        self._controller.begin(self)
         self._guard("controls", self._start_controls)
         self._guard("status", self._update_status, "starting")
 

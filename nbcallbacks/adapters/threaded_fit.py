@@ -21,6 +21,7 @@ import contextvars
 import threading
 
 from nbcallbacks.core.interrupt_guard import InterruptGuard
+from nbcallbacks.ui.kernel_pump import KernelPump
 
 
 async def fit_in_thread(dashboard, model, *args, **kwargs):
@@ -42,26 +43,43 @@ async def fit_in_thread(dashboard, model, *args, **kwargs):
             result.set_exception(error)
 
     dashboard._threaded = True
+    pump = KernelPump()
+    pump.start()  # ipykernel 6 only; does nothing elsewhere
     worker = threading.Thread(target=train, name="nbcallbacks-fit", daemon=True)
     worker.start()
     waiting = asyncio.wrap_future(result)
     try:
-        return await asyncio.shield(waiting)
+        return await _wait_awake(waiting, pump)
     except asyncio.CancelledError:
         # First interrupt: stop gracefully and still hand back the History.
         dashboard.signals.request_stop("interrupt")
         with InterruptGuard(on_first=dashboard.signals.request_hard_stop):
-            history = await _wait_uncancelled(waiting)
+            history = await _wait_uncancelled(waiting, pump)
         _uncancel_current_task()
         return history
     finally:
+        pump.stop()
         dashboard._threaded = False
 
 
-async def _wait_uncancelled(waiting):
+async def _wait_awake(waiting, pump):
+    """Await ``waiting`` without cancelling it, waking every 0.1 s.
+
+    SIGINT is delivered to any thread of the process, often one of
+    TensorFlow's. Python runs the handler only when the main thread executes
+    bytecode, and an idle event loop may sleep in ``epoll`` for a long time:
+    waking it regularly lets the kernel's interrupt handler run promptly.
+    """
+    while not waiting.done():
+        await asyncio.wait({waiting}, timeout=0.1)
+        await pump.pump_async()
+    return waiting.result()
+
+
+async def _wait_uncancelled(waiting, pump):
     while True:
         try:
-            return await asyncio.shield(waiting)
+            return await _wait_awake(waiting, pump)
         except asyncio.CancelledError:
             if waiting.done():
                 return waiting.result()

@@ -20,6 +20,19 @@ from nbcallbacks.core.interrupt_guard import InterruptGuard
 from nbcallbacks.core.training_signals import TrainingSignals
 
 
+def _inside_fit(frame, callback) -> bool:
+    """Whether ``frame`` runs inside a Keras ``fit`` whose callbacks include ``callback``."""
+    if callback is None:
+        return True
+    while frame is not None:
+        if frame.f_code.co_name == "fit":
+            callbacks = frame.f_locals.get("callbacks")
+            if callback in getattr(callbacks, "callbacks", ()) or callbacks is callback:
+                return True
+        frame = frame.f_back
+    return False
+
+
 class TrainingController:
     """Take pending requests and apply them to ``model``.
 
@@ -52,10 +65,14 @@ class TrainingController:
         self.paused_seconds = 0.0
 
     # -- fit lifetime -----------------------------------------------------------------
-    def begin(self) -> None:
+    def begin(self, callback=None) -> None:
+        """A fit starts. ``callback`` is the Keras callback owning this controller:
+        the interrupt guard stays in charge only while a ``fit`` using it runs."""
+        self.end()  # a previous fit that died by an exception left its guard
         self.signals.reset()
         self._stop_reported = False
-        self._guard = InterruptGuard(on_first=lambda: self.signals.request_stop("interrupt"))
+        self._guard = InterruptGuard(on_first=lambda: self.signals.request_stop("interrupt"),
+                                     still_needed=lambda frame: _inside_fit(frame, callback))
         self._guard.__enter__()
 
     def end(self) -> None:

@@ -25,6 +25,10 @@ class InterruptGuard:
     Args:
         on_first: called (in the main thread, from the signal handler) on the
             first interrupt; must only signal, not block.
+        still_needed: optional ``still_needed(frame) -> bool`` given the frame
+            the interrupt landed in. When it returns False (training already
+            ended, e.g. by an exception that skipped the clean-up), the guard
+            removes itself and the interrupt behaves as it normally would.
 
     Example:
         >>> import os
@@ -35,17 +39,27 @@ class InterruptGuard:
         (['stop'], 1)
     """
 
-    def __init__(self, on_first: Callable[[], None]):
+    def __init__(self, on_first: Callable[[], None], still_needed=None):
         self._on_first = on_first
+        self._still_needed = still_needed
         self._previous = None
         self.installed = False
         self.interrupts = 0
 
     def _handle(self, signum, frame):
+        if self._still_needed is not None and not self._still_needed(frame):
+            previous = self._previous
+            self.__exit__(None, None, None)
+            if callable(previous):
+                return previous(signum, frame)
+            raise KeyboardInterrupt
         self.interrupts += 1
         if self.interrupts == 1:
             self._on_first()
             return
+        # Second interrupt: give the handler back before aborting, so later
+        # cells are interrupted as usual even though no clean-up hook will run.
+        self.__exit__(None, None, None)
         raise KeyboardInterrupt
 
     def __enter__(self) -> "InterruptGuard":

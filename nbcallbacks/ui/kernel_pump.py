@@ -9,6 +9,9 @@ technique of jupyter-ui-poll). Run-All order is therefore kept.
 
 ipykernel >= 7 removed ``do_one_iteration``; there :func:`KernelPump.available`
 is False and subshells are used instead (:mod:`nbcallbacks.ui.comm_routing`).
+While ``await dash.fit`` runs, ipykernel 6 also leaves comm messages queued
+(its shell handles one message at a time, and the awaiting cell is one), so
+the awaiting coroutine pumps too (:meth:`KernelPump.pump_async`).
 """
 
 from __future__ import annotations
@@ -73,6 +76,13 @@ class KernelPump:
                 self._defer(stream, ident, parent)
         kernel.shell_handlers["execute_request"] = defer
         self._active = True
+        # Whatever happens to training (an exception skips on_train_end), the
+        # deferral must end with the cell, or later cells would never run.
+        self._shell.events.register("post_run_cell", self._cell_finished)
+
+    def _cell_finished(self, *args, **kwargs) -> None:
+        self._shell.events.unregister("post_run_cell", self._cell_finished)
+        self.stop(cell_finished=True)
 
     def _defer(self, stream, ident, parent) -> None:
         self._deferred.append((stream, ident, parent))
@@ -102,6 +112,21 @@ class KernelPump:
                 self._restore_parent()
         return self.max_messages
 
+    async def pump_async(self) -> None:
+        """The same from a coroutine on the kernel's own loop (``await dash.fit``):
+        ipykernel 6 handles no shell message while a cell awaits, clicks included."""
+        if not self._active:
+            return
+        for _ in range(self.max_messages):
+            try:
+                result = self._kernel.do_one_iteration()
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:  # noqa: BLE001
+                break
+            finally:
+                self._restore_parent()
+
     def _run(self, awaitable) -> None:
         # The kernel's own event loop is busy running this cell: run the
         # coroutine to completion on a private loop in a helper thread.
@@ -116,11 +141,16 @@ class KernelPump:
 
         asyncio.run_coroutine_threadsafe(wrapper(), self._loop).result(timeout=5)
 
-    def stop(self) -> None:
+    def stop(self, cell_finished: bool = False) -> None:
         """Stop deferring; replay deferred cell executions once this cell is done."""
         if not self._active:
             return
         self._active = False
+        if not cell_finished:
+            try:
+                self._shell.events.unregister("post_run_cell", self._cell_finished)
+            except ValueError:
+                pass
         kernel = self._kernel
         kernel.shell_handlers["execute_request"] = self._original_handler
         deferred, self._deferred = self._deferred, []
@@ -128,7 +158,11 @@ class KernelPump:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._loop = None
         if deferred:
-            self._shell.events.register("post_execute", _Replay(self._shell, kernel, deferred))
+            replay = _Replay(self._shell, kernel, deferred)
+            if cell_finished:
+                asyncio.ensure_future(replay.replay())
+            else:
+                self._shell.events.register("post_execute", replay)
 
 
 class _Replay:
@@ -139,9 +173,9 @@ class _Replay:
 
     def __call__(self, *args, **kwargs):
         self._shell.events.unregister("post_execute", self)
-        asyncio.ensure_future(self._replay())
+        asyncio.ensure_future(self.replay())
 
-    async def _replay(self):
+    async def replay(self):
         kernel = self._kernel
         sys.stdout.flush()
         sys.stderr.flush()

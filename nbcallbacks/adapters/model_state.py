@@ -1,0 +1,79 @@
+"""Save everything training changes in a model, and put it back bit for bit.
+
+"Everything" is every variable whose value a training step can change: the
+model's variables (weights, non-trainable statistics such as BatchNorm's
+moving averages, and the seed generator states behind Dropout), the
+optimizer's variables (``iterations``, the learning rate, moments,
+accumulators) and the compiled metrics' accumulators. Values are copied to
+NumPy and assigned back, so they return exactly, not approximately.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+
+
+def _unique(variables) -> list:
+    seen, unique = set(), []
+    for variable in variables:
+        if id(variable) not in seen:
+            seen.add(id(variable))
+            unique.append(variable)
+    return unique
+
+
+def _tracked_variables(model) -> list:
+    optimizer = getattr(model, "optimizer", None)
+    return _unique(list(model.variables)
+                   + (list(optimizer.variables) if optimizer is not None else [])
+                   + list(getattr(model, "metrics_variables", [])))
+
+
+class ModelState:
+    """A copy of a model's training state, restorable with :meth:`restore`.
+
+    The optimizer is built first when it is not yet (as the first ``fit``
+    would), so that its moments and accumulators exist and are saved with
+    their initial values.
+
+    Example:
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model.compile(optimizer="adam", loss="mse")
+        >>> state = ModelState.capture(model)
+        >>> _ = model.train_on_batch(np.ones((4, 2)), np.ones((4, 1)))
+        >>> len(state.changed()) > 0
+        True
+        >>> state.restore()
+        >>> state.changed()
+        []
+    """
+
+    def __init__(self, model, variables: list, values: list[np.ndarray]):
+        self.model = model
+        self._variables = variables
+        self._values = values
+
+    @classmethod
+    def capture(cls, model) -> "ModelState":
+        optimizer = getattr(model, "optimizer", None)
+        if optimizer is not None and not optimizer.built and model.built:
+            optimizer.build(model.trainable_variables)
+        variables = _tracked_variables(model)
+        values = [np.array(keras.ops.convert_to_numpy(v.value), copy=True) for v in variables]
+        return cls(model, variables, values)
+
+    def restore(self) -> None:
+        """Assign every saved value back; reset metrics created since the capture."""
+        for variable, value in zip(self._variables, self._values):
+            variable.assign(value)
+        saved = {id(v) for v in self._variables}
+        for metric in getattr(self.model, "metrics", []):
+            if any(id(v) not in saved for v in metric.variables):
+                metric.reset_state()
+
+    def changed(self) -> list[str]:
+        """Paths of saved variables whose value differs now (empty when all are equal)."""
+        return [variable.path for variable, value in zip(self._variables, self._values)
+                if not np.array_equal(keras.ops.convert_to_numpy(variable.value), value,
+                                      equal_nan=True)]

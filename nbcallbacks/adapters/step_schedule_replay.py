@@ -1,0 +1,63 @@
+"""The rate a ``keras.optimizers.schedules.LearningRateSchedule`` gives at each optimizer step.
+
+The optimizer evaluates ``schedule(iterations)`` inside the compiled train
+step, before incrementing ``iterations``: step ``k`` (0-based) uses
+``schedule(k)``. Compiled and eager evaluation can differ in the last bit
+(TensorFlow's graph kernels for ``pow`` differ from the eager ones), so each
+step is evaluated the way training does — in a compiled function with the
+step as an integer tensor of the optimizer's ``iterations`` dtype — and
+vectorising over all steps at once is avoided for the same reason.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _compiled(function):
+    """``function`` compiled the way the backend's train step is (eager for torch)."""
+    import keras
+
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(function, reduce_retracing=True)
+    if backend == "jax":
+        import jax
+
+        return jax.jit(function)
+    return function
+
+
+def _iteration_dtype() -> str:
+    import keras
+
+    # The optimizer's iteration counter: dtype "int" is int64 on TensorFlow, int32 on JAX.
+    return "int64" if keras.backend.backend() == "tensorflow" else "int32"
+
+
+def replay_step_schedule(schedule, first_step: int, steps: int, dtype="float32") -> np.ndarray:
+    """``schedule(k)`` for ``k`` in ``first_step .. first_step + steps - 1``, as training computes it.
+
+    Args:
+        schedule: a ``LearningRateSchedule`` (or any ``schedule(step)`` callable).
+        first_step: the optimizer's ``iterations`` at the first step.
+        steps: how many steps.
+        dtype: the dtype the rates are returned in (default float32).
+
+    Example:
+        >>> import keras
+        >>> decay = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=2, decay_rate=0.5)
+        >>> replay_step_schedule(decay, 0, 5)
+        array([0.1       , 0.07071068, 0.05      , 0.03535534, 0.025     ], dtype=float32)
+    """
+    import keras
+
+    evaluate = _compiled(lambda step: keras.ops.cast(schedule(step), "float32"))
+    iteration_dtype = _iteration_dtype()
+    rates = np.empty(steps, dtype=dtype)
+    for index in range(steps):
+        step = keras.ops.convert_to_tensor(first_step + index, dtype=iteration_dtype)
+        rates[index] = keras.ops.convert_to_numpy(evaluate(step))
+    return rates

@@ -1,0 +1,89 @@
+"""The learning-rate range test chart: loss against rate (log x), the suggestion marked.
+
+The y range follows the useful part of the curve — from a little below the
+lowest loss to a little above the starting loss — so the final blow-up, often
+orders of magnitude larger, does not squash the descent that matters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.transforms import blended_transform_factory
+
+from nbcallbacks.render.chart_style import (MUTED_COLOR, PROBLEM_COLOR, TEXT_COLOR, TICK_COLOR,
+                                            compact_number, figure_png, new_figure, style_axes,
+                                            use_rate_axis)
+
+LOSS_COLOR = "#1f77b4"
+SUGGESTION_COLOR = "#d62728"
+
+
+def lr_range_chart_png(learning_rates, losses, smoothed, suggestion_index: int | None = None,
+                       title: str = "", diverged: bool = False, width: int = 760,
+                       height: int = 330, dpi: int = 96) -> bytes:
+    """Draw loss (raw and smoothed) against learning rate and return PNG bytes.
+
+    Args:
+        learning_rates: the rates tried, increasing.
+        losses: the loss of each step.
+        smoothed: the smoothed loss of each step.
+        suggestion_index: where the suggested rate is (marked), or None.
+        title: the line above the chart.
+        diverged: the test stopped because the loss blew up (the last point is marked).
+
+    Example:
+        >>> rates = np.geomspace(1e-5, 1.0, 50)
+        >>> loss = 2 - np.tanh(np.log10(rates) + 3)
+        >>> lr_range_chart_png(rates, loss, loss, suggestion_index=20)[:4] == b"\\x89PNG"
+        True
+    """
+    rates = np.asarray(learning_rates, dtype=np.float64)
+    raw = np.asarray(losses, dtype=np.float64)
+    smooth = np.asarray(smoothed, dtype=np.float64)
+    figure = new_figure(width, height, dpi)
+    height_in = height / dpi
+    figure.subplots_adjust(left=0.75 / figure.get_figwidth(), right=1 - 0.25 / figure.get_figwidth(),
+                           top=1 - 0.5 / height_in, bottom=0.5 / height_in)
+    axes = figure.add_subplot(1, 1, 1)
+    style_axes(axes)
+    figure.text(0.75 / figure.get_figwidth(), 1 - 0.12 / height_in, title, ha="left", va="top",
+                fontsize=10.5, fontweight="bold", color=TEXT_COLOR)
+    axes.plot(rates, raw, color=LOSS_COLOR, linewidth=0.9, alpha=0.35, label="loss (per batch)")
+    axes.plot(rates, smooth, color=LOSS_COLOR, linewidth=1.9, label="loss (smoothed)")
+    axes.set_xscale("log")
+    positive = rates[rates > 0]
+    decades = float(np.log10(positive.max() / positive.min())) if len(positive) > 1 else 1.0
+    use_rate_axis(axes.xaxis, log=True, decades=decades)
+    axes.set_xlabel("learning rate (log scale)", fontsize=8.5, color=TICK_COLOR)
+    axes.set_ylabel("loss", fontsize=8.5, color=TICK_COLOR)
+    if len(rates):
+        axes.set_xlim(rates[0], rates[-1] * 1.05)
+    _set_loss_limits(axes, raw, smooth)
+    transform = blended_transform_factory(axes.transData, axes.transAxes)
+    if suggestion_index is not None and 0 <= suggestion_index < len(rates):
+        rate = rates[suggestion_index]
+        axes.axvline(rate, color=SUGGESTION_COLOR, linestyle="--", linewidth=1.0, zorder=2)
+        axes.plot([rate], [smooth[suggestion_index]], marker="o", markersize=8,
+                  color=SUGGESTION_COLOR, zorder=5, label=f"suggestion {compact_number(rate)}")
+        axes.text(rate, 0.04, f" suggested {compact_number(rate)} ", transform=transform,
+                  fontsize=8.5, color=SUGGESTION_COLOR, ha="left", va="bottom",
+                  fontweight="bold", zorder=6,
+                  bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.0))
+    if diverged and len(rates):
+        axes.axvline(rates[-1], color=PROBLEM_COLOR, linestyle=":", linewidth=1.0)
+        axes.text(rates[-1], 0.97, "diverged ", transform=transform, fontsize=8,
+                  color=MUTED_COLOR, ha="right", va="top")
+    axes.legend(loc="lower left", fontsize=8, frameon=False)
+    return figure_png(figure)
+
+
+def _set_loss_limits(axes, raw: np.ndarray, smooth: np.ndarray) -> None:
+    finite = smooth[np.isfinite(smooth)]
+    if len(finite) == 0:
+        return
+    lowest = min(float(finite.min()), float(np.nanmin(np.where(np.isfinite(raw), raw, np.nan)))
+                 if np.isfinite(raw).any() else float(finite.min()))
+    start = float(finite[0])
+    top = max(start, float(np.percentile(finite, 10)))
+    span = (top - lowest) or abs(top) or 1.0
+    axes.set_ylim(lowest - 0.08 * span, top + 0.35 * span)

@@ -1,0 +1,69 @@
+"""One slider per :class:`~nbcallbacks.core.schedule_parameters.ParameterSpec`, reporting changes.
+
+Integers get an ``IntSlider``, rates a ``FloatLogSlider`` (log scale), other
+floats a ``FloatSlider``. Sliders report when released (``continuous_update``
+off): each change redraws a chart, and a drag would queue dozens of redraws.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import ipywidgets as widgets
+
+from nbcallbacks.core.schedule_parameters import ParameterSpec
+
+_STYLE = {"description_width": "initial"}
+_LAYOUT = dict(width="360px")
+
+
+def slider_for(spec: ParameterSpec) -> widgets.Widget:
+    """The slider widget for one parameter.
+
+    Example:
+        >>> slider_for(ParameterSpec("warmup", 5, 0, 20, 1, integer=True)).value
+        5
+    """
+    common = dict(description=spec.name, continuous_update=False, style=_STYLE,
+                  layout=widgets.Layout(**_LAYOUT))
+    if spec.integer:
+        return widgets.IntSlider(value=int(spec.value), min=int(spec.minimum),
+                                 max=int(spec.maximum), step=int(spec.step) or 1, **common)
+    if spec.log:
+        return widgets.FloatLogSlider(value=spec.value, base=10,
+                                      min=math.log10(spec.minimum), max=math.log10(spec.maximum),
+                                      step=spec.step, readout_format=".2e", **common)
+    return widgets.FloatSlider(value=spec.value, min=spec.minimum, max=spec.maximum,
+                               step=spec.step, readout_format=".3g", **common)
+
+
+class ParameterSliders:
+    """Sliders for ``specs``; ``on_change(values)`` is called after each change.
+
+    Example:
+        >>> seen = []
+        >>> sliders = ParameterSliders([ParameterSpec("warmup", 5, 0, 20, 1, integer=True)],
+        ...                            on_change=seen.append)
+        >>> sliders.sliders["warmup"].value = 8
+        >>> seen
+        [{'warmup': 8}]
+    """
+
+    def __init__(self, specs: list[ParameterSpec],
+                 on_change: Callable[[dict], None] | None = None):
+        self.specs = list(specs)
+        self._on_change = on_change
+        self.sliders = {spec.name: slider_for(spec) for spec in self.specs}
+        for slider in self.sliders.values():
+            slider.observe(self._changed, "value")
+        self.widget = widgets.VBox(list(self.sliders.values()))
+
+    @property
+    def values(self) -> dict:
+        """The current value of each parameter (ints for integer parameters)."""
+        return {name: slider.value for name, slider in self.sliders.items()}
+
+    def _changed(self, _change=None) -> None:
+        if self._on_change is not None:
+            self._on_change(self.values)

@@ -1,0 +1,71 @@
+"""The schedule preview as widgets: summary, problem notice, chart, log-scale toggle, table.
+
+The panel does not know about schedules: it shows what it is given and asks
+``render(log_scale)`` for a new chart when the toggle changes. ``show`` replaces
+everything at once (the interactive schedule calls it on each slider change).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Callable
+
+import ipywidgets as widgets
+
+_TEXT_STYLE = "font:13px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#222;"
+_PROBLEM_STYLE = (_TEXT_STYLE + "color:#8b1a1a;background:#fdecea;border-left:4px solid #c62828;"
+                  "padding:6px 10px;border-radius:3px;")
+
+
+class SchedulePreviewPanel:
+    """Widgets of one schedule preview.
+
+    Args:
+        render: ``render(log_scale) -> PNG bytes`` for the current schedule.
+        log_scale: start with a log-scale rate axis (default False).
+        width: chart width in pixels (default 760).
+
+    Example:
+        >>> calls = []
+        >>> panel = SchedulePreviewPanel(lambda log: calls.append(log) or b"")
+        >>> panel.show("<b>step decay</b>", "", "<table></table>")
+        >>> panel.log_scale.value = True
+        >>> calls
+        [False, True]
+    """
+
+    def __init__(self, render: Callable[[bool], bytes], log_scale: bool = False,
+                 width: int = 760):
+        self._render = render
+        self.summary = widgets.HTML()
+        self.problem = widgets.HTML()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(
+            width="100%", max_width=f"{width}px", height="auto"))
+        self.log_scale = widgets.ToggleButton(
+            value=log_scale, description="log scale", icon="line-chart",
+            tooltip="logarithmic learning-rate axis", layout=widgets.Layout(width="110px"))
+        self.log_scale.observe(self._redraw, "value")
+        self.table = widgets.HTML()
+        self.table_box = widgets.Accordion(children=[self.table])
+        self.table_box.set_title(0, "values")
+        self.widget = widgets.VBox(
+            [self.summary, self.problem, self.image, self.log_scale, self.table_box],
+            layout=widgets.Layout(width="100%", max_width=f"{width + 20}px"))
+
+    def show(self, summary_html: str, problem_text: str, table_html: str,
+             render: Callable[[bool], bytes] | None = None) -> None:
+        """Replace summary, problem notice (plain text, empty for none), table and chart."""
+        if render is not None:
+            self._render = render
+        self.summary.value = f'<div style="{_TEXT_STYLE}">{summary_html}</div>'
+        self.problem.value = (f'<div style="{_PROBLEM_STYLE}">{html.escape(problem_text)}</div>'
+                              if problem_text else "")
+        self.table.value = table_html
+        self._redraw()
+
+    def show_error(self, text: str) -> None:
+        """Show a problem notice only (the chart and table keep their last content)."""
+        self.problem.value = f'<div style="{_PROBLEM_STYLE}">{html.escape(text)}</div>'
+
+    def _redraw(self, _change=None) -> None:
+        self.image.value = self._render(bool(self.log_scale.value))
