@@ -43,6 +43,13 @@ class WatcherOwner(keras.callbacks.Callback):
         self.epoch = epoch
         self.events += self.watcher.before_epoch(epoch, self.step)
 
+    def on_train_batch_begin(self, batch, logs=None):
+        self.events += self.watcher.before_batch(self.epoch, self.step)
+        self.change_rate(batch)
+
+    def change_rate(self, batch):
+        """Where the Dashboard applies its learning-rate control (after the watcher's look)."""
+
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
         self.batches.append((self.epoch, batch, logs["loss"]))
@@ -267,6 +274,27 @@ def test_scheduler_and_plateau_reductions_are_told_apart(order):
                                        "2.00e-01 from epoch 2")
     assert owner.events[1].message.startswith("ReduceLROnPlateau: learning rate 2.00e-01 -> "
                                               "1.00e-01")
+
+
+class RateChangingOwner(WatcherOwner):
+    """An owner whose control sets the rate to 0.3 at the start of epoch 4 (index 3)."""
+
+    def change_rate(self, batch):
+        if self.epoch == 3 and batch == 0:
+            self.model.optimizer.learning_rate = 0.3
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_the_owners_own_rate_changes_are_not_taken_for_a_builtins(order):
+    owner = RateChangingOwner()
+    steady = keras.callbacks.LearningRateScheduler(lambda epoch, rate: rate)
+    reducer = keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=2)
+    fit_overshooting(arrange(owner, [steady, reducer], order), epochs=4)
+    # The scheduler kept every rate: no lr_schedule event. ReduceLROnPlateau
+    # halved the owner's 0.3, not the 0.4 the epoch started with.
+    assert owner.seen() == [
+        (3, 4, "ReduceLROnPlateau: learning rate 3.00e-01 -> 1.50e-01 (val_loss did not "
+               "improve for 2 epochs)")]
 
 
 @pytest.mark.parametrize("order", ORDERS)

@@ -190,14 +190,17 @@ def test_first_interrupt_stops_gracefully(kernel, cell):
 
 
 def test_second_interrupt_stops_at_once_and_keeps_the_history(kernel):
+    # Batches become slow (0.5 s) once a stop is pending: room for an impatient user.
     slow = ("class Slow(keras.callbacks.Callback):\n"
             "    def on_train_batch_end(self, batch, logs=None):\n"
-            "        time.sleep(0.5)\n")
+            "        if dash.signals.stop_reason:\n"
+            "            time.sleep(0.5)\n")
     kernel.run(slow)
     msg_id = start_training(kernel, BLOCKING_FIT.replace("RateRecorder()", "Slow()"))
-    kernel.interrupt()      # graceful: would finish this (slow) batch and the epoch
-    time.sleep(0.2)
-    kernel.interrupt()      # impatient: abort now
+    kernel.interrupt()      # graceful: finish this batch, then stop
+    kernel.wait_for(lambda: "interrupted: stopping" in kernel.html_values(), 30,
+                    "the first interrupt to be acknowledged")
+    kernel.interrupt()      # impatient: abort now, during the last slow batch
     status, messages = kernel.wait_cell(msg_id, 60)
     names = [m["content"]["ename"] for m in messages if m["msg_type"] == "error"]
     assert status == "error" and names == ["KeyboardInterrupt"]

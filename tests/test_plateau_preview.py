@@ -38,7 +38,8 @@ def run_plateau(callback, values=None, name="val_loss", initial_lr=0.1, epochs=N
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.SGD(initial_lr), loss="mse")
     recorder = EpochRateRecorder()
-    callbacks = ([ScriptedMetric(name, values)] if values is not None else []) + [callback, recorder]
+    scripted = [ScriptedMetric(name, values)] if values is not None else []
+    callbacks = scripted + [callback, recorder]
     history = model.fit(np.ones((4, 2), "float32"), np.zeros((4, 1), "float32"), batch_size=2,
                         epochs=epochs or len(values), verbose=0, callbacks=callbacks)
     return history, recorder.rates
