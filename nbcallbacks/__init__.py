@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 from nbcallbacks.adapters.builtin_callback_watcher import BuiltinCallbackWatcher
 from nbcallbacks.adapters.callback_tracer import CallbackTracer
 from nbcallbacks.adapters.dashboard import Dashboard
+from nbcallbacks.adapters.interactive_schedule import InteractiveSchedule, interactive_schedule
 from nbcallbacks.adapters.lr_finder import find_lr
 from nbcallbacks.adapters.lr_range_test import LRRangeTest
 from nbcallbacks.adapters.schedule_preview import SchedulePreview, preview_schedule
@@ -17,5 +18,5 @@ from nbcallbacks.core.piecewise_schedule import PiecewiseSchedule
 
 __all__ = ["Dashboard", "__version__",
            "BuiltinCallbackWatcher", "CallbackTracer",
-           "LRRangeTest", "PiecewiseSchedule", "SchedulePreview", "find_lr",
-           "preview_schedule"]
+           "InteractiveSchedule", "LRRangeTest", "PiecewiseSchedule", "SchedulePreview",
+           "find_lr", "interactive_schedule", "preview_schedule"]

@@ -42,16 +42,26 @@ REPORT = """print(json.dumps({
     "steps": dash._clock.steps}))"""
 
 
-@pytest.fixture(params=["ipykernel7", "ipykernel6"])
-def kernel(request, tmp_path):
-    python = None
-    if request.param == "ipykernel6":
-        python = request.getfixturevalue("ipykernel6_python")
+def open_kernel(request, tmp_path, flavour):
+    python = request.getfixturevalue("ipykernel6_python") if flavour == "ipykernel6" else None
     session = KernelSession(python=python)
-    session.flavour = request.param
+    session.flavour = flavour
     session.save_dir = tmp_path
     status, _ = session.run(SETUP.format(save_path=str(tmp_path / "manual.keras")))
     assert status == "ok"
+    return session
+
+
+@pytest.fixture(params=["ipykernel7", "ipykernel6"])
+def kernel(request, tmp_path):
+    session = open_kernel(request, tmp_path, request.param)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def kernel7(request, tmp_path):
+    session = open_kernel(request, tmp_path, "ipykernel7")
     yield session
     session.close()
 
@@ -220,9 +230,19 @@ def test_blocking_fit_explains_how_to_get_live_controls(kernel):
     """Without a mechanism that delivers clicks mid-cell, say so next to the buttons."""
     msg_id = start_training(kernel)
     hint = kernel.html_values()
-    if kernel.flavour == "ipykernel7":
+    if kernel.flavour == "ipykernel7":  # no subshell was created by this "frontend"
         assert "await dash.fit" in hint and "JupyterLab" in hint
     else:  # ipykernel 6 pumps messages: the buttons work, nothing to explain
         assert "await dash.fit" not in hint
+    kernel.interrupt()
+    assert kernel.wait_cell(msg_id, 120)[0] == "ok"
+    assert "await dash.fit" not in kernel.html_values()  # gone once training ended
+
+
+def test_no_hint_when_the_frontend_uses_subshells(kernel7):
+    kernel = kernel7
+    kernel.create_subshell()  # what JupyterLab >= 4.4 does when it connects
+    msg_id = start_training(kernel)
+    assert "await dash.fit" not in kernel.html_values()
     kernel.interrupt()
     assert kernel.wait_cell(msg_id, 120)[0] == "ok"

@@ -234,6 +234,13 @@ class ReduceLROnPlateauObserver(CallbackObserver):
         improved = _changed(self._best, best)
         self._best = best
         old, new = moment.previous_learning_rate, moment.learning_rate
+        # ReduceLROnPlateau writes the rate it found into the epoch's logs before
+        # lowering it: the exact old rate, even if something else changed the
+        # rate earlier in the epoch. (A callback after it may overwrite the key
+        # with the new rate; then the reading at the previous look stands.)
+        logged = _number((moment.logs or {}).get("learning_rate"))
+        if logged is not None and new is not None and logged > new:
+            old = logged
         if old is None or new is None or not new < old or improved:
             return []
         if callback.wait != 0 or callback.cooldown_counter != callback.cooldown:

@@ -49,26 +49,27 @@ class BuiltinCallbackWatcher:
     caused it (not always the one being reported in) and whose ``step`` is
     the step passed in, or the step at the end of that epoch:
 
-    ======================== ===============================================
-    owner hook               call
-    ======================== ===============================================
-    ``on_train_begin``       ``watcher = BuiltinCallbackWatcher.for_running_fit(self)``
-    ``on_epoch_begin``       ``watcher.before_epoch(epoch, step)``
-    ``on_train_batch_end``   ``watcher.after_batch(epoch, batch, step, logs)``
-    ``on_epoch_end``         ``watcher.after_epoch(epoch, step, logs)``
-    ``on_train_end``         ``watcher.after_train(step)``
-    ======================== ===============================================
+    ========================== =============================================
+    owner hook                 call
+    ========================== =============================================
+    ``on_train_begin``         ``watcher = BuiltinCallbackWatcher.for_running_fit(self)``
+    ``on_epoch_begin``         ``watcher.before_epoch(epoch, step)``
+    ``on_train_batch_begin``   ``watcher.before_batch(epoch, step)`` (first thing)
+    ``on_train_batch_end``     ``watcher.after_batch(epoch, batch, step, logs)``
+    ``on_epoch_end``           ``watcher.after_epoch(epoch, step, logs)``
+    ``on_train_end``           ``watcher.after_train(step)``
+    ========================== =============================================
 
-    ``step`` is the owner's count of training batches so far (after the
-    current batch, in ``after_batch``). ``after_batch`` is cheap: it does
+    ``step`` is the owner's count of training batches done so far (including
+    the current batch, in ``after_batch``). The batch calls are cheap: they do
     nothing unless a ``TerminateOnNaN`` is present and the loss is not finite,
     except once per epoch (one read of the learning rate when a
-    ``LearningRateScheduler`` runs after the owner). Calling it is optional;
-    without it a scheduler after the owner is seen at ``after_epoch``.
+    ``LearningRateScheduler`` runs after the owner). Both are optional;
+    without them a scheduler after the owner is seen at the next call.
 
-    Rate changes the owner itself makes are not told apart from a scheduler
-    acting in the same interval; make them after calling the watcher in that
-    hook, and report them as the owner's own events.
+    The owner's own rate changes are not reported (they are the owner's
+    events) and not taken for a built-in's, as long as the owner makes them
+    after calling ``before_batch`` in the batch hooks (not in its epoch hooks).
 
     Args:
         callbacks: the callbacks of the fit, in the order Keras calls them
@@ -102,8 +103,10 @@ class BuiltinCallbackWatcher:
         ...               callbacks=[stop, collect])
         >>> [(event.epoch, event.kind) for event in collect.events]
         [(2, 'early_stopping'), (0, 'early_stopping')]
-        >>> print(collect.events[0].message)
-        EarlyStopping: stopped after epoch 3 (loss did not improve for 2 epochs); best loss ... at epoch 1; weights of the last epoch kept
+        >>> print(*collect.events[0].message.split("; "), sep="\\n")
+        EarlyStopping: stopped after epoch 3 (loss did not improve for 2 epochs)
+        best loss ... at epoch 1
+        weights of the last epoch kept
     """
 
     def __init__(self, callbacks=(), model=None, owner=None):
@@ -169,6 +172,13 @@ class BuiltinCallbackWatcher:
         self._epoch_start_step = int(step)
         self._begin_pending_after = self._begin_matters_after
         return events
+
+    def before_batch(self, epoch: int, step: int) -> list[Event]:
+        """Call first thing in the owner's ``on_train_batch_begin``, before the owner
+        changes anything itself (its learning-rate control)."""
+        if self._begin_pending_after:
+            return self._begun_after(self._moment(epoch, step))
+        return []
 
     def after_batch(self, epoch: int, batch: int, step: int, logs=None) -> list[Event]:
         """Call in the owner's ``on_train_batch_end(batch, logs)``."""

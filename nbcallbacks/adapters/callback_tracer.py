@@ -18,7 +18,7 @@ from nbcallbacks.adapters.fit_callbacks import find_fit_callbacks
 from nbcallbacks.core.hook_call import (HookCall, format_hook_call, method_of_hook,
                                         summarize_log_value)
 from nbcallbacks.core.hook_summary import HookSummary
-from nbcallbacks.core.hook_timeline import FoldedBatches, format_folded_batches, timeline_lines
+from nbcallbacks.core.hook_timeline import timeline_lines
 from nbcallbacks.core.throttle import Throttle
 from nbcallbacks.ui.frontend import current_cell_id, detect_frontend
 
@@ -205,6 +205,8 @@ class CallbackTracer(keras.callbacks.Callback):
             self._summary = HookSummary()
             self._started_at = None
             self._stack, self._run, self._method, self._epoch = [], 0, None, None
+            self._batch_calls_in_run = 0
+            self._unprinted_batches = []
         if self._timeline is not None:
             self._timeline.refresh()
 
@@ -220,7 +222,8 @@ class CallbackTracer(keras.callbacks.Callback):
             call = HookCall(hook, self._method, self._run, max(len(self._stack) - 1, 0),
                             None if index is None else int(index),
                             self._epoch if self._method == "fit" else None,
-                            {key: summarize_log_value(value) for key, value in (logs or {}).items()},
+                            {key: summarize_log_value(value)
+                             for key, value in (logs or {}).items()},
                             now - self._started_at)
             self._summary.add(call)
             stored = self._store(call)
@@ -228,7 +231,7 @@ class CallbackTracer(keras.callbacks.Callback):
         if self._mode is None:
             self._choose_output()
         if self._mode == "console":
-            self._print(call, stored, finished)
+            self._print(call, stored)
         elif self._mode == "widget":
             self._show(call, finished)
 
@@ -279,9 +282,10 @@ class CallbackTracer(keras.callbacks.Callback):
             mode = "widget" if frontend.kernel and frontend.widgets else "console"
         self._mode = mode
 
-    def _print(self, call: HookCall, stored: bool, finished: bool) -> None:
+    def _print(self, call: HookCall, stored: bool) -> None:
         if not stored:
             if self._batch_calls_in_run == self.max_batch_calls + 1:
+                self._flush_batches()
                 self._write(f"{call.method:<8} … further batch calls of {call.method} "
                             f"#{call.run} are counted, not stored "
                             f"(max_batch_calls={self.max_batch_calls})")
@@ -294,10 +298,8 @@ class CallbackTracer(keras.callbacks.Callback):
 
     def _flush_batches(self) -> None:
         pending, self._unprinted_batches = self._unprinted_batches, []
-        if pending:
-            lines = timeline_lines(pending, batches=False)
-            for line in lines:
-                self._write(line)
+        for line in timeline_lines(pending, batches=False):
+            self._write(line)
 
     @staticmethod
     def _write(text: str) -> None:

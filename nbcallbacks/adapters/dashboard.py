@@ -31,7 +31,7 @@ from nbcallbacks.core.training_signals import TrainingSignals
 from nbcallbacks.core.view_options import ViewOptions
 from nbcallbacks.render.dashboard_figure import DashboardFigure, available_panels
 from nbcallbacks.render.render_worker import RenderWorker
-from nbcallbacks.ui.comm_routing import kernel_supports_subshells
+from nbcallbacks.ui.comm_routing import frontend_uses_subshells
 from nbcallbacks.ui.frontend import current_cell_id, detect_frontend
 from nbcallbacks.ui.kernel_pump import KernelPump
 from nbcallbacks.ui.metric_table import metric_table_html
@@ -356,14 +356,13 @@ class Dashboard(keras.callbacks.Callback):
         self._controls.show_hint(self._controls_hint())
 
     def _controls_hint(self) -> str:
-        if self._threaded or self._pump is not None:
+        """HTML telling the person when the buttons cannot answer during this fit."""
+        if self._threaded or self._pump is not None or frontend_uses_subshells():
             return ""  # clicks are handled while training: nothing to explain
-        alternative = ("Elsewhere run training with `history = await dash.fit(model, x, y, ...)`; "
-                       "the kernel's interrupt button always stops gracefully.")
-        if kernel_supports_subshells():
-            return ("Buttons answer during a blocking fit in JupyterLab ≥ 4.4 and "
-                    "Notebook ≥ 7.4. " + alternative)
-        return "This kernel handles clicks only after the cell ends. " + alternative
+        return ("This frontend delivers clicks only after the cell ends (no kernel subshell). "
+                "For live buttons train with <code>history = await dash.fit(model, x, y, …)</code>, "
+                "or use JupyterLab ≥ 4.4 / Notebook ≥ 7.4. The interrupt button (■) always "
+                "stops training gracefully.")
 
     def _stop_controls(self) -> None:
         if self._pump is not None:
@@ -371,6 +370,7 @@ class Dashboard(keras.callbacks.Callback):
             self._pump = None
         if self._controls is not None:
             self._controls.set_running(False)
+            self._controls.show_hint("")
             self._controls.show_learning_rate(read_learning_rate(self.model))
 
     def _on_control_event(self, kind: str, message: str) -> None:

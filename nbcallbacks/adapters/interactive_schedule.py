@@ -55,6 +55,7 @@ class InteractiveSchedule:
                                        initial_epoch=initial_epoch)
         self.values = {spec.name: spec.value for spec in self.specs}
         self.error: str | None = None
+        self._holding = False
         self._sliders = None
         self._panel = None
         # The first build must work: a factory that fails on its defaults is a plain error.
@@ -75,11 +76,13 @@ class InteractiveSchedule:
         if unknown:
             raise ValueError(f"no slider for {unknown}; the sliders are {list(self.values)}")
         if self._sliders is not None:
-            for name, value in values.items():
-                self._sliders.sliders[name].value = value  # observers call _changed
-            self._changed(self._sliders.values)
-        else:
-            self._changed({**self.values, **values})
+            self._holding = True  # one redraw for all the values, not one per slider
+            try:
+                for name, value in values.items():
+                    self._sliders.show_value(name, value)
+            finally:
+                self._holding = False
+        self._changed({**self.values, **values})
         return self
 
     def _build(self, values) -> tuple[object, SchedulePreview]:
@@ -91,6 +94,8 @@ class InteractiveSchedule:
         return schedule, preview
 
     def _changed(self, values: dict) -> None:
+        if self._holding:
+            return
         try:
             schedule, preview = self._build(values)
         except Exception as error:  # noqa: BLE001 - shown next to the sliders, not raised

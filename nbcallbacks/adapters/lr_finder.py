@@ -19,9 +19,9 @@ import numpy as np
 from nbcallbacks.adapters.learning_rate_override import learning_rate_override, uses_schedule
 from nbcallbacks.adapters.lr_range_test import LRRangeTest
 from nbcallbacks.adapters.model_state import ModelState
-from nbcallbacks.adapters.training_batches import (NotEnoughData, array_batches,
-                                                   count_array_batches, dataset_batches,
-                                                   dataset_length, is_dataset_like)
+from nbcallbacks.adapters.training_batches import (array_batches, count_array_batches,
+                                                   dataset_batches, dataset_length,
+                                                   is_dataset_like)
 from nbcallbacks.core.lr_range_math import (exponential_ramp, has_diverged,
                                             smooth_range_test_losses, steepest_descent)
 from nbcallbacks.core.smoothing import ema

@@ -214,7 +214,7 @@ class SchedulePreview:
             markers.append((first.epoch, first.label, False))
         fatal = [p for p in self.problems if p.fatal]
         if fatal:
-            markers.append((fatal[0].epoch, f"{fatal[0].label}: Keras stops", True))
+            markers.append((fatal[0].epoch, f"{fatal[0].label} — Keras stops here", True))
         monitored = None
         if self.plateau is not None:
             monitored = MonitoredCurve(self.monitor, self.plateau.monitored, self.plateau.improved,
@@ -243,7 +243,8 @@ class SchedulePreview:
 
         notes = "".join(f"<br><small style='color:#666'>{html.escape(n)}</small>"
                         for n in self.notes)
-        summary = f"<b>Learning-rate preview</b> &nbsp;·&nbsp; {html.escape(self.summary())}{notes}"
+        summary = (f"<b>Learning-rate preview</b> &nbsp;·&nbsp; "
+                   f"{html.escape(self.summary())}{notes}")
         return summary, self._problem_text(), value_table_html(*self.table_rows())
 
     def _problem_text(self) -> str:
@@ -379,6 +380,9 @@ def preview_schedule(schedule, epochs: int | None = None, initial_lr=None,
     start, notes = _initial_rate(initial_lr, None)
     dtype = np.dtype(keras.backend.floatx()).type
     replay = replay_epoch_schedule(function, epochs, start, initial_epoch, dtype=dtype)
+    if initial_lr is None and notes and _ignores_initial_rate(function, epochs, initial_epoch,
+                                                               dtype, replay):
+        notes = []  # the assumed starting rate changes nothing: no need to mention it
     problems = replay.problems
     if problems and isinstance(function, keras.optimizers.schedules.LearningRateSchedule):
         problems = [ScheduleProblem(p.epoch, p.value, p.kind, p.reason, (
@@ -522,6 +526,16 @@ def _initial_rate(initial_lr, fallback) -> tuple[float, list[str]]:
         raise TypeError(f"initial_lr must be a number, an optimizer or a compiled model; "
                         f"got {type(initial_lr).__name__}")
     return float(initial_lr), []
+
+
+def _ignores_initial_rate(function, epochs, initial_epoch, dtype, replay) -> bool:
+    """Whether the schedule gives the same rates from another starting rate (it ignores ``lr``)."""
+    try:
+        other = replay_epoch_schedule(function, epochs, DEFAULT_INITIAL_LR * 3, initial_epoch,
+                                      dtype=dtype)
+    except Exception:  # noqa: BLE001 - then keep the note
+        return False
+    return np.array_equal(other.learning_rates, replay.learning_rates, equal_nan=True)
 
 
 def _is_pairs(value) -> bool:

@@ -38,7 +38,7 @@ def _iteration_dtype() -> str:
 
 
 def replay_step_schedule(schedule, first_step: int, steps: int, dtype="float32") -> np.ndarray:
-    """``schedule(k)`` for ``k`` in ``first_step .. first_step + steps - 1``, as training computes it.
+    """``schedule(k)`` for ``k`` from ``first_step`` on, ``steps`` values, as training computes it.
 
     Args:
         schedule: a ``LearningRateSchedule`` (or any ``schedule(step)`` callable).

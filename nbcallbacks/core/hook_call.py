@@ -29,8 +29,8 @@ def hook_level(hook: str) -> str:
     """``"batch"``, ``"epoch"`` or ``"method"`` (begin/end of fit, evaluate, predict).
 
     Example:
-        >>> hook_level("on_test_batch_end"), hook_level("on_epoch_begin"), hook_level("on_train_end")
-        ('batch', 'epoch', 'method')
+        >>> [hook_level(h) for h in ("on_test_batch_end", "on_epoch_begin", "on_train_end")]
+        ['batch', 'epoch', 'method']
     """
     if "_batch_" in hook:
         return "batch"

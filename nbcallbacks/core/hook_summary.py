@@ -63,7 +63,8 @@ class HookSummary:
         if not rows:
             return "no hook calls recorded"
         table = [("method", "hook", "calls", "log keys")] + [
-            (row.method, row.hook, str(row.calls), ", ".join(row.log_keys) or "—") for row in rows]
+            (row.method, row.hook, str(row.calls), ", ".join(row.log_keys) or "—")
+            for row in rows]
         widths = [max(len(line[column]) for line in table) for column in range(3)]
         return "\n".join(f"{m:<{widths[0]}}  {h:<{widths[1]}}  {c:>{widths[2]}}  {k}".rstrip()
                          for m, h, c, k in table)

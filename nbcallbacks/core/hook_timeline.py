@@ -66,9 +66,11 @@ def timeline_entries(calls, batches: bool = True, hook_filter: str | None = None
         ...          [("on_epoch_begin", 0), ("on_train_batch_begin", 0),
         ...           ("on_train_batch_end", 0), ("on_train_batch_begin", 1),
         ...           ("on_train_batch_end", 1), ("on_epoch_end", 0)]]
-        >>> [getattr(entry, "hook", None) or entry.describe()
-        ...  for entry in timeline_entries(calls, batches=False)]
-        ['on_epoch_begin', '4 batch calls: on_train_batch_begin ×2, on_train_batch_end ×2 (batches 0–1)', 'on_epoch_end']
+        >>> for entry in timeline_entries(calls, batches=False):
+        ...     print(entry.hook if isinstance(entry, HookCall) else entry.describe())
+        on_epoch_begin
+        4 batch calls: on_train_batch_begin ×2, on_train_batch_end ×2 (batches 0–1)
+        on_epoch_end
         >>> [entry.hook for entry in timeline_entries(calls, hook_filter="epoch")]
         ['on_epoch_begin', 'on_epoch_end']
     """

@@ -53,7 +53,7 @@ def centered_ema(values, weight: float) -> np.ndarray:
     Example:
         >>> step = np.array([1.0] * 10 + [0.0] * 10)
         >>> forward = ema(step, 0.8)
-        >>> bool(forward[10] > 0.5), bool(centered_ema(step, 0.8)[10] < 0.5)   # the drop stays at 10
+        >>> bool(forward[10] > 0.5), bool(centered_ema(step, 0.8)[10] < 0.5)  # drop stays at 10
         (True, True)
     """
     forward = ema(np.asarray(values, dtype=np.float64), weight)

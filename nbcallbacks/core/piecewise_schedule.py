@@ -1,4 +1,4 @@
-"""A schedule given as ``(epoch, learning_rate)`` pairs, the TensorFlow guide's ``LR_SCHEDULE`` form.
+"""A schedule given as ``(epoch, learning_rate)`` pairs: the TensorFlow guide's ``LR_SCHEDULE``.
 
 The guide ("Writing your own callbacks") keeps a list such as
 ``[(3, 0.05), (6, 0.01), (9, 0.005), (12, 0.001)]`` and a lookup function: at

@@ -49,8 +49,9 @@ def looks_like_rate(name: str, value: float) -> bool:
     """Whether a float argument is a learning rate (so it wants a log slider).
 
     Example:
-        >>> looks_like_rate("base", 1e-3), looks_like_rate("min_lr", 0.0), looks_like_rate("factor", 0.5)
-        (True, True, False)
+        >>> [looks_like_rate(*argument) for argument in
+        ...  [("base", 1e-3), ("min_lr", 0.0), ("factor", 0.5)]]
+        [True, True, False]
     """
     lowered = name.lower()
     words = lowered.replace("-", "_").split("_")
@@ -61,8 +62,9 @@ def infer_spec(name: str, value: float, given_range=None) -> ParameterSpec:
     """The slider for one argument: ``given_range`` ``(min, max)`` or ``(min, max, step)`` wins.
 
     Example:
-        >>> infer_spec("warmup", 5)
-        ParameterSpec(name='warmup', value=5, minimum=0, maximum=20, step=1, integer=True, log=False)
+        >>> infer_spec("warmup", 5)       # doctest: +NORMALIZE_WHITESPACE
+        ParameterSpec(name='warmup', value=5, minimum=0, maximum=20, step=1, integer=True,
+                      log=False)
         >>> spec = infer_spec("base", 1e-3)
         >>> spec.log, spec.minimum, spec.maximum
         (True, 1e-05, 0.1)

@@ -110,8 +110,8 @@ def diagnose_learning_rate(value) -> Diagnosis | None:
         >>> diagnose_learning_rate(0.01) is None
         True
         >>> diagnosis = diagnose_learning_rate(1)
-        >>> diagnosis.fatal, diagnosis.reason
-        (True, 'returned an int (1), and Keras 3 accepts only float, np.float32 or np.float64: LearningRateScheduler raises ValueError.')
+        >>> diagnosis.fatal, diagnosis.kind, diagnosis.reason[:40]
+        (True, 'int', 'returned an int (1), and Keras 3 accepts')
         >>> diagnose_learning_rate(-1e-3).fatal      # accepted by Keras, but wrong
         False
     """

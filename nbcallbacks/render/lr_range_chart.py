@@ -42,7 +42,8 @@ def lr_range_chart_png(learning_rates, losses, smoothed, suggestion_index: int |
     smooth = np.asarray(smoothed, dtype=np.float64)
     figure = new_figure(width, height, dpi)
     height_in = height / dpi
-    figure.subplots_adjust(left=0.75 / figure.get_figwidth(), right=1 - 0.25 / figure.get_figwidth(),
+    width_in = figure.get_figwidth()
+    figure.subplots_adjust(left=0.75 / width_in, right=1 - 0.25 / width_in,
                            top=1 - 0.5 / height_in, bottom=0.5 / height_in)
     axes = figure.add_subplot(1, 1, 1)
     style_axes(axes)

@@ -49,3 +49,16 @@ def kernel_supports_subshells() -> bool:
     except Exception:  # noqa: BLE001
         return False
     return bool(getattr(kernel, "_supports_kernel_subshells", False))
+
+
+def frontend_uses_subshells() -> bool:
+    """True when some frontend created a kernel subshell (JupyterLab >= 4.4 and
+    Notebook >= 7.4 create one for widget messages when they connect)."""
+    try:
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+        manager = kernel.shell_channel_thread.manager
+        return bool(manager.list_subshell())
+    except Exception:  # noqa: BLE001 - older kernels have no subshell manager
+        return False

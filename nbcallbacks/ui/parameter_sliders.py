@@ -64,6 +64,17 @@ class ParameterSliders:
         """The current value of each parameter (ints for integer parameters)."""
         return {name: slider.value for name, slider in self.sliders.items()}
 
+    def show_value(self, name: str, value) -> None:
+        """Move one slider to ``value``, widening its range when the value lies outside."""
+        slider = self.sliders[name]
+        if isinstance(slider, widgets.FloatLogSlider):
+            exponent = math.log10(value) if value > 0 else slider.min
+            slider.min, slider.max = min(slider.min, math.floor(exponent)), \
+                max(slider.max, math.ceil(exponent))
+        else:
+            slider.min, slider.max = min(slider.min, value), max(slider.max, value)
+        slider.value = value
+
     def _changed(self, _change=None) -> None:
         if self._on_change is not None:
             self._on_change(self.values)

@@ -60,7 +60,7 @@ class TrainingControls:
         self.save_path = widgets.Text(value=save_path, description="save to",
                                       continuous_update=True,
                                       style={"description_width": "initial"},
-                                      layout=widgets.Layout(width="270px"))
+                                      layout=widgets.Layout(width="240px"))
         self.save_button = widgets.Button(
             description="Save now", icon="save",
             tooltip="write the model (.keras) or its weights (.weights.h5) at the next batch",
@@ -128,9 +128,10 @@ class TrainingControls:
         self.message.value = (f'<span style="{_MESSAGE_STYLE}color:{colour}">'
                               f"{html.escape(text)}</span>")
 
-    def show_hint(self, text: str) -> None:
-        self.hint.value = (f'<div style="{_MESSAGE_STYLE}color:#5f6368">{html.escape(text)}'
-                           "</div>" if text else "")
+    def show_hint(self, text_html: str) -> None:
+        """Show an explanation (trusted HTML from the dashboard) under the controls."""
+        self.hint.value = (f'<div style="{_MESSAGE_STYLE}color:#5f6368">{text_html}</div>'
+                           if text_html else "")
 
     def show_learning_rate(self, rate: float | None) -> None:
         """Reflect the optimizer's current rate without sending a request."""
