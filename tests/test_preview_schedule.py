@@ -82,7 +82,7 @@ def fit_with_scheduler(schedule, epochs, initial_lr, initial_epoch=0):
 
 @pytest.mark.parametrize("schedule, epochs, initial_lr", [
     (keras_doc_scheduler, 15, 0.01),
-    (decay_after_two, 30, 0.001),
+    (decay_after_two, 15, 0.001),
     (guide_lr_schedule, 15, 0.1),
     (old_api, 5, 0.5),
     (lambda epoch, lr: np.float32(lr) * np.float32(0.9), 8, 0.3),   # np.float32 returns

@@ -8,6 +8,7 @@ compact printed lines (and an optional PNG file) anywhere else.
 
 from __future__ import annotations
 
+import html
 import math
 import os
 import threading
@@ -17,6 +18,7 @@ import warnings
 import keras
 
 from nbcallbacks.adapters.batch_size import infer_batch_size
+from nbcallbacks.adapters.builtin_callback_watcher import BuiltinCallbackWatcher
 from nbcallbacks.adapters.learning_rate import read_learning_rate
 from nbcallbacks.adapters.threaded_fit import fit_in_thread
 from nbcallbacks.adapters.training_controller import TrainingController
@@ -34,6 +36,7 @@ from nbcallbacks.render.render_worker import RenderWorker
 from nbcallbacks.ui.comm_routing import frontend_uses_subshells
 from nbcallbacks.ui.frontend import current_cell_id, detect_frontend
 from nbcallbacks.ui.kernel_pump import KernelPump
+from nbcallbacks.ui.event_log import event_log_html
 from nbcallbacks.ui.metric_table import metric_table_html
 
 OUTPUTS = ("auto", "widget", "console", "none")
@@ -147,6 +150,7 @@ class Dashboard(keras.callbacks.Callback):
         self._checked_train_metrics = False
         self._checked_val_metrics = False
         self._batch_size = None
+        self._watcher = BuiltinCallbackWatcher()
 
     # -- Keras hooks --------------------------------------------------------------
     def on_train_begin(self, logs=None):
@@ -156,6 +160,7 @@ class Dashboard(keras.callbacks.Callback):
         steps = params.get("steps")
         self._fit = self.history.begin_fit(0, epochs, steps)
         self._batch_size = infer_batch_size()
+        self._watcher = BuiltinCallbackWatcher.for_running_fit(self)
         self._clock.start(total_steps=None, batch_size=self._batch_size)
         self._checked_train_metrics = self._checked_val_metrics = False
         self._first_epoch_of_fit = True
@@ -168,6 +173,7 @@ class Dashboard(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = int(epoch)
         self._epoch_started = time.monotonic()
+        self._add_events(self._watcher.before_epoch(self._epoch, self.history.steps))
         if self._first_epoch_of_fit:
             self._first_epoch_of_fit = False
             self._fit.initial_epoch = self._epoch
@@ -176,11 +182,15 @@ class Dashboard(keras.callbacks.Callback):
                 self._clock.total_steps = remaining * self._fit.steps_per_epoch
 
     def on_train_batch_begin(self, batch, logs=None):
+        # The watcher looks first, so our own rate changes are not credited to Keras'.
+        self._add_events(self._watcher.before_batch(self._epoch, self.history.steps))
         self._controller.before_batch(self.model, on_pause=self._on_pause_change)
 
     def on_train_batch_end(self, batch, logs=None):
         self.history.record_batch(self._epoch, int(batch), logs if self.per_batch else None)
         self._clock.step_done()
+        self._add_events(self._watcher.after_batch(self._epoch, int(batch), self.history.steps,
+                                                   logs))
         if batch == 0:
             # The rate used by the epoch's first batch, after every callback's
             # on_epoch_begin (schedulers) has acted.
@@ -206,6 +216,7 @@ class Dashboard(keras.callbacks.Callback):
             self._check_requested_metrics(numbers, validation=True)
         self.history.record_epoch(self._epoch, numbers)
         self._record_learning_rate(numbers, position=self._epoch + 1.0)
+        self._add_events(self._watcher.after_epoch(self._epoch, self.history.steps, logs))
         seconds = None if self._epoch_started is None else time.monotonic() - self._epoch_started
         if self._console is not None:
             self._guard("console", self._console.epoch, self._epoch, self._fit.epochs,
@@ -220,6 +231,7 @@ class Dashboard(keras.callbacks.Callback):
         self._controller.end()
         self._guard("controls", self._stop_controls)
         stopped = bool(getattr(self.model, "stop_training", False))
+        self._add_events(self._watcher.after_train(self.history.steps))
         self.history.end_fit(stopped_early=stopped)
         self._record_learning_rate()
         if self._worker is not None:
@@ -297,6 +309,9 @@ class Dashboard(keras.callbacks.Callback):
         parts.append(format_rate(rate, "samples/s") if rate
                      else format_rate(clock.steps_per_second, "batches/s"))
         parts.append(f"<i>{state}</i>")
+        watched = self._watcher.status()
+        if watched:
+            parts.append(f'<span style="color:#5f6368">{html.escape(watched)}</span>')
         progress = None
         if clock.total_steps:
             progress = clock.steps / clock.total_steps
@@ -373,20 +388,44 @@ class Dashboard(keras.callbacks.Callback):
             self._controls.show_hint("")
             self._controls.show_learning_rate(read_learning_rate(self.model))
 
+    def mark(self, text: str) -> None:
+        """Put your own marker on the curves at the current step (event kind ``mark``).
+
+        Example:
+            >>> dash = Dashboard(output="none")
+            >>> dash.mark("switched to fine-tuning")
+            >>> [(e.kind, e.message) for e in dash.events]
+            [('mark', 'switched to fine-tuning')]
+        """
+        self._add_events([self.events.add(self._epoch, self.history.steps, "mark", str(text))],
+                         recorded=True)
+
+    def _add_events(self, events, recorded: bool = False) -> None:
+        """Record events (from the watcher, controls or the user) and show them."""
+        if not events:
+            return
+        for event in events:
+            if not recorded:
+                self.events.add(event.epoch, event.step, event.kind, event.message)
+            if self._console is not None:
+                self._console.note(f"[{event.kind}] {event.message}")
+        if self._panel is not None:
+            self._guard("events", self._panel.show_events,
+                        event_log_html(self.events.snapshot()))
+        self._request_frame()
+
     def _on_control_event(self, kind: str, message: str) -> None:
         """Training thread: a control request was applied (or refused)."""
-        self.events.add(self._epoch, self.history.steps, kind, message)
+        self._add_events([self.events.add(self._epoch, self.history.steps, kind, message)],
+                         recorded=True)
         if self._controls is not None:
             self._guard("controls", self._controls.show_message, message)
             self._guard("controls", self._controls.show_hint, "")  # clicks evidently work
             if kind == "lr_change":
                 self._guard("controls", self._controls.show_learning_rate,
                             read_learning_rate(self.model))
-        if self._console is not None:
-            self._console.note(f"[{kind}] {message}")
         if kind == "lr_change":
             self._record_learning_rate(step=self.history.steps)
-        self._request_frame()
 
     def _on_pause_change(self, paused: bool) -> None:
         if paused:

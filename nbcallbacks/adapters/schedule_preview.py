@@ -146,6 +146,9 @@ class SchedulePreview:
         if len(finite):
             text += (f"; rate {format_rate(finite[0])} -> {format_rate(finite[-1])}"
                      f" (min {format_rate(finite.min())}, max {format_rate(finite.max())})")
+        stop = self._stop_epoch()
+        if stop is not None:
+            text += f"; Keras stops at epoch {stop}"
         if self.plateau is not None:
             text += f"; {len(self.plateau.reductions)} cut(s) on {self.monitor}"
         return text

@@ -26,6 +26,7 @@ from nbcallbacks.core.metric_names import higher_is_better, panel_names
 from nbcallbacks.core.metric_store import POSITION_COLUMNS, StoreSnapshot
 from nbcallbacks.core.smoothing import ema
 from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.render.event_colors import KIND_COLORS
 
 LEARNING_RATE_PANEL = "learning rate"
 TRAIN_COLOR = "#1f77b4"
@@ -33,6 +34,9 @@ VALIDATION_COLOR = "#e8710a"
 LEARNING_RATE_COLOR = "#2ca02c"
 EVENT_COLOR = "#7a7a7a"
 MAX_COLUMNS = 3
+# Events drawn as full lines; all others are small ticks on the top edge.
+MAJOR_EVENT_KINDS = frozenset({"stop", "interrupt", "nan", "early_stopping", "reduce_lr",
+                               "lr_change", "lr_schedule", "mark", "backup_restore"})
 
 
 @dataclass
@@ -251,22 +255,42 @@ class DashboardFigure:
         _rescale(ax, positive, log=True)
 
     def _draw_markers(self, snapshot, positions, events):
-        """Dotted lines where a later fit resumed, dashed ones where events happened."""
-        boundaries = [fit.first_step for fit in snapshot.fits[1:]]
-        marks = [(positions.x_for_steps(np.array([s]), None)[0], ":", f"fit {n}")
-                 for n, s in enumerate(boundaries, start=2)]
-        for event in events[-30:]:  # the most recent ones; the log lists all
-            x = positions.x_for_steps(np.array([event.step]), None)[0]
-            marks.append((x, "--", event.kind))
+        """Mark fits and events on every panel.
+
+        Dotted lines show where a later ``fit`` began. Events that change the
+        course of training (a stop, a rate change, a NaN, a user's mark) get a
+        coloured dashed line, named on the first panel when there is room;
+        routine ones (checkpoints, pauses) only a small triangle on the top
+        edge, so that a save every epoch does not bury the curves.
+        """
+        lines = [(positions.x_for_steps(np.array([s]), None)[0], ":", f"fit {n}", EVENT_COLOR)
+                 for n, s in enumerate((f.first_step for f in snapshot.fits[1:]), start=2)]
+        ticks: dict[str, list[float]] = {}
+        for event in list(events)[-200:]:  # the most recent ones; the event log lists all
+            x = float(positions.x_for_steps(np.array([event.step]), None)[0])
+            if event.kind in MAJOR_EVENT_KINDS:
+                lines.append((x, "--", event.kind, KIND_COLORS.get(event.kind, EVENT_COLOR)))
+            else:
+                ticks.setdefault(event.kind, []).append(x)
         for index, ax in enumerate(self.figure.axes):
-            for x, style, label in marks:
-                self._decorations.append(ax.axvline(x, color=EVENT_COLOR, linestyle=style,
-                                                    linewidth=0.9, alpha=0.8, zorder=1))
-                if index == 0 and style == ":":  # name each fit once, on the first panel
+            transform = blended_transform_factory(ax.transData, ax.transAxes)
+            low, high = ax.get_xlim()
+            room = 0.045 * (high - low)
+            last_label = None
+            for x, style, label, colour in lines:
+                self._decorations.append(ax.axvline(x, color=colour, linestyle=style,
+                                                    linewidth=1.0, alpha=0.85, zorder=1))
+                if index == 0 and (last_label is None or abs(x - last_label) > room):
+                    last_label = x
                     self._decorations.append(ax.text(
-                        x, 0.98, f" {label}", transform=blended_transform_factory(
-                            ax.transData, ax.transAxes), fontsize=7.5, color=EVENT_COLOR,
-                        va="top", ha="left"))
+                        x, 0.98, f" {label}", transform=transform, fontsize=7, color=colour,
+                        va="top", ha="left", rotation=90 if style == "--" else 0,
+                        clip_on=True))
+            for kind, xs in ticks.items():
+                self._decorations.append(ax.plot(
+                    xs, [1.0] * len(xs), linestyle="none", marker="v", markersize=4,
+                    color=KIND_COLORS.get(kind, EVENT_COLOR), transform=transform,
+                    clip_on=False, zorder=6)[0])
 
     def render_png(self, snapshot: StoreSnapshot | None = None,
                    view: ViewOptions = ViewOptions(), events=()) -> bytes:

@@ -42,11 +42,12 @@ class DashboardPanel:
             width="100%", max_width=f"{width}px", height="auto"))
         self.view_controls = ViewControls(options, on_view_change)
         self.table = widgets.HTML()
+        self.events = widgets.HTML()
         self.notices = widgets.HTML()
         self.controls_row = widgets.HBox([])  # training controls are added here
         self.widget = widgets.VBox(
             [self.status, self.progress, self.controls_row, self.image,
-             self.view_controls.widget, self.table, self.notices],
+             self.view_controls.widget, self.table, self.events, self.notices],
             layout=widgets.Layout(width="100%", max_width=f"{width + 20}px"))
         self._handle = None
         self._final_png = None
@@ -66,6 +67,10 @@ class DashboardPanel:
     def show_table(self, table_html: str) -> None:
         if table_html != self.table.value:
             self.table.value = table_html
+
+    def show_events(self, events_html: str) -> None:
+        if events_html != self.events.value:
+            self.events.value = events_html
 
     def show_notice(self, text: str) -> None:
         self.notices.value = (f'<div style="{_HEADER_STYLE}color:#8a4b00;background:#fff4e0;'

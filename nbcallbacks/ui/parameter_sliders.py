@@ -14,19 +14,18 @@ import ipywidgets as widgets
 
 from nbcallbacks.core.schedule_parameters import ParameterSpec
 
-_STYLE = {"description_width": "initial"}
-_LAYOUT = dict(width="360px")
+_LAYOUT = dict(width="420px")
 
 
-def slider_for(spec: ParameterSpec) -> widgets.Widget:
-    """The slider widget for one parameter.
+def slider_for(spec: ParameterSpec, label_width: str = "initial") -> widgets.Widget:
+    """The slider widget for one parameter (``label_width``: CSS width of its name).
 
     Example:
         >>> slider_for(ParameterSpec("warmup", 5, 0, 20, 1, integer=True)).value
         5
     """
-    common = dict(description=spec.name, continuous_update=False, style=_STYLE,
-                  layout=widgets.Layout(**_LAYOUT))
+    common = dict(description=spec.name, continuous_update=False,
+                  style={"description_width": label_width}, layout=widgets.Layout(**_LAYOUT))
     if spec.integer:
         return widgets.IntSlider(value=int(spec.value), min=int(spec.minimum),
                                  max=int(spec.maximum), step=int(spec.step) or 1, **common)
@@ -54,7 +53,9 @@ class ParameterSliders:
                  on_change: Callable[[dict], None] | None = None):
         self.specs = list(specs)
         self._on_change = on_change
-        self.sliders = {spec.name: slider_for(spec) for spec in self.specs}
+        # One label width for all, so the sliders line up.
+        width = f"{max([len(s.name) for s in self.specs] + [4]) + 1}ch"
+        self.sliders = {spec.name: slider_for(spec, width) for spec in self.specs}
         for slider in self.sliders.values():
             slider.observe(self._changed, "value")
         self.widget = widgets.VBox(list(self.sliders.values()))
