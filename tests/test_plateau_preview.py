@@ -111,6 +111,22 @@ def test_auto_mode_follows_the_metric_name():
     assert loss.reductions == []
 
 
+def test_a_history_from_a_resumed_fit_keeps_its_epoch_numbers():
+    callback = plateau(factor=0.5, patience=1)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    history = model.fit(np.ones((4, 2), "float32"), np.zeros((4, 1), "float32"), epochs=8,
+                        initial_epoch=3, verbose=0,
+                        callbacks=[ScriptedMetric("val_loss", [None] * 3 + [1.0] * 5), callback])
+    preview = preview_schedule(plateau(factor=0.5, patience=1), history=history, initial_lr=0.1)
+    assert preview.epochs.tolist() == [3, 4, 5, 6, 7]
+    assert [r.epoch for r in preview.reductions] == [4, 5, 6, 7]
+    rows = preview.table_rows()[1]
+    assert [row[0] for row in rows] == ["3", "4", "5", "6", "7"]
+    assert [row[-1] for row in rows] == ["", "0.05", "0.025", "0.0125", "0.00625"]
+
+
 def test_history_forms_and_epochs():
     values = [1.0, 1.0, 1.0, 1.0, 1.0]
     from_list = preview_schedule(plateau(patience=1, factor=0.5), history=values, initial_lr=0.1)

@@ -227,13 +227,23 @@ def rates_applied_per_step(schedule, epochs, steps_per_epoch):
     return probe.rates
 
 
+class WarmupThenDecay(keras.optimizers.schedules.LearningRateSchedule):
+    """A user-written per-step schedule: linear warm-up, then exponential decay."""
+
+    def __call__(self, step):
+        step = keras.ops.cast(step, "float32")
+        return keras.ops.where(step < 10, 0.01 * (step + 1) / 10,
+                               0.01 * keras.ops.power(0.95, step - 10))
+
+
 @pytest.mark.parametrize("schedule", [
     keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=7, decay_rate=0.96),
     keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=40, warmup_target=1e-2,
                                            warmup_steps=10),
     keras.optimizers.schedules.PiecewiseConstantDecay([10, 25], [0.1, 0.05, 0.01]),
     keras.optimizers.schedules.PolynomialDecay(0.1, 30, 0.001, power=2.0),
-], ids=["exponential", "cosine-warmup", "piecewise", "polynomial"])
+    WarmupThenDecay(),
+], ids=["exponential", "cosine-warmup", "piecewise", "polynomial", "custom"])
 def test_learning_rate_schedules_match_the_rates_the_train_step_applies(schedule):
     preview = preview_schedule(schedule, epochs=4, steps_per_epoch=12)
     applied = rates_applied_per_step(schedule, epochs=4, steps_per_epoch=12)

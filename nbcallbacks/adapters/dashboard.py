@@ -217,6 +217,9 @@ class Dashboard(keras.callbacks.Callback):
         self.history.record_epoch(self._epoch, numbers)
         self._record_learning_rate(numbers, position=self._epoch + 1.0)
         self._add_events(self._watcher.after_epoch(self._epoch, self.history.steps, logs))
+        # A stop requested during validation or at the epoch's end ends training
+        # now, rather than after the first batch of the next epoch.
+        self._controller.after_batch(self.model, epoch_end=True)
         seconds = None if self._epoch_started is None else time.monotonic() - self._epoch_started
         if self._console is not None:
             self._guard("console", self._console.epoch, self._epoch, self._fit.epochs,

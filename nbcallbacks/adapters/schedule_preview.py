@@ -78,8 +78,8 @@ class SchedulePreview:
         schedule: what to hand to Keras: the function for
             ``LearningRateScheduler`` (for pairs, the
             :class:`~nbcallbacks.core.piecewise_schedule.PiecewiseSchedule`),
-            the ``LearningRateSchedule`` for the optimizer, or the
-            ``ReduceLROnPlateau`` callback.
+            the ``LearningRateSchedule`` for the optimizer, or the callback
+            that was previewed (``LearningRateScheduler``, ``ReduceLROnPlateau``).
         kind: ``"function"``, ``"LearningRateScheduler"``, ``"pairs"``,
             ``"LearningRateSchedule"`` or ``"ReduceLROnPlateau"``.
         name: a short description of the schedule.
@@ -90,6 +90,8 @@ class SchedulePreview:
         plateau: for ``ReduceLROnPlateau``, the
             :class:`~nbcallbacks.core.plateau_simulation.PlateauReplay`
             (monitored curve, cuts, wait counters); else None.
+        monitor: for ``ReduceLROnPlateau``, the monitored key; else None.
+        first_epoch: the first epoch index (``initial_epoch``).
         notes: remarks about assumptions made (e.g. a default initial rate).
     """
 
@@ -330,7 +332,9 @@ def preview_schedule(schedule, epochs: int | None = None, initial_lr=None,
         history: for ``ReduceLROnPlateau``: the monitored curve — a Keras
             ``History``, its ``.history`` dict, a
             :class:`~nbcallbacks.core.MetricStore`, or a list of values.
-        initial_epoch: the ``initial_epoch`` you pass to ``fit`` (default 0).
+        initial_epoch: the ``initial_epoch`` you pass to ``fit`` (default 0;
+            for ``ReduceLROnPlateau``, the first epoch of the curve, read
+            from a Keras ``History`` when it starts later).
 
     Returns:
         A :class:`SchedulePreview`.
@@ -446,6 +450,9 @@ def _preview_plateau(callback, epochs, initial_lr, history, initial_epoch):
             "returned by an earlier fit, its .history dict, or a list of values of "
             f"{callback.monitor!r})")
     values, learning_rates = _monitored_values(history, callback.monitor)
+    recorded_epochs = getattr(history, "epoch", None)  # a Keras History knows its epoch numbers
+    if initial_epoch == 0 and isinstance(recorded_epochs, list) and recorded_epochs:
+        initial_epoch = int(recorded_epochs[0])
     if epochs is not None:
         epochs = _whole_number(epochs, "epochs", minimum=1)
         if epochs > len(values):

@@ -92,8 +92,8 @@ class TrainingController:
         if self.signals.paused and not self.signals.stop_reason:
             self._wait_while_paused(model, on_pause)
 
-    def after_batch(self, model) -> bool:
-        """Ask Keras to stop after this batch when requested; True when stopping."""
+    def after_batch(self, model, epoch_end: bool = False) -> bool:
+        """Ask Keras to stop after this batch (or epoch) when requested; True when stopping."""
         reason = self.signals.stop_reason
         if reason is None:
             return False
@@ -102,11 +102,12 @@ class TrainingController:
         model.stop_training = True
         if not self._stop_reported:
             self._stop_reported = True
+            where = "at the end of this epoch" if epoch_end else "after this batch"
             if reason == "interrupt":
-                self._report("interrupt", "interrupted: stopping after this batch "
+                self._report("interrupt", f"interrupted: stopping {where} "
                                           "(interrupt again to stop immediately)")
             else:
-                self._report("stop", "stop requested: training ended after this batch")
+                self._report("stop", f"stop requested: training ended {where}")
         return True
 
     # -- actions ---------------------------------------------------------------------
