@@ -53,14 +53,14 @@ class TrainingControls:
         self.learning_rate_slider = widgets.FloatLogSlider(
             value=1e-3, base=10, min=-6, max=0, step=0.05, description="learning rate",
             readout=False, continuous_update=False, style={"description_width": "initial"},
-            layout=widgets.Layout(width="230px"))
+            layout=widgets.Layout(width="200px"))
         self.learning_rate_text = widgets.Text(
             value="", placeholder="e.g. 3e-4", continuous_update=False,
             tooltip="type a rate and press Enter", layout=widgets.Layout(width="86px"))
         self.save_path = widgets.Text(value=save_path, description="save to",
                                       continuous_update=True,
                                       style={"description_width": "initial"},
-                                      layout=widgets.Layout(width="240px"))
+                                      layout=widgets.Layout(width="220px"))
         self.save_button = widgets.Button(
             description="Save now", icon="save",
             tooltip="write the model (.keras) or its weights (.weights.h5) at the next batch",
