@@ -83,12 +83,7 @@ class TrainingController:
     # -- batch boundaries ---------------------------------------------------------------
     def before_batch(self, model, on_pause: Callable[[bool], None] | None = None) -> None:
         """Apply a requested rate and save, then wait here while paused."""
-        rate = self.signals.take_learning_rate()
-        if rate is not None:
-            self._apply_learning_rate(model, rate)
-        path = self.signals.take_save_path()
-        if path is not None:
-            self._save(model, path)
+        self._apply_pending(model)
         if self.signals.paused and not self.signals.stop_reason:
             self._wait_while_paused(model, on_pause)
 
@@ -111,6 +106,14 @@ class TrainingController:
         return True
 
     # -- actions ---------------------------------------------------------------------
+    def _apply_pending(self, model) -> None:
+        rate = self.signals.take_learning_rate()
+        if rate is not None:
+            self._apply_learning_rate(model, rate)
+        path = self.signals.take_save_path()
+        if path is not None:
+            self._save(model, path)
+
     def _apply_learning_rate(self, model, rate: float) -> None:
         optimizer = getattr(model, "optimizer", None)
         old = read_learning_rate(model)
@@ -150,12 +153,7 @@ class TrainingController:
             if self._idle is not None:
                 self._idle()
             # Requests made while paused apply at once (the model is not training).
-            rate = self.signals.take_learning_rate()
-            if rate is not None:
-                self._apply_learning_rate(model, rate)
-            path = self.signals.take_save_path()
-            if path is not None:
-                self._save(model, path)
+            self._apply_pending(model)
         self.paused_seconds += time.monotonic() - started
         if on_pause is not None:
             on_pause(False)
