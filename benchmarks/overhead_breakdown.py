@@ -10,8 +10,8 @@ model with ``Dashboard()`` after a warm-up, executed with nbclient):
       median step time outside vs during a draw, and the training time lost
       during draws (sum over those steps of step time - normal step time).
 
-These counts are stable on a busy machine, where the wall-time ratios of
-``overhead.py`` are not. The instrumentation subclasses ``Dashboard`` and wraps
+These counts are far steadier on a busy machine than the wall-time ratios of
+``overhead.py``. The instrumentation subclasses ``Dashboard`` and wraps
 its private ``_draw``: adapt it if that method is renamed.
 
 Run:
@@ -53,6 +53,8 @@ class ProbedDashboard(nbcallbacks.Dashboard):
     def on_epoch_begin(self, epoch, logs=None):
         self.batch_ends.append(None)  # steps are only compared within an epoch
         self._timed("on_epoch_begin", super().on_epoch_begin, epoch, logs)
+    def on_train_batch_begin(self, batch, logs=None):
+        self._timed("on_train_batch_begin", super().on_train_batch_begin, batch, logs)
     def on_train_batch_end(self, batch, logs=None):
         self._timed("on_train_batch_end", super().on_train_batch_end, batch, logs)
         self.batch_ends.append(time.perf_counter())
@@ -90,7 +92,7 @@ def report(probe: dict) -> None:
     print(f"fit {probe['fit']:.2f} s, time in the Dashboard's hooks on the training thread:")
     for hook, seconds in hooks.items():
         per = ""
-        if hook == "on_train_batch_end":  # includes waiting for the GIL while a frame draws
+        if hook.startswith("on_train_batch"):  # includes waiting for the GIL while a frame draws
             per = f" ({seconds / probe['batches'] * 1e6:.1f} µs per batch)"
         print(f"  {hook:20} {seconds * 1000:7.1f} ms{per}")
     cpu = [c * 1000 for _, _, c in draws]

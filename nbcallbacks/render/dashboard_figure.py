@@ -93,7 +93,10 @@ class DashboardFigure:
         self._decorations: list = []
         self._placeholder = None
         self._legend, self._legend_key = None, None
+        self._background, self._background_key = None, None
+        self._decoration_key = None
         self.layout_builds = 0  # how often axes were (re)created; tests read it
+        self.full_draws = 0     # how often the background was redrawn; tests read it
 
     # -- layout ----------------------------------------------------------------
     def _build(self, panels: tuple[str, ...]) -> None:
@@ -102,6 +105,7 @@ class DashboardFigure:
         self._panels, self._lr_artists, self._placeholder = {}, None, None
         self._legend, self._legend_key = None, None
         self._decorations = []
+        self._background, self._background_key = None, None
         self._layout = panels
         self.layout_builds += 1
         count = max(1, len(panels))
@@ -123,7 +127,11 @@ class DashboardFigure:
         grid = fig.add_gridspec(rows, columns)
         for index, name in enumerate(panels):
             ax = fig.add_subplot(grid[index // columns, index % columns])
-            ax.set_title(name, fontsize=10.5, loc="left", fontweight="bold", color="#333333")
+            # Fixed title and label positions: matplotlib would otherwise measure
+            # the tick labels on every draw to place them (~20 % of a frame).
+            ax.set_title(name, fontsize=10.5, loc="left", fontweight="bold", color="#333333",
+                         y=1.0)
+            ax.xaxis.set_label_coords(0.5, -0.16)
             ax.grid(True, color="#e6e6e6", linewidth=0.8)
             ax.set_axisbelow(True)
             for side in ("top", "right"):
@@ -133,7 +141,7 @@ class DashboardFigure:
             ax.yaxis.set_major_locator(MaxNLocator(5))
             if name == LEARNING_RATE_PANEL:
                 (line,) = ax.plot([], [], color=LEARNING_RATE_COLOR, linewidth=1.6,
-                                  drawstyle="steps-post", label="learning rate")
+                                  drawstyle="steps-post", label="learning rate", animated=True)
                 ax.set_yscale("log")
                 # Rates rarely span decades: label 1, 2 and 5 x 10^k, as "5e-04".
                 ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
@@ -156,6 +164,9 @@ class DashboardFigure:
                              label="best")[0],
             )
             self._panels[name] = artists
+            for line in (artists.batch_raw, artists.batch_smooth, artists.epoch_train,
+                         artists.epoch_val, artists.best):
+                line.set_animated(True)
 
     def _update_legend(self, entries: tuple[str, ...]) -> None:
         """Show only the line kinds present; rebuilt only when that set changes."""
@@ -173,14 +184,16 @@ class DashboardFigure:
 
     # -- drawing ---------------------------------------------------------------
     def update(self, snapshot: StoreSnapshot, view: ViewOptions = ViewOptions(),
-               events: list[Event] | tuple = ()) -> None:
-        """Put the snapshot's data into the figure (no drawing yet)."""
+               events: list[Event] | tuple = (), final: bool = False) -> None:
+        """Put the snapshot's data into the figure (no drawing yet).
+
+        While training (``final=False``) the x axis spans the whole planned
+        fit, so the frame stays put and only the curves grow; the final frame
+        fits the x axis to the data (a run that stopped early is not squashed).
+        """
         panels = tuple(p for p in available_panels(snapshot) if p not in view.hidden)
         if panels != self._layout:
             self._build(panels)
-        for artist in self._decorations:
-            artist.remove()
-        self._decorations = []
         if not panels:
             return
         positions = _Positions(snapshot, view.x_axis)
@@ -188,11 +201,22 @@ class DashboardFigure:
             self._update_metric(name, artists, snapshot, positions, view)
         if self._lr_artists is not None:
             self._update_learning_rate(snapshot, positions)
-        self._draw_markers(snapshot, positions, events)
-        self._update_legend(self._legend_entries(view))
+        x_high = _x_limit(positions, snapshot, view.x_axis, final)
         for ax in self.figure.axes:
+            if ax.get_xlim() != (0.0, x_high):
+                ax.set_xlim(0.0, x_high)
             ax.set_xlabel("epoch" if view.x_axis == "epochs" else "step", fontsize=8.5,
                           color="#555555")
+        events = list(events)[-200:]
+        decoration_key = (len(snapshot.fits), tuple((e.step, e.kind) for e in events),
+                          view.x_axis, x_high)
+        if decoration_key != self._decoration_key:
+            for artist in self._decorations:
+                artist.remove()
+            self._decorations = []
+            self._draw_markers(snapshot, positions, events)
+            self._decoration_key = decoration_key
+        self._update_legend(self._legend_entries(view))
 
     def _legend_entries(self, view: ViewOptions) -> tuple[str, ...]:
         present = []
@@ -266,7 +290,7 @@ class DashboardFigure:
         lines = [(positions.x_for_steps(np.array([s]), None)[0], ":", f"fit {n}", EVENT_COLOR)
                  for n, s in enumerate((f.first_step for f in snapshot.fits[1:]), start=2)]
         ticks: dict[str, list[float]] = {}
-        for event in list(events)[-200:]:  # the most recent ones; the event log lists all
+        for event in events:  # the most recent ones; the event log lists all
             x = float(positions.x_for_steps(np.array([event.step]), None)[0])
             if event.kind in MAJOR_EVENT_KINDS:
                 lines.append((x, "--", event.kind, KIND_COLORS.get(event.kind, EVENT_COLOR)))
@@ -293,13 +317,36 @@ class DashboardFigure:
                     clip_on=False, zorder=6)[0])
 
     def render_png(self, snapshot: StoreSnapshot | None = None,
-                   view: ViewOptions = ViewOptions(), events=()) -> bytes:
-        """Update (when a snapshot is given), draw and encode as PNG bytes."""
+                   view: ViewOptions = ViewOptions(), events=(), final: bool = False) -> bytes:
+        """Update (when a snapshot is given), draw and encode as PNG bytes.
+
+        Axes, ticks, labels, legend and markers are drawn once into a cached
+        background, reused while none of them changes; a frame then only
+        redraws the curves over it (text layout is most of a full draw).
+        """
         if snapshot is not None:
-            self.update(snapshot, view, events)
+            self.update(snapshot, view, events, final)
         canvas = self.figure.canvas
-        canvas.draw()
+        key = self._frame_key()
+        if key != self._background_key or self._background is None:
+            canvas.draw()  # everything but the animated curves
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            self._background_key = key
+            self.full_draws += 1
+        else:
+            canvas.restore_region(self._background)
+        for ax in self.figure.axes:
+            for line in ax.get_lines():
+                if line.get_animated():
+                    ax.draw_artist(line)
         return _encode_png(canvas)
+
+    def _frame_key(self) -> tuple:
+        """What the background depends on: limits, scales, legend, markers, size."""
+        axes = tuple((ax.get_xlim(), ax.get_ylim(), ax.get_yscale(), ax.get_xlabel())
+                     for ax in self.figure.axes)
+        return (self._layout, axes, self._legend_key, self._decoration_key,
+                tuple(self.figure.get_size_inches()))
 
 
 class _Positions:
@@ -353,9 +400,39 @@ def _finite(values: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(values), values, np.nan)
 
 
+def _x_limit(positions, snapshot: StoreSnapshot, x_axis: str, final: bool) -> float:
+    """Right end of the x axis: the planned end of the current fit while
+    training (when known), else the data's end with a little room."""
+    data_end = max([float(np.nanmax(a)) for a in (positions.batch_x, positions.epoch_x)
+                    if len(a)] + [1.0])
+    planned = None
+    fit = snapshot.fits[-1] if snapshot.fits else None
+    if not final and fit is not None and fit.epochs:
+        if x_axis == "epochs":
+            planned = float(fit.epochs)
+        elif fit.steps_per_epoch:
+            planned = float(fit.first_step
+                            + (fit.epochs - fit.initial_epoch) * fit.steps_per_epoch)
+    if planned is not None and planned >= data_end:
+        return planned
+    if final:
+        return data_end * 1.02
+    return _nice_ceiling(data_end * 1.1)
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 x 10^k at or above ``value``."""
+    exponent = math.floor(math.log10(value))
+    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if step * 10 ** exponent >= value:
+            return step * 10 ** exponent
+    return 10.0 ** (exponent + 1)
+
+
 def _rescale(ax, values: np.ndarray, log: bool = False) -> None:
-    ax.relim()
-    ax.autoscale_view(scalex=True, scaley=False)
+    """Fit the y axis to ``values`` with a margin, but keep the current limits
+    while the data still fills most of them: every change of limits costs a
+    full redraw of the background."""
     if len(values) == 0:
         return
     low, high = float(values.min()), float(values.max())
@@ -368,7 +445,26 @@ def _rescale(ax, values: np.ndarray, log: bool = False) -> None:
     else:
         span = high - low or max(abs(high), 1.0) * 0.1
         low, high = low - 0.06 * span, high + 0.06 * span
-    ax.set_ylim(low, high)
+    current_low, current_high = ax.get_ylim()
+    if log:
+        inside = current_low > 0 and current_low <= low and high <= current_high
+        filled = inside and (math.log(high / low) >= 0.7 * math.log(current_high / current_low))
+    else:
+        inside = current_low <= low and high <= current_high
+        filled = inside and (high - low) >= 0.7 * (current_high - current_low)
+    if not (inside and filled and getattr(ax, "_nbcb_fitted", False)):
+        ax.set_ylim(*_snap(low, high, log))
+        ax._nbcb_fitted = True
+
+
+def _snap(low: float, high: float, log: bool) -> tuple[float, float]:
+    """Widen limits to round values (a tenth of the span, or 0.1 decade), so
+    that a curve creeping past its limit does not move the axis every frame."""
+    if log:
+        return (10 ** (math.floor(math.log10(low) * 10) / 10),
+                10 ** (math.ceil(math.log10(high) * 10) / 10))
+    unit = _nice_ceiling((high - low) / 10)
+    return math.floor(low / unit) * unit, math.ceil(high / unit) * unit
 
 
 def _encode_png(canvas: FigureCanvasAgg) -> bytes:
