@@ -29,17 +29,22 @@ def offline(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse)
 
 
+def fake_arrays():
+    """Small arrays of MNIST's shapes and dtypes: 60 training and 10 test images."""
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(70, 28, 28), dtype=np.uint8)
+    labels = rng.integers(0, 10, size=70, dtype=np.uint8)
+    return (images[:60], labels[:60]), (images[60:], labels[60:])
+
+
 @pytest.fixture
 def fake_mnist(monkeypatch):
-    """keras.datasets.mnist.load_data replaced by small arrays of MNIST's shapes and dtypes."""
+    """The MNIST download replaced by fake_arrays(); the list counts the calls."""
     calls = []
 
     def load_data():
         calls.append(1)
-        rng = np.random.default_rng(0)
-        images = rng.integers(0, 256, size=(70, 28, 28), dtype=np.uint8)
-        labels = rng.integers(0, 10, size=70, dtype=np.uint8)
-        return (images[:60], labels[:60]), (images[60:], labels[60:])
+        return fake_arrays()
 
     monkeypatch.setattr(mnist, "_keras_mnist", load_data)
     return calls
@@ -150,7 +155,7 @@ def test_a_failed_download_falls_back(monkeypatch, capsys):
     (x_train, _), _ = load_mnist()
     assert x_train.shape == (1297, 28, 28)
     assert capsys.readouterr().out.startswith(
-        "MNIST is not reachable here (the download failed (Exception)): using scikit-learn's")
+        "MNIST is not reachable here (its download failed: Exception): using scikit-learn's")
 
 
 def test_forced_mnist(monkeypatch, fake_mnist, offline, capsys):
@@ -180,3 +185,19 @@ def test_forced_digits_never_touches_the_network(monkeypatch, fake_mnist, capsys
 def test_bad_arguments_are_errors(kwargs):
     with pytest.raises(ValueError):
         load_mnist(**kwargs)
+
+
+def test_the_download_cannot_stall_forever(monkeypatch):
+    import keras
+
+    seen = []
+
+    def load_data():
+        seen.append(socket.getdefaulttimeout())
+        return fake_arrays()
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", load_data)
+    monkeypatch.setattr(mnist, "_can_connect", lambda host, port, timeout: True)
+    before = socket.getdefaulttimeout()
+    load_mnist()
+    assert seen == [mnist.DOWNLOAD_TIMEOUT]
+    assert socket.getdefaulttimeout() == before

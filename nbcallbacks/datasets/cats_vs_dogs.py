@@ -35,7 +35,7 @@ PROBE_TIMEOUT = 2.0
 FALLBACK_CAT_PHOTO = "chelsea"
 FALLBACK_OTHER_PHOTOS = ("astronaut", "coffee", "rocket", "motorcycle")
 # A crop's side, as a fraction of the photo's shorter side; brightness is scaled within this range.
-CROP_FRACTION = (0.45, 1.0)
+CROP_FRACTION = (0.3, 0.9)
 BRIGHTNESS = (0.75, 1.25)
 
 
@@ -57,7 +57,7 @@ def load_cats_vs_dogs(n_train: int = 400, n_val: int = 100, image_size: int = 64
     photos shipped with scikit-image (``pip install scikit-image``): label 0
     ("cat") crops of ``skimage.data.chelsea()``, a tabby cat; label 1 ("other")
     crops of ``astronaut``, ``coffee``, ``rocket`` and the left view of
-    ``stereo_motorcycle``, in turn. Each crop is a random square of 45-100 % of
+    ``stereo_motorcycle``, in turn. Each crop is a random square of 30-90 % of
     the photo's shorter side, flipped left-right half of the time, brightness
     scaled by 0.75-1.25, then resized. Every cat image comes from the same
     photo, so the stand-in teaches how training and callbacks behave, not how

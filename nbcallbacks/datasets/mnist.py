@@ -1,13 +1,14 @@
-"""``load_mnist``: MNIST from ``keras.datasets``, or a stand-in of the same shape when it cannot be had.
+"""``load_mnist``: MNIST from ``keras.datasets``, or a stand-in of its shape where it cannot be had.
 
 ``keras.datasets.mnist.load_data()`` downloads an 11 MB file the first time
 and caches it under ``~/.keras/datasets``. Where neither the cache nor the
-network is there (a classroom behind a firewall, a CI machine, this
-project's build machines) a notebook would stop at its first cell; instead,
+network is there (a classroom behind a firewall, a CI machine without
+internet access) a notebook would stop at its first cell; instead,
 :func:`load_mnist` hands out scikit-learn's 1,797 real 8x8 handwritten digits,
 resized to MNIST's 28x28 ``uint8`` layout, and says so. The network check is a
 single TCP connect with a short timeout run on a helper thread, so the
-decision takes at most about ``PROBE_TIMEOUT`` seconds, whatever the network does.
+decision takes at most about ``PROBE_TIMEOUT`` seconds, whatever the network does;
+a download that then stalls fails after ``DOWNLOAD_TIMEOUT`` seconds without data.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ SOURCES = ("auto", "mnist", "digits")
 MNIST_HOST = "storage.googleapis.com"
 MNIST_PORT = 443
 PROBE_TIMEOUT = 2.0
+# A download that stalls this long between two reads fails ("auto" then falls back): no hang.
+DOWNLOAD_TIMEOUT = 30.0
 
 # The stand-in: scikit-learn's digits, split once (stratified, fixed seed) like a fixed test set.
 DIGITS_TEST_SIZE = 500
@@ -68,15 +71,18 @@ def load_mnist(n_train: int | None = None, n_test: int | None = None, source: st
     Example:
         >>> from nbcallbacks.datasets.mnist import load_mnist
         >>> (x_train, y_train), (x_test, y_test) = load_mnist(n_train=1000, source="digits")
-        Using scikit-learn's 8x8 digits upscaled to 28x28 (source="digits"): 1,000 training and 500 test images.
-        >>> x_train.shape, x_train.dtype, int(x_train.max()), y_train.dtype, sorted(set(y_test.tolist()))
-        ((1000, 28, 28), dtype('uint8'), 255, dtype('uint8'), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+        Using scikit-learn's 8x8 digits upscaled to 28x28 (source="digits"):
+        1,000 training and 500 test images.
+        >>> x_train.shape, x_train.dtype, int(x_train.min()), int(x_train.max())
+        ((1000, 28, 28), dtype('uint8'), 0, 255)
+        >>> y_train.dtype, sorted(set(y_test.tolist()))
+        (dtype('uint8'), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     """
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
     for name, value in (("n_train", n_train), ("n_test", n_test)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
-                                  or value < 0):
+        is_count = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+        if value is not None and (not is_count or value < 0):
             raise ValueError(f"{name} must be None or an integer >= 0, got {value!r}")
 
     if source == "digits":
@@ -92,7 +98,7 @@ def load_mnist(n_train: int | None = None, n_test: int | None = None, source: st
         except Exception as error:  # noqa: BLE001 - any failed download means: fall back
             if source == "mnist":
                 raise
-            reason = f"the download failed ({type(error).__name__})"
+            reason = f"its download failed: {type(error).__name__}"
         else:
             print(f"Using MNIST from keras.datasets: {_sizes(data)}.")
             return data
@@ -108,7 +114,13 @@ def load_mnist(n_train: int | None = None, n_test: int | None = None, source: st
 def _keras_mnist():
     import keras
 
-    return keras.datasets.mnist.load_data()
+    # keras' download (urlretrieve) sets no timeout of its own: bound each read for its duration.
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(DOWNLOAD_TIMEOUT)
+    try:
+        return keras.datasets.mnist.load_data()
+    finally:
+        socket.setdefaulttimeout(previous)
 
 
 def _mnist_cache_file() -> str:
