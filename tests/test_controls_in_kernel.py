@@ -8,7 +8,6 @@ ipykernel 6 flavour (the Colab line) runs the same tests in a second
 environment (see ``ipykernel6_python`` in conftest.py).
 """
 
-import json
 import time
 
 import pytest
@@ -116,7 +115,7 @@ def test_invalid_learning_rates_are_refused_visibly(kernel):
     rate_box = kernel.find_model("TextModel", placeholder="e.g. 3e-4")
     for bad in ("0", "nan", "-1e-3", "fast"):
         kernel.set_value(rate_box, bad, subshell)
-        kernel.wait_for(lambda: f"refused" in kernel.html_values() and bad in
+        kernel.wait_for(lambda: "refused" in kernel.html_values() and bad in
                         kernel.html_values(), 30, f"refusal of {bad}")
     kernel.click(kernel.find_model("ButtonModel", description="Stop"), subshell)
     assert kernel.wait_cell(msg_id, 120)[0] == "ok"

@@ -8,7 +8,6 @@ compact printed lines (and an optional PNG file) anywhere else.
 
 from __future__ import annotations
 
-import html
 import math
 import os
 import threading
@@ -24,7 +23,7 @@ from nbcallbacks.adapters.threaded_fit import fit_in_thread
 from nbcallbacks.adapters.training_controller import TrainingController
 from nbcallbacks.console.console_reporter import ConsoleReporter
 from nbcallbacks.core.events import EventLog
-from nbcallbacks.core.formatting import format_duration, format_rate, format_value
+from nbcallbacks.core.formatting import format_value
 from nbcallbacks.core.metric_names import base_name, is_learning_rate
 from nbcallbacks.core.metric_store import MetricStore, numeric_logs
 from nbcallbacks.core.throttle import Throttle
@@ -38,6 +37,7 @@ from nbcallbacks.ui.frontend import current_cell_id, detect_frontend
 from nbcallbacks.ui.kernel_pump import KernelPump
 from nbcallbacks.ui.event_log import event_log_html
 from nbcallbacks.ui.metric_table import metric_table_html
+from nbcallbacks.ui.status_line import status_line
 
 OUTPUTS = ("auto", "widget", "console", "none")
 
@@ -305,33 +305,14 @@ class Dashboard(keras.callbacks.Callback):
         if self._panel is None:
             return
         fit = self._fit
-        parts = []
-        if fit is not None:
-            epochs = f"/{fit.epochs}" if fit.epochs else ""
-            parts.append(f"epoch <b>{self._epoch + 1}{epochs}</b>")
-            done = self.history._batches_per_epoch.get(self._epoch, 0)
-            steps = f"/{fit.steps_per_epoch}" if fit.steps_per_epoch else ""
-            parts.append(f"batch {done}{steps}")
-        clock = self._clock
-        parts.append(f"elapsed {format_duration(clock.elapsed)}")
-        if state == "training":
-            parts.append(f"ETA {format_duration(clock.eta)}")
-        rate = clock.samples_per_second
-        parts.append(format_rate(rate, "samples/s") if rate
-                     else format_rate(clock.steps_per_second, "batches/s"))
-        parts.append(f"<i>{state}</i>")
-        watched = self._watcher.status()
-        if watched:
-            parts.append(f'<span style="color:#5f6368">{html.escape(watched)}</span>')
-        progress = None
-        if clock.total_steps:
-            progress = clock.steps / clock.total_steps
-        if state == "finished":
-            progress = 1.0
-        style = {"finished": "success", "stopped early": "warning", "paused": "warning"}.get(state, "info")
-        self._panel.show_status(" &nbsp;·&nbsp; ".join(parts), progress, style)
-        names = [p for p in available_panels(self.history.snapshot())]
-        self._panel.view_controls.set_panels(names)
+        text, progress, style = status_line(
+            state, self._clock, epoch=self._epoch if fit else None,
+            epochs=fit.epochs if fit else None,
+            batch=self.history.batches_in_epoch(self._epoch),
+            steps_per_epoch=fit.steps_per_epoch if fit else None,
+            note=self._watcher.status())
+        self._panel.show_status(text, progress, style)
+        self._panel.view_controls.set_panels(available_panels(self.history.snapshot()))
 
     def _update_table(self) -> None:
         if self._panel is not None:
@@ -497,7 +478,7 @@ class Dashboard(keras.callbacks.Callback):
             self.history.record_learning_rate(position, rate, step)
 
     def _epoch_fraction(self) -> float:
-        done = self.history._batches_per_epoch.get(self._epoch, 0)
+        done = self.history.batches_in_epoch(self._epoch)
         steps = self._fit.steps_per_epoch if self._fit is not None else None
         return min(1.0, done / steps) if steps else 0.0
 

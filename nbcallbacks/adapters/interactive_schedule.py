@@ -141,7 +141,7 @@ class InteractiveSchedule:
             hint = widgets.HTML(
                 "<small style='color:#666'>Move a slider to redraw. Use the chosen schedule "
                 "with <code>tuner.schedule</code> or <code>tuner.callback()</code>; "
-                f"<code>tuner.values</code> holds the values.</small>")
+                "<code>tuner.values</code> holds the values.</small>")
             sliders = self._sliders.widget if self.specs else widgets.HTML(
                 f"<i>{html.escape(self.factory.__name__)} has no numeric arguments to "
                 f"tune</i>")

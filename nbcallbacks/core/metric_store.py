@@ -150,6 +150,11 @@ class MetricStore:
         return StoreSnapshot(self.batches.snapshot(), self.epochs.snapshot(),
                              self.learning_rates.snapshot(), per_epoch, fits)
 
+    def batches_in_epoch(self, epoch: int) -> int:
+        """Training batches recorded so far in ``epoch``."""
+        with self._lock:
+            return self._batches_per_epoch.get(epoch, 0)
+
     def metric_names(self) -> list[str]:
         """Every logged metric name, in first-seen order (positions excluded)."""
         names = []
