@@ -11,7 +11,7 @@ import types
 import numpy as np
 import pytest
 
-from nbcallbacks.datasets import cats_vs_dogs
+from nbcallbacks.datasets import cats_vs_dogs, reachability
 from nbcallbacks.datasets.cats_vs_dogs import load_cats_vs_dogs
 
 pytest.importorskip("skimage")
@@ -54,7 +54,7 @@ def offline(monkeypatch):
         asked.append(address)
         raise OSError("network is unreachable")
 
-    monkeypatch.setattr(cats_vs_dogs.socket, "create_connection", refuse)
+    monkeypatch.setattr(reachability.socket, "create_connection", refuse)
     return asked
 
 
@@ -118,7 +118,7 @@ def test_auto_offline_and_uncached_falls_back(monkeypatch, tmp_path, offline, ca
 def test_a_network_that_never_answers_does_not_hang(monkeypatch, tmp_path, capsys):
     monkeypatch.setitem(sys.modules, "tensorflow_datasets", fake_tfds())
     monkeypatch.setattr(cats_vs_dogs, "PROBE_TIMEOUT", 0.3)
-    monkeypatch.setattr(cats_vs_dogs.socket, "create_connection",
+    monkeypatch.setattr(reachability.socket, "create_connection",
                         lambda address, timeout=None: time.sleep(30))
     started = time.monotonic()
     (x_train, _), _ = load_cats_vs_dogs(n_train=4, n_val=2, image_size=16, data_dir=str(tmp_path))

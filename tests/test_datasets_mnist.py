@@ -125,7 +125,7 @@ def test_default_probe_timeout_is_short():
 
 
 def test_reachable_network_uses_keras_mnist(monkeypatch, fake_mnist, capsys):
-    monkeypatch.setattr(mnist, "_can_connect", lambda host, port, timeout: True)
+    monkeypatch.setattr(mnist, "can_connect", lambda host, port, timeout: True)
     (x_train, y_train), (x_test, y_test) = load_mnist(n_train=50)
     assert fake_mnist == [1]
     assert x_train.shape == (50, 28, 28) and x_test.shape == (10, 28, 28)
@@ -147,7 +147,7 @@ def test_a_cached_file_is_used_without_asking_the_network(empty_keras_cache, mon
 
 
 def test_a_failed_download_falls_back(monkeypatch, capsys):
-    monkeypatch.setattr(mnist, "_can_connect", lambda host, port, timeout: True)
+    monkeypatch.setattr(mnist, "can_connect", lambda host, port, timeout: True)
 
     def broken():
         raise Exception("URL fetch failure on https://storage.googleapis.com/...")
@@ -166,7 +166,7 @@ def test_forced_mnist(monkeypatch, fake_mnist, offline, capsys):
     assert fake_mnist == []
     assert capsys.readouterr().out == ""
 
-    monkeypatch.setattr(mnist, "_can_connect", lambda host, port, timeout: True)
+    monkeypatch.setattr(mnist, "can_connect", lambda host, port, timeout: True)
     (x_train, _), _ = load_mnist(source="mnist")
     assert x_train.shape == (60, 28, 28)
 
@@ -196,7 +196,7 @@ def test_the_download_cannot_stall_forever(monkeypatch):
         seen.append(socket.getdefaulttimeout())
         return fake_arrays()
     monkeypatch.setattr(keras.datasets.mnist, "load_data", load_data)
-    monkeypatch.setattr(mnist, "_can_connect", lambda host, port, timeout: True)
+    monkeypatch.setattr(mnist, "can_connect", lambda host, port, timeout: True)
     before = socket.getdefaulttimeout()
     load_mnist()
     assert seen == [mnist.DOWNLOAD_TIMEOUT]

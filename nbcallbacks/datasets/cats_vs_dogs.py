@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import glob
 import os
-import socket
-import threading
 
 import numpy as np
+from nbcallbacks.datasets.reachability import can_connect
 
 __all__ = ["load_cats_vs_dogs"]
 
@@ -169,30 +168,9 @@ def _why_tfds_unavailable(data_dir: str | None) -> str | None:
         return "tensorflow_datasets is not installed"
     if _tfds_is_cached(data_dir):
         return None
-    if _can_connect(DOWNLOAD_HOST, DOWNLOAD_PORT, PROBE_TIMEOUT):
+    if can_connect(DOWNLOAD_HOST, DOWNLOAD_PORT, PROBE_TIMEOUT):
         return None
     return f"no cached copy in {_tfds_data_dir(data_dir)}, no connection to {DOWNLOAD_HOST}"
-
-
-def _can_connect(host: str, port: int, timeout: float) -> bool:
-    """Whether a TCP connection to ``host:port`` opens within about ``timeout`` seconds.
-
-    The connect runs on a daemon thread because name resolution ignores socket
-    timeouts; whatever it does, the caller waits ``timeout`` plus a little, no longer.
-    """
-    answer: list[bool] = []
-
-    def probe():
-        try:
-            with socket.create_connection((host, port), timeout=timeout):
-                answer.append(True)
-        except OSError:
-            answer.append(False)
-
-    thread = threading.Thread(target=probe, name="nbcallbacks-cats-vs-dogs-probe", daemon=True)
-    thread.start()
-    thread.join(timeout + 0.5)
-    return bool(answer and answer[0])
 
 
 def _tfds_subset(n_train, n_val, image_size, seed, data_dir):

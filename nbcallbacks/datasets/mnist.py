@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 
 import numpy as np
+from nbcallbacks.datasets.reachability import can_connect
 
 __all__ = ["load_mnist"]
 
@@ -136,30 +136,9 @@ def _why_mnist_unavailable() -> str | None:
     """``None`` when MNIST can be loaded (cached or reachable), else a short reason."""
     if os.path.isfile(_mnist_cache_file()):
         return None
-    if _can_connect(MNIST_HOST, MNIST_PORT, PROBE_TIMEOUT):
+    if can_connect(MNIST_HOST, MNIST_PORT, PROBE_TIMEOUT):
         return None
     return f"no cached copy, no connection to {MNIST_HOST}"
-
-
-def _can_connect(host: str, port: int, timeout: float) -> bool:
-    """Whether a TCP connection to ``host:port`` opens within about ``timeout`` seconds.
-
-    The connect runs on a daemon thread because name resolution ignores socket
-    timeouts; whatever it does, the caller waits ``timeout`` plus a little, no longer.
-    """
-    answer: list[bool] = []
-
-    def probe():
-        try:
-            with socket.create_connection((host, port), timeout=timeout):
-                answer.append(True)
-        except OSError:
-            answer.append(False)
-
-    thread = threading.Thread(target=probe, name="nbcallbacks-mnist-probe", daemon=True)
-    thread.start()
-    thread.join(timeout + 0.5)
-    return bool(answer and answer[0])
 
 
 def _digits_as_mnist():

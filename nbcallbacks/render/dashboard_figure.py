@@ -34,6 +34,7 @@ VALIDATION_COLOR = "#e8710a"
 LEARNING_RATE_COLOR = "#2ca02c"
 EVENT_COLOR = "#7a7a7a"
 MAX_COLUMNS = 3
+COMPACT_FORMATTER = FuncFormatter(lambda value, _: f"{value:.4g}")
 # Events drawn as full lines; all others are small ticks on the top edge.
 MAJOR_EVENT_KINDS = frozenset({"stop", "interrupt", "nan", "early_stopping", "reduce_lr",
                                "lr_change", "lr_schedule", "mark", "backup_restore"})
@@ -139,6 +140,9 @@ class DashboardFigure:
             ax.tick_params(which="both", labelsize=8, colors="#555555")
             ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
             ax.yaxis.set_major_locator(MaxNLocator(5))
+            # Compact labels ("2e+33") instead of an offset text that would sit
+            # on the panel title when a loss explodes.
+            ax.yaxis.set_major_formatter(COMPACT_FORMATTER)
             if name == LEARNING_RATE_PANEL:
                 (line,) = ax.plot([], [], color=LEARNING_RATE_COLOR, linewidth=1.6,
                                   drawstyle="steps-post", label="learning rate", animated=True)
@@ -263,6 +267,7 @@ class DashboardFigure:
                 ax.yaxis.set_minor_formatter(NullFormatter())
             else:
                 ax.yaxis.set_major_locator(MaxNLocator(5))
+                ax.yaxis.set_major_formatter(COMPACT_FORMATTER)
             artists.log_scale = use_log
         _rescale(ax, values, log=use_log)  # linear padding would go <= 0 on a log axis
 
