@@ -270,7 +270,10 @@ class Dashboard(keras.callbacks.Callback):
         elif mode == "console":
             self._console = ConsoleReporter()
         if self._panel is not None or self.png_path is not None:
-            self._worker = RenderWorker(self._draw, on_drawn=self._throttle.done)
+            # Epoch ends always ask for a frame; with very short epochs they are
+            # drawn at most once per redraw_interval (deferred, never dropped).
+            self._worker = RenderWorker(self._draw, on_drawn=self._throttle.done,
+                                        min_interval=self._throttle.interval)
 
     def _show_panel(self) -> None:
         if self._panel is None:

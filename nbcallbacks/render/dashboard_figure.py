@@ -412,17 +412,18 @@ def _x_limit(positions, snapshot: StoreSnapshot, x_axis: str, final: bool) -> fl
                     if len(a)] + [1.0])
     planned = None
     fit = snapshot.fits[-1] if snapshot.fits else None
-    if not final and fit is not None and fit.epochs:
+    if fit is not None and fit.epochs:
         if x_axis == "epochs":
             planned = float(fit.epochs)
         elif fit.steps_per_epoch:
             planned = float(fit.first_step
                             + (fit.epochs - fit.initial_epoch) * fit.steps_per_epoch)
-    if planned is not None and planned >= data_end:
-        return planned
+    fits_plan = planned is not None and planned >= data_end
     if final:
+        if fits_plan and data_end >= 0.9 * planned:
+            return planned  # the run went as planned: keep the frame and its background
         return data_end * 1.02
-    return _nice_ceiling(data_end * 1.1)
+    return planned if fits_plan else _nice_ceiling(data_end * 1.1)
 
 
 def _nice_ceiling(value: float) -> float:

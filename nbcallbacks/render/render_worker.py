@@ -23,6 +23,9 @@ class RenderWorker:
     Args:
         draw: called with no arguments on the worker thread.
         on_drawn: optional, called with the seconds a successful draw took.
+        min_interval: least seconds between the starts of two frames (default 0).
+            A request arriving sooner is drawn when the interval has passed,
+            never dropped; :meth:`flush` does not wait for it.
 
     Example:
         >>> frames = []
@@ -35,9 +38,12 @@ class RenderWorker:
     """
 
     def __init__(self, draw: Callable[[], None], on_drawn: Callable[[float], None] | None = None,
-                 name: str = "nbcallbacks-render"):
+                 name: str = "nbcallbacks-render", min_interval: float = 0.0):
         self._draw = draw
         self._on_drawn = on_drawn
+        self.min_interval = min_interval
+        self._last_start = float("-inf")
+        self._urgent = False
         self._condition = threading.Condition()
         self._requested = 0
         self._completed = 0
@@ -56,6 +62,7 @@ class RenderWorker:
         """Request a frame and wait until it is drawn; False on timeout."""
         with self._condition:
             self._requested += 1
+            self._urgent = True
             target = self._requested
             self._condition.notify_all()
             return self._condition.wait_for(
@@ -79,9 +86,16 @@ class RenderWorker:
         while True:
             with self._condition:
                 self._condition.wait_for(lambda: self._requested > self._completed or self._closed)
+                while not (self._urgent or self._closed):
+                    remaining = self._last_start + self.min_interval - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    self._condition.wait(remaining)
                 if self._closed:
                     return
+                self._urgent = False
                 target = self._requested
+                self._last_start = time.monotonic()
             start = time.perf_counter()
             try:
                 self._draw()
