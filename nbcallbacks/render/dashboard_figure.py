@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from nbcallbacks.core.decimation import minmax_decimate
@@ -150,7 +150,8 @@ class DashboardFigure:
                 # Rates rarely span decades: label 1, 2 and 5 x 10^k, as "5e-04".
                 ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
                 ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}"))
-                ax.yaxis.set_minor_formatter(NullFormatter())
+                ax.yaxis.set_minor_formatter(FuncFormatter(
+                    lambda value, _, ax=ax: _narrow_log_label(ax, value, "{:.0e}")))
                 self._lr_artists = (ax, line)
                 continue
             artists = _PanelArtists(
@@ -264,7 +265,11 @@ class DashboardFigure:
         if use_log != artists.log_scale:
             ax.set_yscale("log" if use_log else "linear")
             if use_log:
-                ax.yaxis.set_minor_formatter(NullFormatter())
+                # Decades alone leave a loss between 0.6 and 0.8 without a single label:
+                # label in plain numbers, and the 2..9 x 10^k ticks on narrow ranges.
+                ax.yaxis.set_major_formatter(COMPACT_FORMATTER)
+                ax.yaxis.set_minor_formatter(FuncFormatter(
+                    lambda value, _, ax=ax: _narrow_log_label(ax, value)))
             else:
                 ax.yaxis.set_major_locator(MaxNLocator(5))
                 ax.yaxis.set_major_formatter(COMPACT_FORMATTER)
@@ -433,6 +438,21 @@ def _nice_ceiling(value: float) -> float:
         if step * 10 ** exponent >= value:
             return step * 10 ** exponent
     return 10.0 ** (exponent + 1)
+
+
+def _narrow_log_label(ax, value: float, style: str = "{:.4g}") -> str:
+    """Label of a minor tick on a log axis: none when the axis spans a decade or more
+    (the decades are labelled), 2, 3 and 5 x 10^k over 0.6 decade or more, else all."""
+    low, high = ax.get_ylim()
+    if value <= 0 or low <= 0 or high <= low:
+        return ""
+    decades = math.log10(high / low)
+    if decades >= 1:
+        return ""
+    mantissa = round(value / 10 ** math.floor(math.log10(value)))
+    if decades >= 0.6 and mantissa not in (2, 3, 5):
+        return ""
+    return style.format(value)
 
 
 def _rescale(ax, values: np.ndarray, log: bool = False) -> None:

@@ -30,10 +30,15 @@ def event_log_html(events: list[Event], last: int = 8) -> str:
                     "(all in <code>dashboard.events</code>)</div>")
     for event in shown:
         colour = KIND_COLORS.get(event.kind, "#5f6368")
+        # Three columns: a long position ("epoch 12 · step 1234") never runs into the
+        # message, and a wrapped message stays in its own column.
         rows.append(
-            f'<div><span style="display:inline-block;min-width:118px;color:{colour};'
-            f'font-weight:600">{html.escape(event.kind)}</span>'
-            f'<span style="color:#666;display:inline-block;min-width:130px">epoch {event.epoch + 1}'
-            f" · step {event.step}</span>{html.escape(event.message)}</div>")
+            f'<div style="display:flex;align-items:baseline;column-gap:1ch">'
+            f'<span style="flex:none;min-width:15ch;color:{colour};font-weight:600">'
+            f'{html.escape(event.kind)}</span>'
+            f'<span style="flex:none;min-width:19ch;color:#666;white-space:nowrap">'
+            f"epoch {event.epoch + 1} · step {event.step}</span>"
+            f'<span style="flex:1 1 0;min-width:0;overflow-wrap:anywhere">'
+            f"{html.escape(event.message)}</span></div>")
     return ('<div style="font:12px/1.6 ui-monospace,Menlo,Consolas,monospace;margin-top:4px">'
             '<div style="font-weight:600;color:#333">events</div>' + "".join(rows) + "</div>")

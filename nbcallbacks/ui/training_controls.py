@@ -57,10 +57,13 @@ class TrainingControls:
         self.learning_rate_text = widgets.Text(
             value="", placeholder="e.g. 3e-4", continuous_update=False,
             tooltip="type a rate and press Enter", layout=widgets.Layout(width="86px"))
+        # Grows into the row's free space, so that a path like the default
+        # "checkpoints/manual.keras" is not cut off when there is room for it.
         self.save_path = widgets.Text(value=save_path, description="save to",
                                       continuous_update=True,
                                       style={"description_width": "initial"},
-                                      layout=widgets.Layout(width="220px"))
+                                      layout=widgets.Layout(flex="1 1 220px", min_width="200px",
+                                                            max_width="360px"))
         self.save_button = widgets.Button(
             description="Save now", icon="save",
             tooltip="write the model (.keras) or its weights (.weights.h5) at the next batch",

@@ -2,7 +2,11 @@
 
 They only change :class:`~nbcallbacks.core.view_options.ViewOptions`; the
 dashboard redraws from the stored history, so they work during training (when
-the frontend can reach the kernel) and after it.
+the frontend can reach the kernel) and after it. Like the training controls,
+their messages are routed to the subshell that sent them
+(:func:`~nbcallbacks.ui.comm_routing.route_to_sender`), so that in JupyterLab
+they answer during a blocking ``model.fit`` too; their handler then runs on
+that subshell's thread and only swaps the options and asks for a frame.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import Callable
 import ipywidgets as widgets
 
 from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.ui.comm_routing import route_to_sender
 
 
 class ViewControls:
@@ -51,6 +56,7 @@ class ViewControls:
             [self.log_scale, self.smoothing, self.x_axis, self.panels],
             layout=widgets.Layout(align_items="center", flex_flow="row wrap",
                                   grid_gap="8px"))
+        route_to_sender(self.log_scale, self.smoothing, self.x_axis)
 
     def set_panels(self, names: list[str]) -> None:
         """Offer one show/hide toggle per panel (called when new metrics appear)."""
@@ -63,12 +69,14 @@ class ViewControls:
                     tooltip=f"show or hide the {name} panel",
                     layout=widgets.Layout(width="auto"))
                 button.observe(self._changed, "value")
+                route_to_sender(button)
                 self._panel_buttons[name] = button
         self.panels.children = [self._panel_buttons[n] for n in names
                                 if n in self._panel_buttons]
 
     def _changed(self, _change=None) -> None:
-        hidden = frozenset(n for n, b in self._panel_buttons.items() if not b.value)
+        # list(): the training thread may add a panel button meanwhile.
+        hidden = frozenset(n for n, b in list(self._panel_buttons.items()) if not b.value)
         self.options = ViewOptions(log_scale=self.log_scale.value,
                                    smoothing=float(self.smoothing.value),
                                    x_axis=self.x_axis.value, hidden=hidden)
