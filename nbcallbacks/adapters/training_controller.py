@@ -141,7 +141,7 @@ class TrainingController:
         except Exception as error:  # noqa: BLE001 - a failed save must not end training
             self._report("save", f"could not save {path}: {type(error).__name__}: {error}")
             return
-        self._report("save", f"saved {os.path.abspath(path)}")
+        self._report("save", f"saved {path}")  # as the person typed it
 
     def _wait_while_paused(self, model, on_pause) -> None:
         self._report("pause", "paused")
