@@ -493,7 +493,8 @@ class Dashboard(keras.callbacks.Callback):
             self._report_problem(what, error)
 
     def _report_drawing_errors(self) -> None:
-        if self._worker is None:
+        # Runs every batch: a lock-free look first, the lock only when there is news.
+        if self._worker is None or not self._worker.has_error:
             return
         error = self._worker.take_error()
         if error is not None:

@@ -68,6 +68,11 @@ class RenderWorker:
             return self._condition.wait_for(
                 lambda: self._completed >= target or self._closed, timeout)
 
+    @property
+    def has_error(self) -> bool:
+        """Whether an error waits to be taken; lock-free, for per-batch checks."""
+        return bool(self._errors)
+
     def take_error(self) -> BaseException | None:
         """The oldest drawing error not yet taken, if any."""
         with self._condition:

@@ -40,17 +40,6 @@ def route_to_sender(*widgets) -> int:
     return changed
 
 
-def kernel_supports_subshells() -> bool:
-    """True in an ipykernel that can run comm handlers on subshell threads."""
-    try:
-        from IPython import get_ipython
-
-        kernel = getattr(get_ipython(), "kernel", None)
-    except Exception:  # noqa: BLE001
-        return False
-    return bool(getattr(kernel, "_supports_kernel_subshells", False))
-
-
 def frontend_uses_subshells() -> bool:
     """True when some frontend created a kernel subshell (JupyterLab >= 4.4 and
     Notebook >= 7.4 create one for widget messages when they connect)."""
