@@ -6,6 +6,11 @@ moving averages, and the seed generator states behind Dropout), the
 optimizer's variables (``iterations``, the learning rate, moments,
 accumulators) and the compiled metrics' accumulators. Values are copied to
 NumPy and assigned back, so they return exactly, not approximately.
+
+One piece of state lives outside the model on the PyTorch backend: a
+``Dropout`` built without a seed draws from torch's global generator, so its
+state is saved and put back as well (TensorFlow and JAX keep that state in
+a seed-generator variable of the model).
 """
 
 from __future__ import annotations
@@ -30,6 +35,22 @@ def _tracked_variables(model) -> list:
                    + list(getattr(model, "metrics_variables", [])))
 
 
+def _backend_random_state():
+    """The global generator state the backend's unseeded random ops consume, if any."""
+    if keras.backend.backend() != "torch":
+        return None
+    import torch
+
+    return torch.get_rng_state()
+
+
+def _set_backend_random_state(state) -> None:
+    if state is not None:
+        import torch
+
+        torch.set_rng_state(state)
+
+
 class ModelState:
     """A copy of a model's training state, restorable with :meth:`restore`.
 
@@ -49,10 +70,11 @@ class ModelState:
         []
     """
 
-    def __init__(self, model, variables: list, values: list[np.ndarray]):
+    def __init__(self, model, variables: list, values: list[np.ndarray], random_state=None):
         self.model = model
         self._variables = variables
         self._values = values
+        self._random_state = random_state
 
     @classmethod
     def capture(cls, model) -> "ModelState":
@@ -61,12 +83,13 @@ class ModelState:
             optimizer.build(model.trainable_variables)
         variables = _tracked_variables(model)
         values = [np.array(keras.ops.convert_to_numpy(v.value), copy=True) for v in variables]
-        return cls(model, variables, values)
+        return cls(model, variables, values, _backend_random_state())
 
     def restore(self) -> None:
         """Assign every saved value back; reset metrics created since the capture."""
         for variable, value in zip(self._variables, self._values):
             variable.assign(value)
+        _set_backend_random_state(self._random_state)
         saved = {id(v) for v in self._variables}
         for metric in getattr(self.model, "metrics", []):
             if any(id(v) not in saved for v in metric.variables):

@@ -7,10 +7,12 @@ steps that runs out of data after 30 has only tried the lowest rates.
 * Arrays (NumPy, or lists/dicts of them for several inputs): shuffled once
   with a local generator (the global random state is left alone), cut into full
   batches only — a smaller last batch would give a noisier loss at one rate.
-* A ``tf.data.Dataset`` (already batched) or any iterable of ``(x, y)`` /
-  ``(x, y, sample_weight)`` batches (a generator, a ``keras.utils.PyDataset``):
-  used in order; its length is known when the dataset reports a cardinality
-  or the object has ``len()``.
+* A ``tf.data.Dataset`` (already batched), a ``torch.utils.data.DataLoader``
+  or any iterable of ``(x, y)`` / ``(x, y, sample_weight)`` batches (a
+  generator, a ``keras.utils.PyDataset``): used in order; its length is known
+  when the dataset reports a cardinality or the object has ``len()``. Under
+  the JAX and PyTorch backends a ``tf.data.Dataset`` yields NumPy arrays, as
+  ``fit`` does.
 """
 
 from __future__ import annotations
@@ -18,6 +20,12 @@ from __future__ import annotations
 from typing import Iterator
 
 import numpy as np
+
+
+def _backend() -> str:
+    import keras
+
+    return keras.backend.backend()
 
 
 class NotEnoughData(ValueError):
@@ -60,6 +68,8 @@ def is_dataset_like(x) -> bool:
     if module.startswith("tensorflow") and hasattr(x, "element_spec"):
         return True
     if hasattr(x, "__next__"):
+        return True
+    if module.startswith("torch.utils.data"):  # DataLoader: iterable, with len()
         return True
     return type(x).__name__ == "PyDataset" or any(
         base.__name__ == "PyDataset" for base in type(x).__mro__)
@@ -112,6 +122,8 @@ def count_array_batches(x, batch_size: int) -> tuple[int, int]:
 def dataset_batches(dataset, steps: int) -> Iterator[tuple]:
     """``(x, y, sample_weight)`` from the first ``steps`` batches; raises :class:`NotEnoughData`."""
     produced = 0
+    if hasattr(dataset, "as_numpy_iterator") and _backend() != "tensorflow":
+        dataset = dataset.as_numpy_iterator()  # JAX and PyTorch take NumPy, not tf tensors
     if steps > 0:
         for batch in dataset:
             if isinstance(batch, (tuple, list)):

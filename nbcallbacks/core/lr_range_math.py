@@ -119,11 +119,32 @@ class Suggestion:
     reason: str
 
 
+SLOPE_HALF_WINDOW_DECADES = 0.25
+
+
+def _window_slopes(log_rates: np.ndarray, losses: np.ndarray) -> np.ndarray:
+    """Slope at each point over a window reaching a quarter decade either side.
+
+    A step-to-step slope follows batch noise: a model whose first losses jump
+    around (another initialisation, another backend) would get a "steepest
+    descent" at a spike. Half a decade of rates spans the real descent but
+    averages the noise away.
+    """
+    spacing = float(np.median(np.diff(log_rates))) if len(log_rates) > 1 else 1.0
+    reach = max(1, int(round(SLOPE_HALF_WINDOW_DECADES / spacing))) if spacing > 0 else 1
+    index = np.arange(len(losses))
+    left = np.clip(index - reach, 0, len(losses) - 1)
+    right = np.clip(index + reach, 0, len(losses) - 1)
+    run = log_rates[right] - log_rates[left]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(run > 0, (losses[right] - losses[left]) / run, np.nan)
+
+
 def steepest_descent(learning_rates, smoothed, skip_start: int = 0) -> Suggestion:
     """The rate where ``smoothed`` falls fastest per decade, before its minimum.
 
-    The slope is taken against ``log10(learning_rate)`` (the ramp is
-    exponential, so this is also the slope per step). Only points from
+    The slope is taken against ``log10(learning_rate)``, over a window of
+    half a decade centred on each point (so batch noise does not win). Only points from
     ``skip_start`` up to the minimum of the smoothed loss are candidates: the
     first points carry the noise of the start, the ones after the minimum are
     the blow-up.
@@ -151,8 +172,7 @@ def steepest_descent(learning_rates, smoothed, skip_start: int = 0) -> Suggestio
         return Suggestion(None, None, (
             "the loss did not go down after the first rates: the whole range is too high "
             "(lower start_lr), or the model cannot learn from this data."))
-    window = slice(0, lowest + 1)
-    slopes = np.gradient(losses[window], np.log10(rates[window]))
+    slopes = _window_slopes(np.log10(rates[:lowest + 1]), losses[:lowest + 1])
     candidates = slopes[start:]
     if not np.isfinite(candidates).any() or np.nanmin(candidates) >= 0:
         return Suggestion(None, None, "the smoothed loss never decreased.")
