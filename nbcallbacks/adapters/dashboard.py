@@ -30,6 +30,8 @@ from nbcallbacks.core.throttle import Throttle
 from nbcallbacks.core.training_clock import TrainingClock
 from nbcallbacks.core.training_signals import TrainingSignals
 from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.distributed.cluster_role import cluster_role
+from nbcallbacks.distributed.worker_sync import WorkerSync
 from nbcallbacks.render.dashboard_figure import DashboardFigure, available_panels
 from nbcallbacks.render.render_worker import RenderWorker
 from nbcallbacks.ui.comm_routing import frontend_uses_subshells
@@ -95,6 +97,10 @@ class Dashboard(keras.callbacks.Callback):
         events: the :class:`~nbcallbacks.core.EventLog` of what happened.
         signals: the :class:`~nbcallbacks.core.training_signals.TrainingSignals`
             the controls write to; code can use it too (``dash.signals.request_stop()``).
+        role: this process's :class:`~nbcallbacks.distributed.ClusterRole`. With
+            ``TF_CONFIG`` naming several workers (``MultiWorkerMirroredStrategy``),
+            only the chief shows output and controls; every process applies the
+            chief's Stop / Pause / learning rate / Save at the same batch.
 
     Example:
         >>> import numpy as np, keras
@@ -148,6 +154,8 @@ class Dashboard(keras.callbacks.Callback):
         self._displayed_in_cell = object()
         self._epoch = 0
         self._fit = None
+        self.role = cluster_role()  # read now: a malformed TF_CONFIG is reported at once
+        self._reported_role = None
         self._epoch_started = None
         self._checked_train_metrics = False
         self._checked_val_metrics = False
@@ -155,6 +163,8 @@ class Dashboard(keras.callbacks.Callback):
         self._watcher = BuiltinCallbackWatcher()
 
     # -- Keras hooks --------------------------------------------------------------
+    # The per-batch path uses the raw ``self._model``: ``self.model`` makes JAX
+    # write its whole training state back on every access (see model_sync).
     def on_train_begin(self, logs=None):
         self._choose_output()
         params = self.params or {}
@@ -169,6 +179,11 @@ class Dashboard(keras.callbacks.Callback):
         self._guard("display", self._show_panel)
         self._training = True
         self._controller.begin(self)
+        self._controller.peers = WorkerSync.for_model(self._model, self.role)
+        if not self.role.is_chief and self._reported_role is not self.role:
+            self._reported_role = self.role
+            print(f"nbcallbacks: this process is {self.role.describe()} (TF_CONFIG); the chief "
+                  "shows the dashboard, and its controls apply here too.", flush=True)
         self._guard("controls", self._start_controls)
         self._guard("status", self._update_status, "starting")
 
@@ -186,7 +201,7 @@ class Dashboard(keras.callbacks.Callback):
     def on_train_batch_begin(self, batch, logs=None):
         # The watcher looks first, so our own rate changes are not credited to Keras'.
         self._add_events(self._watcher.before_batch(self._epoch, self.history.steps))
-        self._controller.before_batch(self.model, on_pause=self._on_pause_change)
+        self._controller.before_batch(self._model, on_pause=self._on_pause_change)
 
     def on_train_batch_end(self, batch, logs=None):
         self.history.record_batch(self._epoch, int(batch), logs if self.per_batch else None)
@@ -211,7 +226,7 @@ class Dashboard(keras.callbacks.Callback):
             self._request_frame()
         if self._pump is not None:
             self._pump.pump()
-        self._controller.after_batch(self.model)
+        self._controller.after_batch(self._model)
         self._report_drawing_errors()
 
     def on_epoch_end(self, epoch, logs=None):
@@ -225,7 +240,7 @@ class Dashboard(keras.callbacks.Callback):
         self._add_events(self._watcher.after_epoch(self._epoch, self.history.steps, logs))
         # A stop requested during validation or at the epoch's end ends training
         # now, rather than after the first batch of the next epoch.
-        self._controller.after_batch(self.model, epoch_end=True)
+        self._controller.after_batch(self._model, epoch_end=True)
         seconds = None if self._epoch_started is None else time.monotonic() - self._epoch_started
         if self._console is not None:
             self._guard("console", self._console.epoch, self._epoch, self._fit.epochs,
@@ -241,7 +256,7 @@ class Dashboard(keras.callbacks.Callback):
         self._training = False
         self._controller.end()
         self._guard("controls", self._stop_controls)
-        stopped = bool(getattr(self.model, "stop_training", False))
+        stopped = bool(getattr(self._model, "stop_training", False))
         self._add_events(self._watcher.after_train(self.history.steps))
         self.history.end_fit(stopped_early=stopped)
         self._record_learning_rate()
@@ -257,7 +272,11 @@ class Dashboard(keras.callbacks.Callback):
     def _choose_output(self) -> None:
         if self._mode is not None:
             return
-        mode = self.output
+        # In a multi-worker run only the chief shows anything and owns the controls;
+        # the other processes record quietly and follow the chief (WorkerSync).
+        mode = self.output if self.role.is_chief else "none"
+        if not self.role.is_chief:
+            self.png_path = None
         if mode == "auto":
             frontend = detect_frontend()
             mode = "widget" if frontend.kernel and frontend.widgets else "console"
@@ -357,7 +376,7 @@ class Dashboard(keras.callbacks.Callback):
             self._controls = TrainingControls(self.signals, self.save_path)
             self._panel.controls_row.children = [self._controls.widget]
         self._controls.set_running(True)
-        self._controls.show_learning_rate(read_learning_rate(self.model))
+        self._controls.show_learning_rate(read_learning_rate(self._model))
         if not self._threaded:
             self._pump = KernelPump()
             self._pump.start()
@@ -381,7 +400,7 @@ class Dashboard(keras.callbacks.Callback):
         if self._controls is not None:
             self._controls.set_running(False)
             self._controls.show_hint("")
-            self._controls.show_learning_rate(read_learning_rate(self.model))
+            self._controls.show_learning_rate(read_learning_rate(self._model))
 
     def mark(self, text: str) -> None:
         """Put your own marker on the curves at the current step (event kind ``mark``).
@@ -418,7 +437,7 @@ class Dashboard(keras.callbacks.Callback):
             self._guard("controls", self._controls.show_hint, "")  # clicks evidently work
             if kind == "lr_change":
                 self._guard("controls", self._controls.show_learning_rate,
-                            read_learning_rate(self.model))
+                            read_learning_rate(self._model))
         if kind == "lr_change":
             self._record_learning_rate(step=self.history.steps)
 
@@ -474,7 +493,7 @@ class Dashboard(keras.callbacks.Callback):
                 rate = numbers[key]
                 break
         if rate is None:
-            rate = read_learning_rate(self.model)
+            rate = read_learning_rate(self._model)
         if rate is not None and math.isfinite(rate):
             if position is None:
                 position = self._epoch + self._epoch_fraction()

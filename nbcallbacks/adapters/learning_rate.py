@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+from nbcallbacks.adapters.model_sync import synced
+
 
 def read_learning_rate(model) -> float | None:
     """The learning rate the optimizer uses now, or None when there is none to read.
@@ -19,7 +21,7 @@ def read_learning_rate(model) -> float | None:
         >>> round(read_learning_rate(model), 6)
         0.05
     """
-    optimizer = getattr(model, "optimizer", None)
+    optimizer = getattr(synced(model), "optimizer", None) if model is not None else None
     if optimizer is None:
         return None
     try:

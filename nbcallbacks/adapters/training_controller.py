@@ -15,9 +15,11 @@ from typing import Callable
 import keras
 
 from nbcallbacks.adapters.learning_rate import read_learning_rate
+from nbcallbacks.adapters.model_sync import synced
 from nbcallbacks.core.formatting import format_value
 from nbcallbacks.core.interrupt_guard import InterruptGuard
 from nbcallbacks.core.training_signals import TrainingSignals
+from nbcallbacks.distributed.worker_sync import ControlRequest
 
 
 def _inside_fit(frame, callback) -> bool:
@@ -31,6 +33,24 @@ def _inside_fit(frame, callback) -> bool:
                 return True
         frame = frame.f_back
     return False
+
+
+def _save_and_discard(model, suffix: str) -> None:
+    """A worker's part of a save: write the same file kind to a scratch folder, then delete it."""
+    import shutil
+    import tempfile
+
+    scratch = tempfile.mkdtemp(prefix="nbcallbacks-worker-save-")
+    try:
+        target = os.path.join(scratch, "model" + suffix)
+        if suffix == ".weights.h5":
+            model.save_weights(target)
+        else:
+            model.save(target)
+    except Exception:  # noqa: BLE001 - the chief reports saves; a worker's copy is scratch
+        pass
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 class TrainingController:
@@ -63,6 +83,10 @@ class TrainingController:
         self._guard = None
         self._stop_reported = False
         self.paused_seconds = 0.0
+        # Several processes training together: decisions go through a WorkerSync.
+        self.peers = None
+        self._agreed_stop: str | None = None
+        self._chief_save_path: str | None = None
 
     # -- fit lifetime -----------------------------------------------------------------
     def begin(self, callback=None) -> None:
@@ -71,6 +95,7 @@ class TrainingController:
         self.end()  # a previous fit that died by an exception left its guard
         self.signals.reset()
         self._stop_reported = False
+        self._agreed_stop = None
         self._guard = InterruptGuard(on_first=lambda: self.signals.request_stop("interrupt"),
                                      still_needed=lambda frame: _inside_fit(frame, callback))
         self._guard.__enter__()
@@ -83,13 +108,23 @@ class TrainingController:
     # -- batch boundaries ---------------------------------------------------------------
     def before_batch(self, model, on_pause: Callable[[bool], None] | None = None) -> None:
         """Apply a requested rate and save, then wait here while paused."""
+        if self.peers is not None:
+            self._follow_peers(model, on_pause)
+            return
         self._apply_pending(model)
         if self.signals.paused and not self.signals.stop_reason:
             self._wait_while_paused(model, on_pause)
 
     def after_batch(self, model, epoch_end: bool = False) -> bool:
         """Ask Keras to stop after this batch (or epoch) when requested; True when stopping."""
-        reason = self.signals.stop_reason
+        if self.peers is not None:
+            # Only agreed decisions count: a process stopping alone would leave
+            # the others waiting for it in the next step's all-reduce.
+            if epoch_end:
+                self._follow_peers(model, None, pause=False)
+            reason = self._agreed_stop
+        else:
+            reason = self.signals.stop_reason
         if reason is None:
             return False
         if self.signals.hard_stop:
@@ -109,10 +144,10 @@ class TrainingController:
     def _apply_pending(self, model) -> None:
         rate = self.signals.take_learning_rate()
         if rate is not None:
-            self._apply_learning_rate(model, rate)
+            self._apply_learning_rate(synced(model), rate)
         path = self.signals.take_save_path()
         if path is not None:
-            self._save(model, path)
+            self._save(synced(model), path)
 
     def _apply_learning_rate(self, model, rate: float) -> None:
         optimizer = getattr(model, "optimizer", None)
@@ -142,6 +177,58 @@ class TrainingController:
             self._report("save", f"could not save {path}: {type(error).__name__}: {error}")
             return
         self._report("save", f"saved {path}")  # as the person typed it
+
+    # -- several processes ---------------------------------------------------------------
+    def _local_request(self) -> ControlRequest:
+        chief = self.peers.role.is_chief
+        path = self.signals.take_save_path() if chief else None
+        if path is not None:
+            self._chief_save_path = path
+        return ControlRequest(stop=self.signals.stop_reason is not None,
+                              hard_stop=self.signals.hard_stop,
+                              paused=chief and self.signals.paused,
+                              learning_rate=self.signals.take_learning_rate() if chief else None,
+                              save=None if path is None else
+                              (".weights.h5" if path.endswith(".weights.h5") else ".keras"))
+
+    def _agree(self, model) -> ControlRequest:
+        """One sync point: contribute our requests, apply what all agreed."""
+        agreed = self.peers.agree(self._local_request())
+        if agreed.hard_stop:
+            raise KeyboardInterrupt("training interrupted twice: stopped immediately")
+        if agreed.learning_rate is not None:
+            self._apply_learning_rate(synced(model), agreed.learning_rate)
+        if agreed.stop and self._agreed_stop is None:
+            self._agreed_stop = self.signals.stop_reason or "stop"
+        if agreed.save is not None:
+            # Every process saves at once: reading some distributed variables is
+            # itself a collective. Workers write to a scratch folder, then drop it.
+            if self.peers.role.is_chief:
+                self._save(synced(model), self._chief_save_path)
+            else:
+                _save_and_discard(synced(model), agreed.save)
+        return agreed
+
+    def _follow_peers(self, model, on_pause, pause: bool = True) -> None:
+        agreed = self._agree(model)
+        if not (pause and agreed.paused and not agreed.stop):
+            return
+        # Everyone waits together, syncing every 50 ms until the chief resumes.
+        self._report("pause", "paused")
+        if on_pause is not None:
+            on_pause(True)
+        started = time.monotonic()
+        while agreed.paused and not agreed.stop:
+            if self.peers.role.is_chief:
+                self.signals.wait_while_paused(0.05)
+                if self._idle is not None:
+                    self._idle()
+            agreed = self._agree(model)
+        self.paused_seconds += time.monotonic() - started
+        if on_pause is not None:
+            on_pause(False)
+        if not agreed.stop:
+            self._report("resume", f"resumed after {time.monotonic() - started:.1f} s")
 
     def _wait_while_paused(self, model, on_pause) -> None:
         self._report("pause", "paused")

@@ -1,0 +1,117 @@
+"""Keep every worker of a ``MultiWorkerMirroredStrategy`` run in step with the chief's controls.
+
+Workers train in lockstep: each step's gradients are summed across all of
+them. If the chief stopped after batch 7 while a worker went on to batch 8,
+the worker would wait forever for the chief's gradients; if only the chief
+changed its learning rate, the copies of the model would drift apart. So
+every decision is taken *together*, at points all workers reach in the same
+order (before each batch, at each epoch's end): each process contributes
+what it was asked (the chief: the person's clicks; a worker: a Ctrl-C of its
+own) to one small all-reduce, and all apply the same result.
+
+The all-reduce is one collective of six numbers per batch through the
+strategy's own communication (gRPC between hosts), a fraction of the
+gradient all-reduce every step already does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nbcallbacks.distributed.cluster_role import ClusterRole
+
+
+SAVE_KINDS = (None, ".keras", ".weights.h5")
+
+
+@dataclass(frozen=True)
+class ControlRequest:
+    """What one process asks for at a sync point (and, after :meth:`WorkerSync.agree`,
+    what all processes do)."""
+
+    stop: bool = False
+    hard_stop: bool = False
+    paused: bool = False
+    learning_rate: float | None = None
+    save: str | None = None  # the kind of file the chief saves: ".keras" or ".weights.h5"
+
+
+def combine(requests: list[ControlRequest], chief: int = 0) -> ControlRequest:
+    """What the processes agree on: anyone may stop; pausing and rates are the chief's.
+
+    This is the rule the all-reduce implements, written out for one place.
+
+    Example:
+        >>> chief = ControlRequest(paused=True, learning_rate=0.01)
+        >>> worker = ControlRequest(stop=True, paused=True, learning_rate=9.0)
+        >>> combine([chief, worker])
+        ControlRequest(stop=True, hard_stop=False, paused=True, learning_rate=0.01, save=None)
+    """
+    return ControlRequest(stop=any(r.stop for r in requests),
+                          hard_stop=any(r.hard_stop for r in requests),
+                          paused=requests[chief].paused,
+                          learning_rate=requests[chief].learning_rate,
+                          save=requests[chief].save)
+
+
+def _encode(request: ControlRequest, is_chief: bool) -> list[float]:
+    # [stop votes, hard-stop votes, chief paused, chief has a rate, chief's rate,
+    # chief saves]: summed over processes, workers add zeros to the chief-only fields.
+    rate = request.learning_rate if is_chief else None
+    return [float(request.stop), float(request.hard_stop),
+            float(is_chief and request.paused), float(rate is not None),
+            float(rate) if rate is not None else 0.0,
+            float(SAVE_KINDS.index(request.save)) if is_chief else 0.0]
+
+
+def _decode(values) -> ControlRequest:
+    return ControlRequest(stop=values[0] > 0, hard_stop=values[1] > 0, paused=values[2] > 0,
+                          learning_rate=float(values[4]) if values[3] > 0 else None,
+                          save=SAVE_KINDS[int(round(values[5]))])
+
+
+class WorkerSync:
+    """One all-reduce per sync point over a ``MultiWorkerMirroredStrategy``.
+
+    Use :meth:`for_model` to get one only when the model trains across
+    several processes.
+    """
+
+    def __init__(self, strategy, role: ClusterRole):
+        import tensorflow as tf
+
+        self.role = role
+        self._strategy = strategy
+        local_replicas = max(1, len(strategy.extended.worker_devices))
+
+        @tf.function
+        def all_reduce(values):
+            # strategy.run hands the same tensor to each local replica: divide so
+            # that every process is counted once, whatever its device count.
+            context = tf.distribute.get_replica_context()
+            return context.all_reduce(tf.distribute.ReduceOp.SUM, values / local_replicas)
+
+        self._all_reduce = all_reduce
+        self._tf = tf
+
+    @classmethod
+    def for_model(cls, model, role: ClusterRole) -> "WorkerSync | None":
+        """A sync for ``model``'s strategy when it spans several processes, else None."""
+        if not role.multi_worker:
+            return None
+        import sys
+
+        if "tensorflow" not in sys.modules:
+            return None
+        tf = sys.modules["tensorflow"]
+        strategy = getattr(model, "distribute_strategy", None)
+        if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+            return None
+        return cls(strategy, role)
+
+    def agree(self, request: ControlRequest) -> ControlRequest:
+        """Contribute ``request``; return what every process now does (blocks for all)."""
+        tf = self._tf
+        values = tf.constant(_encode(request, self.role.is_chief), dtype=tf.float64)
+        result = self._strategy.run(self._all_reduce, args=(values,))
+        return _decode(self._strategy.experimental_local_results(result)[0].numpy())
