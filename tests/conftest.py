@@ -8,8 +8,62 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
+import importlib.util  # noqa: E402
+from pathlib import Path  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+
+BACKEND = os.environ["KERAS_BACKEND"]
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "backend(name): runs only when KERAS_BACKEND is name")
+    config.addinivalue_line("markers", "needs_package(name): runs only where name is installed "
+                                       "(e.g. tf.data cases in the JAX/PyTorch environments)")
+
+
+def _runs_here(item) -> str | None:
+    """None when the test belongs in this run, else why not."""
+    marker = item.get_closest_marker("backend")
+    if marker is not None and marker.args[0] != BACKEND:
+        return f"backend {marker.args[0]}"
+    # The gallery and the browser tests run the TensorFlow tutorials.
+    path = Path(str(item.fspath)).resolve()
+    if BACKEND != "tensorflow" and (REPOSITORY / "notebooks" in path.parents
+                                    or REPOSITORY / "tests" / "browser" in path.parents):
+        return "backend tensorflow"
+    for marker in item.iter_markers("needs_package"):
+        if importlib.util.find_spec(marker.args[0]) is None:
+            return f"package {marker.args[0]}"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselect (not skip) what belongs to another backend's run, and say so."""
+    kept, elsewhere = [], {}
+    for item in items:
+        reason = _runs_here(item)
+        if reason is None:
+            kept.append(item)
+        else:
+            elsewhere.setdefault(reason, []).append(item)
+    if elsewhere:
+        config.hook.pytest_deselected(items=[i for group in elsewhere.values() for i in group])
+        items[:] = kept
+        config._nbcallbacks_elsewhere = {reason: len(group) for reason, group in elsewhere.items()}
+
+
+def pytest_report_header(config):
+    return f"nbcallbacks tests on Keras backend: {BACKEND}"
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    elsewhere = getattr(config, "_nbcallbacks_elsewhere", None)
+    if elsewhere:
+        parts = ", ".join(f"{count} need {reason}" for reason, count in sorted(elsewhere.items()))
+        terminalreporter.write_line(f"deselected on backend {BACKEND}: {parts}")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import warnings
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from nbcallbacks import Dashboard
 
@@ -80,7 +79,20 @@ def test_requested_metrics_hide_the_other_panels(tiny_model, tiny_data):
     assert "accuracy" in dash.history.metric_names()  # still recorded
 
 
+def test_a_generator_of_unknown_length_is_drawn(tiny_model, tiny_data):
+    x, y = tiny_data
+    batches = ((x[i:i + 64], y[i:i + 64]) for i in range(0, len(x), 64))
+    dash = Dashboard(output="none")
+    tiny_model().fit(batches, epochs=1, verbose=0, callbacks=[dash])
+    assert dash.history.steps == 8
+    assert dash.history.fits[0].steps_per_epoch is None
+    assert dash.figure_png().startswith(b"\x89PNG")
+
+
+@pytest.mark.needs_package("tensorflow")
 def test_unknown_steps_per_epoch_no_validation_and_zero_epochs(tiny_model, tiny_data):
+    import tensorflow as tf
+
     x, y = tiny_data
     # filter() hides the dataset's length: Keras cannot tell steps per epoch.
     data = tf.data.Dataset.from_tensor_slices((x, y)).filter(lambda a, b: True).batch(64)

@@ -3,7 +3,6 @@
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from nbcallbacks import LRRangeTest, find_lr
 from nbcallbacks.adapters.model_state import ModelState
@@ -164,20 +163,54 @@ def test_an_unbuilt_model_is_built_and_its_initial_weights_kept():
 
 
 # -- data forms and clear errors -----------------------------------------------------------------
-def test_a_tf_data_dataset_gives_the_same_curve_as_the_same_arrays():
+class Batches(keras.utils.PyDataset):
+    """The backend-neutral dataset type: ``(x, y)`` batches with a known count."""
+
+    def __init__(self, x, y, batch_size):
+        super().__init__()
+        self.x, self.y, self.batch_size = x, y, batch_size
+
+    def __len__(self):
+        return len(self.x) // self.batch_size
+
+    def __getitem__(self, index):
+        part = slice(index * self.batch_size, (index + 1) * self.batch_size)
+        return self.x[part], self.y[part]
+
+
+def assert_same_curve(dataset):
     x, y, _ = linear_problem(samples=1024)
     from_arrays = find_lr(linear_model(), x, y, batch_size=32, steps=30, shuffle=False)
-    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(32)
-    from_dataset = find_lr(linear_model(), dataset, steps=30)
+    from_dataset = find_lr(linear_model(), dataset(x, y, 32), steps=30)
     assert np.array_equal(from_arrays.losses, from_dataset.losses)
     assert np.array_equal(from_arrays.learning_rates, from_dataset.learning_rates)
+
+
+def test_a_py_dataset_gives_the_same_curve_as_the_same_arrays():
+    assert_same_curve(Batches)
+
+
+@pytest.mark.needs_package("tensorflow")
+def test_a_tf_data_dataset_gives_the_same_curve_as_the_same_arrays():
+    import tensorflow as tf
+
+    assert_same_curve(lambda x, y, size: tf.data.Dataset.from_tensor_slices((x, y)).batch(size))
+
+
+@pytest.mark.backend("torch")
+def test_a_torch_data_loader_gives_the_same_curve_as_the_same_arrays():
+    import torch
+
+    assert_same_curve(lambda x, y, size: torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)),
+        batch_size=size, shuffle=False))
 
 
 def test_default_steps_use_the_batches_there_are():
     x, y, _ = linear_problem(samples=1000)
     result = find_lr(linear_model(), x, y, batch_size=32, start_lr=1e-4, end_lr=1e-2)
     assert result.steps_planned == 31  # 1000 // 32 full batches, fewer than 100
-    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(50)
+    dataset = Batches(x, y, 50)
     assert find_lr(linear_model(), dataset, start_lr=1e-4, end_lr=1e-2).steps_planned == 20
 
 
@@ -197,7 +230,7 @@ def test_too_little_data_gets_a_clear_error_before_any_training():
     x, y, _ = linear_problem(samples=640)
     with pytest.raises(ValueError, match="20 full batches of 32.*Pass steps=20 or fewer"):
         find_lr(model, x, y, steps=50)
-    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(64)
+    dataset = Batches(x, y, 64)
     with pytest.raises(ValueError, match="the dataset has 10 batches, fewer than steps=50"):
         find_lr(model, dataset, steps=50)
     with pytest.raises(ValueError, match="leave y=None"):

@@ -1,0 +1,92 @@
+"""What the distributed training scripts share: a scripted person, step times, a report.
+
+The scripts run in their own processes (device counts and ``TF_CONFIG`` must
+be set before TensorFlow or JAX starts) and write a JSON report the tests read.
+"""
+
+import json
+import threading
+import time
+
+import keras
+import numpy as np
+
+# Global batch -> what the person does (through dash.signals, as the buttons do).
+LR_AT, PAUSE_AT, SAVE_AT, STOP_AT = 3, 10, 13, 20
+FIRST_RATE, NEW_RATE, PAUSE_SECONDS = 0.05, 0.02, 1.0
+# The weight after the run: SGD adds -rate * g per step (see rate_summing_model),
+# g being the gradient the strategy steps with (gradient_scale measures it).
+EXPECTED_SUM_OF_RATES = LR_AT * FIRST_RATE + (STOP_AT + 1 - LR_AT) * NEW_RATE
+
+
+def rate_summing_model():
+    """One weight, loss mean(w*x - y) with x = 1: each SGD step moves w by exactly -rate."""
+    model = keras.Sequential([keras.Input((1,)),
+                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
+    model.compile(optimizer=keras.optimizers.SGD(FIRST_RATE),
+                  loss=lambda y, p: keras.ops.mean(p - y))
+    return model
+
+
+def weight_of(model):
+    return float(np.asarray(model.get_weights()[0]).ravel()[0])
+
+
+def gradient_scale(fit_steps):
+    """``g`` of a fresh model trained ``fit_steps(model, 4)`` steps at FIRST_RATE, no callbacks.
+
+    Strategies differ in how they combine replica gradients of a custom loss
+    (Keras' MirroredStrategy fit sums them: g = 2 on two replicas); the
+    controls must not. Measured, not assumed.
+    """
+    model = rate_summing_model()
+    fit_steps(model, 4)
+    return -weight_of(model) / (4 * FIRST_RATE)
+
+
+def ones(samples):
+    return np.ones((samples, 1), "float32")
+
+
+class Person(keras.callbacks.Callback):
+    """Clicks at fixed global batches; only on the process that owns the controls."""
+
+    def __init__(self, dash, save_path):
+        super().__init__()
+        self.dash, self.save_path, self.step = dash, save_path, 0
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.dash.role.is_chief:
+            signals = self.dash.signals
+            if self.step == LR_AT:
+                signals.request_learning_rate(NEW_RATE)
+            elif self.step == PAUSE_AT:
+                signals.request_pause()
+                threading.Timer(PAUSE_SECONDS, signals.request_resume).start()
+            elif self.step == SAVE_AT:
+                signals.request_save(self.save_path)
+            elif self.step == STOP_AT:
+                signals.request_stop()
+        self.step += 1
+
+
+class StepTimes(keras.callbacks.Callback):
+    """When each batch ended (never touches the model: no JAX state sync)."""
+
+    def __init__(self):
+        super().__init__()
+        self.times = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.times.append(time.monotonic())
+
+
+def write_report(path, dash, model, step_times, **extra):
+    weight = weight_of(model)
+    rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+    with open(path, "w") as handle:
+        json.dump({"role": dash.role.describe(), "is_chief": dash.role.is_chief,
+                   "mode": dash._mode, "has_panel": dash._panel is not None,
+                   "steps": dash.history.steps, "weight": weight, "learning_rate": rate,
+                   "step_gaps": np.diff(step_times.times).tolist(),
+                   "events": [[e.kind, e.message] for e in dash.events], **extra}, handle)

@@ -1,0 +1,110 @@
+"""The controls change training itself, on whichever Keras backend this suite runs.
+
+The learning rate is checked through what SGD did, not through the variable:
+a one-weight model whose loss falls with a constant slope of 1 moves its
+weight by exactly the learning rate each step, so after training the weight
+is the sum of the rates the optimizer really used. (On JAX, a rate written to
+the variable but not to the compiled step's state would leave the sum
+unchanged.) Nothing here reads ``Callback.model`` per batch, which would hide
+that bug by syncing the state.
+"""
+
+import os
+import threading
+import time
+
+import keras
+import numpy as np
+import pytest
+
+from nbcallbacks import Dashboard
+
+BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
+
+
+def test_the_suite_runs_on_the_backend_it_was_asked_for():
+    assert keras.backend.backend() == BACKEND
+
+
+def rate_summing_model(rate):
+    """w starts at 0; loss = mean(w - x) for x = 1 has gradient 1: SGD adds -rate each step."""
+    model = keras.Sequential([keras.Input((1,)),
+                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
+    model.compile(optimizer=keras.optimizers.SGD(rate), loss=lambda y, p: keras.ops.mean(p - y))
+    return model
+
+
+class AtBatch(keras.callbacks.Callback):
+    """Run ``action`` at the start of global batch ``at`` (no model access)."""
+
+    def __init__(self, at, action):
+        super().__init__()
+        self.at, self.action, self.count = at, action, 0
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.count == self.at:
+            self.action()
+        self.count += 1
+
+
+def weight(model):
+    return float(np.asarray(model.get_weights()[0]).ravel()[0])
+
+
+def test_a_new_learning_rate_is_the_one_the_optimizer_steps_with():
+    model = rate_summing_model(0.125)
+    dash = Dashboard(output="none")
+    ones = np.ones((10, 1), "float32")
+    model.fit(ones, ones, epochs=1, batch_size=1, shuffle=False, verbose=0,
+              callbacks=[AtBatch(3, lambda: dash.signals.request_learning_rate(0.5)), dash])
+    # 3 steps at 0.125, then 7 at 0.5 (the request applies before batch 3 runs).
+    assert weight(model) == pytest.approx(-(3 * 0.125 + 7 * 0.5), abs=1e-6)
+    assert [e.kind for e in dash.events] == ["lr_change"]
+    assert dash.history.learning_rates.column("learning_rate")[-1] == pytest.approx(0.5)
+
+
+def test_stop_ends_training_after_the_current_batch():
+    model = rate_summing_model(0.25)
+    dash = Dashboard(output="none")
+    ones = np.ones((20, 1), "float32")
+    history = model.fit(ones, ones, epochs=3, batch_size=1, shuffle=False, verbose=0,
+                        callbacks=[AtBatch(5, dash.signals.request_stop), dash])
+    assert dash.history.steps == 6 and weight(model) == pytest.approx(-6 * 0.25)
+    assert len(history.history["loss"]) == 1  # Keras ended the fit normally, History kept
+    assert [e.kind for e in dash.events] == ["stop"]
+
+
+def test_save_now_writes_the_weights_of_that_moment(tmp_path):
+    model = rate_summing_model(0.25)
+    dash = Dashboard(output="none")
+    ones = np.ones((8, 1), "float32")
+    path = tmp_path / "new" / "mid.weights.h5"
+    model.fit(ones, ones, epochs=1, batch_size=1, shuffle=False, verbose=0,
+              callbacks=[AtBatch(4, lambda: dash.signals.request_save(path)), dash])
+    assert path.exists(), [e.message for e in dash.events]
+    saved = rate_summing_model(0.25)
+    saved.load_weights(path)
+    assert weight(saved) == pytest.approx(-4 * 0.25)  # saved before batch 4 ran
+    assert weight(model) == pytest.approx(-8 * 0.25)
+
+
+def test_pause_holds_training_until_resumed():
+    model = rate_summing_model(0.25)
+    dash = Dashboard(output="none")
+    ones = np.ones((6, 1), "float32")
+    step_times = []
+
+    class Times(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            step_times.append(time.monotonic())
+
+    def pause():
+        dash.signals.request_pause()
+        threading.Timer(0.6, dash.signals.request_resume).start()
+
+    model.fit(ones, ones, epochs=1, batch_size=1, shuffle=False, verbose=0,
+              callbacks=[AtBatch(2, pause), dash, Times()])
+    gaps = np.diff(step_times)
+    assert gaps[1] >= 0.55 and np.delete(gaps, 1).max() < 0.5, gaps  # the wait is before batch 2
+    assert [e.kind for e in dash.events] == ["pause", "resume"]
+    assert weight(model) == pytest.approx(-6 * 0.25)

@@ -1,0 +1,138 @@
+"""The dashboard under tf.distribute strategies and JAX data parallelism, with its controls.
+
+Each run is a separate process (device counts and TF_CONFIG must be set
+before TensorFlow or JAX starts) running a script in tests/distributed/; a
+scripted person uses the Dashboard's signals, which is what its buttons do:
+a new learning rate before global batch 3, a 1 s pause before batch 10, a
+save before batch 13, a stop before batch 20. Each script reports what its
+process saw. The learning rate is checked through SGD itself: the single
+weight ends at -(sum of the rates used) times the strategy's gradient scale.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "distributed"))
+from scripted_run import EXPECTED_SUM_OF_RATES, NEW_RATE, PAUSE_SECONDS, STOP_AT  # noqa: E402
+
+SCRIPTS = Path(__file__).parent / "distributed"
+REPOSITORY = Path(__file__).resolve().parent.parent
+CONTROL_EVENTS = ["lr_change", "pause", "resume", "save", "stop"]
+
+
+def start(script, report, save_path, **environment):
+    env = dict(os.environ, PYTHONPATH=str(REPOSITORY), **environment)
+    return subprocess.Popen([sys.executable, str(SCRIPTS / script), str(report), str(save_path)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finish(process, timeout=240):
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+        pytest.fail(f"the training process hung (killed after {timeout} s):\n{output[-3000:]}")
+    assert process.returncode == 0, output[-3000:]
+    return output
+
+
+def check_run_followed_the_person(report, save_path, saved_here=True):
+    assert report["steps"] == STOP_AT + 1  # stopped after the batch the stop arrived before
+    assert report["weight"] == pytest.approx(-EXPECTED_SUM_OF_RATES * report["gradient_scale"],
+                                             rel=1e-5)
+    assert report["learning_rate"] == pytest.approx(NEW_RATE)
+    gaps = report["step_gaps"]
+    # The pause before batch 10 (between the ends of batches 9 and 10); a save may be slow too.
+    assert gaps[9] >= PAUSE_SECONDS * 0.9, gaps
+    assert max(gaps[:9] + gaps[10:12]) < PAUSE_SECONDS * 0.5, gaps
+    kinds = [kind for kind, _ in report["events"]]
+    assert kinds == (CONTROL_EVENTS if saved_here else
+                     [k for k in CONTROL_EVENTS if k != "save"]), report["events"]
+    if saved_here:
+        import keras
+
+        restored = keras.saving.load_model(save_path, compile=False)
+        assert restored.count_params() == 1
+
+
+@pytest.mark.backend("tensorflow")
+def test_mirrored_strategy_on_two_cpu_devices(tmp_path):
+    save_path = tmp_path / "saved" / "mid.keras"
+    output = finish(start("mirrored_fit.py", tmp_path / "report.json", save_path))
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["replicas"] == 2 and len(report["variable_devices"]) == 2
+    assert report["role"] == "single process" and report["mode"] == "console"
+    check_run_followed_the_person(report, save_path)
+    assert "epoch 1/3" in output
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+@pytest.mark.backend("tensorflow")
+def test_multi_worker_chief_controls_reach_every_worker(tmp_path):
+    cluster = {"worker": [f"127.0.0.1:{port}" for port in free_ports(2)]}
+    save_path = tmp_path / "saved" / "mid.keras"
+    processes = [start("multi_worker_train.py", tmp_path / f"report{index}.json", save_path,
+                       TF_CONFIG=json.dumps({"cluster": cluster,
+                                             "task": {"type": "worker", "index": index}}))
+                 for index in range(2)]
+    outputs = [finish(process) for process in processes]
+    chief, worker = (json.loads((tmp_path / f"report{i}.json").read_text()) for i in range(2))
+    assert chief["replicas"] == worker["replicas"] == 2
+    # Only the chief shows anything; the worker records quietly and says why once.
+    assert chief["is_chief"] and chief["mode"] == "console"
+    assert not worker["is_chief"] and worker["mode"] == "none" and not worker["has_panel"]
+    assert "epoch 1/3" in outputs[0] and "epoch 1/3" not in outputs[1]
+    assert "this process is worker 1 of 2 (TF_CONFIG)" in outputs[1]
+    # Both followed every click at the same batch: same steps, same pause, same rates.
+    check_run_followed_the_person(chief, save_path)
+    check_run_followed_the_person(worker, save_path, saved_here=False)
+    assert chief["weight"] == worker["weight"]
+    assert list(save_path.parent.iterdir()) == [save_path]  # workers' copies are scratch
+
+
+def test_a_worker_dashboard_never_opens_widgets(monkeypatch, tiny_model, tiny_data):
+    from nbcallbacks import Dashboard
+
+    monkeypatch.setenv("TF_CONFIG", json.dumps({
+        "cluster": {"chief": ["127.0.0.1:1"], "worker": ["127.0.0.1:2"]},
+        "task": {"type": "worker", "index": 0}}))
+    dash = Dashboard(output="widget", png_path="never.png")
+    model = tiny_model()
+    x, y = tiny_data
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[dash])  # no strategy: just the role
+    assert dash.role.describe() == "worker 0 of 2" and not dash.role.is_chief
+    assert dash._mode == "none" and dash._panel is None and dash.png_path is None
+    assert not os.path.exists("never.png") and dash.history.steps == 16
+
+
+def test_a_malformed_tf_config_is_named_with_the_fix(monkeypatch):
+    from nbcallbacks import Dashboard
+
+    monkeypatch.setenv("TF_CONFIG", "{cluster: workers}")
+    with pytest.raises(ValueError, match="TF_CONFIG is not the JSON TensorFlow expects.*unset it"):
+        Dashboard(output="none")
+
+
+@pytest.mark.backend("jax")
+def test_jax_data_parallel_on_two_host_devices(tmp_path):
+    save_path = tmp_path / "saved" / "mid.keras"
+    finish(start("jax_data_parallel_fit.py", tmp_path / "report.json", save_path))
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["replicas"] == 2 and len(report["variable_devices"]) == 2
+    check_run_followed_the_person(report, save_path)
