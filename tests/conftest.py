@@ -15,6 +15,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 BACKEND = os.environ["KERAS_BACKEND"]
+# Scripts the distributed tests start in their own processes, not test modules.
+collect_ignore = ["distributed"]
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 
@@ -98,15 +100,17 @@ def ipykernel6_python(tmp_path_factory):
 
     A small virtual environment holds only ipykernel 6.29.5; a ``.pth`` file
     appends this environment's site-packages after it, so TensorFlow, Keras
-    and nbcallbacks are shared instead of installed twice. Kept in
-    ``.venv-ipykernel6`` beside the main environment and reused.
+    and nbcallbacks are shared instead of installed twice. Kept beside the
+    environment it extends (``.venv-ipykernel6`` for ``.venv``,
+    ``.venv-jax-ipykernel6`` for ``.venv-jax``) and reused.
     """
     import subprocess
     import sys
     import sysconfig
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent / ".venv-ipykernel6"
+    environment = Path(sys.prefix).name
+    name = ".venv-ipykernel6" if environment == ".venv" else f"{environment}-ipykernel6"
+    root = REPOSITORY / name
     python = root / "bin" / "python"
     marker = root / "ipykernel6.ready"
     if not marker.exists():

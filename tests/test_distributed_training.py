@@ -32,7 +32,7 @@ def start(script, report, save_path, **environment):
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def finish(process, timeout=240):
+def finish(process, timeout=150):
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

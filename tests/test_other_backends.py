@@ -1,0 +1,64 @@
+"""The whole suite again on Keras' JAX and PyTorch backends, in environments without TensorFlow.
+
+Keras picks its backend once per process, so each backend gets its own run:
+a virtual environment beside the main one (``.venv-jax``, ``.venv-torch``)
+holding the package, the test tools and that backend — and no TensorFlow, so
+anything that needs TensorFlow without saying so fails there. Tests for
+another backend, the TensorFlow gallery and tf.data cases are deselected by
+the markers in ``conftest.py`` (the inner run prints how many and why).
+
+The environments are built on first use and reused while ``pyproject.toml``
+is unchanged. To run one backend by hand (after a first run built it)::
+
+    KERAS_BACKEND=jax .venv-jax/bin/python -m pytest
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+# PyTorch 2.13.0's CPU build: a plain range would pull a newer release with
+# several GB of CUDA libraries on Linux.
+FIRST_INSTALL = {"jax": [], "torch": ["torch==2.13.0"]}
+
+
+def backend_python(backend: str) -> Path:
+    """The Python of ``.venv-<backend>``, built (or rebuilt after a pyproject change) as needed."""
+    root = REPOSITORY / f".venv-{backend}"
+    python = root / "bin" / "python"
+    stamp = hashlib.sha256((REPOSITORY / "pyproject.toml").read_bytes()).hexdigest()
+    marker = root / "nbcallbacks-environment.ready"
+    if marker.exists() and marker.read_text() == stamp:
+        return python
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(root)], check=True)
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    if FIRST_INSTALL[backend]:
+        subprocess.run(pip + FIRST_INSTALL[backend], check=True)
+    subprocess.run(pip + ["-e", f"{REPOSITORY}[{backend},test]"], check=True)
+    marker.write_text(stamp)
+    return python
+
+
+@pytest.mark.backend("tensorflow")
+@pytest.mark.timeout(3000)
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_the_suite_passes_on_another_backend(backend, capsys):
+    python = backend_python(backend)
+    has_tensorflow = subprocess.run(
+        [str(python), "-c", "import importlib.util as u; print(u.find_spec('tensorflow') is not None)"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    assert has_tensorflow == "False", f".venv-{backend} must not hold TensorFlow"
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    run = subprocess.run([str(python), "-m", "pytest", "-q"],
+                         cwd=REPOSITORY, env=env, capture_output=True, text=True, timeout=2700)
+    lines = run.stdout.strip().splitlines()
+    with capsys.disabled():  # the inner summary belongs in the outer log
+        print(f"\n[{backend}] " + "\n[{backend}] ".join(
+            line for line in lines[-4:] if "passed" in line or "failed" in line
+            or "deselected" in line))
+    assert run.returncode == 0, "\n".join(lines[-80:]) + run.stderr[-2000:]
