@@ -26,9 +26,10 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 CONTROL_EVENTS = ["lr_change", "pause", "resume", "save", "stop"]
 
 
-def start(script, report, save_path, **environment):
+def start(script, report, save_path, *arguments, **environment):
     env = dict(os.environ, PYTHONPATH=str(REPOSITORY), **environment)
-    return subprocess.Popen([sys.executable, str(SCRIPTS / script), str(report), str(save_path)],
+    return subprocess.Popen([sys.executable, str(SCRIPTS / script), str(report), str(save_path),
+                             *map(str, arguments)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -85,12 +86,9 @@ def free_ports(count):
 
 @pytest.mark.backend("tensorflow")
 def test_multi_worker_chief_controls_reach_every_worker(tmp_path):
-    cluster = {"worker": [f"127.0.0.1:{port}" for port in free_ports(2)]}
     save_path = tmp_path / "saved" / "mid.keras"
     processes = [start("multi_worker_train.py", tmp_path / f"report{index}.json", save_path,
-                       TF_CONFIG=json.dumps({"cluster": cluster,
-                                             "task": {"type": "worker", "index": index}}))
-                 for index in range(2)]
+                       TF_CONFIG=config) for index, config in enumerate(cluster_configs())]
     outputs = [finish(process) for process in processes]
     chief, worker = (json.loads((tmp_path / f"report{i}.json").read_text()) for i in range(2))
     assert chief["replicas"] == worker["replicas"] == 2
@@ -104,6 +102,55 @@ def test_multi_worker_chief_controls_reach_every_worker(tmp_path):
     check_run_followed_the_person(worker, save_path, saved_here=False)
     assert chief["weight"] == worker["weight"]
     assert list(save_path.parent.iterdir()) == [save_path]  # workers' copies are scratch
+
+
+def cluster_configs(workers=2):
+    cluster = {"worker": [f"127.0.0.1:{port}" for port in free_ports(workers)]}
+    return [json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})
+            for index in range(workers)]
+
+
+@pytest.mark.backend("tensorflow")
+def test_clicks_in_a_notebook_chief_reach_the_worker(tmp_path):
+    """The chief is a real kernel showing the panel; clicks are the browser's comm messages."""
+    import re
+
+    from kernel_session import KernelSession
+
+    chief_config, worker_config = cluster_configs()
+    worker = start("multi_worker_train.py", tmp_path / "worker.json", tmp_path / "unused.keras",
+                   3000, TF_CONFIG=worker_config)
+    kernel = KernelSession(extra_env={"TF_CONFIG": chief_config})
+    try:
+        status, _ = kernel.run(f"import sys; sys.path.insert(0, {str(SCRIPTS)!r})\n"
+                               "from multi_worker_train import main\n"
+                               "from nbcallbacks import Dashboard\n"
+                               "dash = Dashboard(title='chief')")
+        assert status == "ok"
+        cell = kernel.start_cell(f"main({str(tmp_path / 'chief.json')!r}, 'unused.keras', 3000, "
+                                 "dash=dash)")
+        kernel.wait_for(lambda: any(int(e) >= 2 for e in re.findall(
+            r"epoch <b>(\d+)/\d+</b>", kernel.html_values())), 180, "training to start")
+        subshell = kernel.create_subshell()  # as JupyterLab >= 4.4 sends widget messages
+        kernel.set_value(kernel.find_model("TextModel", placeholder="e.g. 3e-4"), "0.0005",
+                         subshell)
+        kernel.wait_for(lambda: "-&gt; 5.00e-04" in kernel.html_values(), 60, "the rate change")
+        kernel.click(kernel.find_model("ButtonModel", description="Stop"), subshell)
+        assert kernel.wait_cell(cell, 120)[0] == "ok"
+        assert "stopped early" in kernel.html_values()
+    finally:
+        kernel.close()
+    output = finish(worker)
+    chief, follower = (json.loads((tmp_path / f"{name}.json").read_text())
+                       for name in ("chief", "worker"))
+    assert chief["mode"] == "widget" and chief["has_panel"]
+    assert follower["mode"] == "none" and not follower["has_panel"]
+    assert "this process is worker 1 of 2" in output
+    assert chief["steps"] == follower["steps"] < 3000 * 8  # stopped at the same batch
+    assert chief["weight"] == follower["weight"]
+    assert chief["learning_rate"] == follower["learning_rate"] == pytest.approx(5e-4)
+    for report in (chief, follower):
+        assert [kind for kind, _ in report["events"]] == ["lr_change", "stop"], report["events"]
 
 
 def test_a_worker_dashboard_never_opens_widgets(monkeypatch, tiny_model, tiny_data):

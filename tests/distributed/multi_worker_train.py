@@ -6,7 +6,11 @@ first step: keras-team/keras#20585), so this is the custom training loop of
 TensorFlow's distributed-training guides, driving the callbacks through
 ``keras.callbacks.CallbackList`` in the order ``fit`` uses.
 
-Usage: multi_worker_train.py REPORT.json SAVE_PATH
+Usage: multi_worker_train.py REPORT.json SAVE_PATH [EPOCHS]
+
+``main`` is also called from a notebook kernel acting as the chief (see
+tests/test_distributed_training.py), with the kernel's own Dashboard and no
+scripted person: there the clicks are real comm messages.
 """
 
 import os
@@ -22,10 +26,10 @@ from nbcallbacks import Dashboard  # noqa: E402
 from scripted_run import (Person, StepTimes, gradient_scale, ones, rate_summing_model,  # noqa: E402
                           write_report)
 
-EPOCHS, STEPS, GLOBAL_BATCH = 3, 8, 8
+STEPS, GLOBAL_BATCH = 8, 8
 
 
-def main(report_path, save_path):
+def main(report_path, save_path, epochs=3, dash=None):
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
     with strategy.scope():
         model = rate_summing_model()
@@ -54,12 +58,16 @@ def main(report_path, save_path):
     with strategy.scope():
         scale = gradient_scale(fit_steps)
     train_step = make_train_step(model)
-    dash, times = Dashboard(), StepTimes()
-    callbacks = keras.callbacks.CallbackList([Person(dash, save_path), dash, times],
-                                             model=model, epochs=EPOCHS, steps=STEPS)
+    times = StepTimes()
+    if dash is None:
+        dash = Dashboard()
+        callbacks = [Person(dash, save_path), dash, times]
+    else:
+        callbacks = [dash, times]
+    callbacks = keras.callbacks.CallbackList(callbacks, model=model, epochs=epochs, steps=STEPS)
     model.stop_training = False
     callbacks.on_train_begin()
-    for epoch in range(EPOCHS):
+    for epoch in range(epochs):
         callbacks.on_epoch_begin(epoch)
         for batch in range(STEPS):
             callbacks.on_train_batch_begin(batch)
@@ -75,4 +83,4 @@ def main(report_path, save_path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], *(int(a) for a in sys.argv[3:4]))
