@@ -21,6 +21,10 @@ Target: Dashboard median <= 1.05x the no-callback median (PASS/MISS printed).
 
 Run:
     .venv/bin/python benchmarks/overhead.py [--repeats 4] [--epochs 5] [--save executed.ipynb]
+
+The kernel trains on the Keras backend of ``KERAS_BACKEND`` (default TensorFlow):
+``KERAS_BACKEND=jax`` or ``=torch`` measures the same workload there (the
+environment needs that backend plus livelossplot and tqdm).
 """
 
 from __future__ import annotations
@@ -104,8 +108,14 @@ def run(name, epochs, record=True):
 '''
 
 REPORT = r'''
-import ipykernel, ipywidgets, livelossplot, matplotlib, tensorflow, tqdm
-versions = {"python": platform.python_version(), "tensorflow": tensorflow.__version__,
+import importlib.metadata, ipykernel, ipywidgets, livelossplot, matplotlib, tqdm
+backend = keras.backend.backend()
+backend_package = {"tensorflow": "tensorflow-cpu", "jax": "jax", "torch": "torch"}[backend]
+try:
+    backend_version = importlib.metadata.version(backend_package)
+except importlib.metadata.PackageNotFoundError:
+    backend_version = importlib.metadata.version(backend)
+versions = {"python": platform.python_version(), "backend": f"{backend} {backend_version}",
             "keras": keras.__version__, "nbcallbacks": nbcallbacks.__version__,
             "ipykernel": ipykernel.__version__, "ipywidgets": ipywidgets.__version__,
             "matplotlib": matplotlib.__version__, "livelossplot": livelossplot.__version__,

@@ -56,6 +56,10 @@ def check_run_followed_the_person(report, save_path, saved_here=True):
     kinds = [kind for kind, _ in report["events"]]
     assert kinds == (CONTROL_EVENTS if saved_here else
                      [k for k in CONTROL_EVENTS if k != "save"]), report["events"]
+    assert report["hooks"]["on_train_batch_end"] == STOP_AT + 1  # the CallbackTracer's count
+    assert report["hooks"]["on_epoch_end"] == 3
+    if "range_test" in report:  # find_lr after training (not under MultiWorkerMirroredStrategy)
+        assert report["range_test"]["steps"] > 0 and report["range_test"]["restored"]
     if saved_here:
         import keras
 
@@ -101,6 +105,10 @@ def test_multi_worker_chief_controls_reach_every_worker(tmp_path):
     check_run_followed_the_person(chief, save_path)
     check_run_followed_the_person(worker, save_path, saved_here=False)
     assert chief["weight"] == worker["weight"]
+    assert worker["events"][-1][1].startswith("stop requested on another process")
+    for report in (chief, worker):
+        assert report["range_test_error"].startswith("find_lr cannot run under "
+                                                     "MultiWorkerMirroredStrategy")
     assert list(save_path.parent.iterdir()) == [save_path]  # workers' copies are scratch
 
 

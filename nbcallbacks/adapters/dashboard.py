@@ -291,7 +291,7 @@ class Dashboard(keras.callbacks.Callback):
         if self._panel is not None or self.png_path is not None:
             # Epoch ends always ask for a frame; with very short epochs they are
             # drawn at most once per redraw_interval (deferred, never dropped).
-            self._worker = RenderWorker(self._draw, on_drawn=self._throttle.done,
+            self._worker = RenderWorker(self._draw, on_drawn=self._frame_drawn,
                                         min_interval=self._throttle.interval)
 
     def _show_panel(self) -> None:
@@ -303,6 +303,12 @@ class Dashboard(keras.callbacks.Callback):
         if cell != self._displayed_in_cell or cell is None:
             self._displayed_in_cell = cell
             self._panel.display()
+
+    def _frame_drawn(self, cost: float) -> None:
+        """Render thread: an expensive frame spaces out the next ones, epoch-end frames too,
+        so drawing stays within ``max_busy`` of the wall time even with very short epochs."""
+        self._throttle.done(cost)
+        self._worker.min_interval = self._throttle.wait
 
     def _request_frame(self) -> None:
         if self._worker is not None:

@@ -25,6 +25,7 @@ from nbcallbacks.adapters.training_batches import (array_batches, count_array_ba
 from nbcallbacks.core.lr_range_math import (exponential_ramp, has_diverged,
                                             smooth_range_test_losses, steepest_descent)
 from nbcallbacks.core.smoothing import ema
+from nbcallbacks.distributed.cluster_role import cluster_role
 
 DEFAULT_STEPS = 100
 MIN_STEPS = 10
@@ -153,9 +154,23 @@ def find_lr(model, x, y=None, *, batch_size: int = 32, steps: int | None = None,
 def _check_model(model) -> None:
     if not isinstance(model, keras.Model):
         raise TypeError(f"find_lr needs a keras.Model, got {type(model).__name__}")
+    if cluster_role().multi_worker and _under_multi_worker_strategy(model):
+        raise ValueError(
+            "find_lr cannot run under MultiWorkerMirroredStrategy: Keras 3's train_on_batch, "
+            "which the range test steps with, fails there (keras-team/keras#20585). Run the "
+            "range test in one process without the strategy (same model, same data) and give "
+            "the suggested rate to the workers.")
     if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
         raise ValueError("find_lr needs a compiled model: call model.compile(optimizer=..., "
                          "loss=...) first")
+
+
+def _under_multi_worker_strategy(model) -> bool:
+    import sys
+
+    tf = sys.modules.get("tensorflow")
+    strategy = getattr(model, "distribute_strategy", None) if tf is not None else None
+    return tf is not None and isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
 
 
 def _plan_batches(x, y, sample_weight, batch_size, steps, shuffle, seed):

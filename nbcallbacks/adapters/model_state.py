@@ -5,7 +5,10 @@ model's variables (weights, non-trainable statistics such as BatchNorm's
 moving averages, and the seed generator states behind Dropout), the
 optimizer's variables (``iterations``, the learning rate, moments,
 accumulators) and the compiled metrics' accumulators. Values are copied to
-NumPy and assigned back, so they return exactly, not approximately.
+NumPy and assigned back, so they return exactly, not approximately. Values
+are read through the variable itself, not ``.value``: under a tf.distribute
+strategy a metric accumulator is a sync-on-read variable whose ``.value``
+NumPy cannot convert.
 
 One piece of state lives outside the model on the PyTorch backend: a
 ``Dropout`` built without a seed draws from torch's global generator, so its
@@ -82,7 +85,7 @@ class ModelState:
         if optimizer is not None and not optimizer.built and model.built:
             optimizer.build(model.trainable_variables)
         variables = _tracked_variables(model)
-        values = [np.array(keras.ops.convert_to_numpy(v.value), copy=True) for v in variables]
+        values = [np.array(keras.ops.convert_to_numpy(v), copy=True) for v in variables]
         return cls(model, variables, values, _backend_random_state())
 
     def restore(self) -> None:
@@ -98,5 +101,5 @@ class ModelState:
     def changed(self) -> list[str]:
         """Paths of saved variables whose value differs now (empty when all are equal)."""
         return [variable.path for variable, value in zip(self._variables, self._values)
-                if not np.array_equal(keras.ops.convert_to_numpy(variable.value), value,
+                if not np.array_equal(keras.ops.convert_to_numpy(variable), value,
                                       equal_nan=True)]

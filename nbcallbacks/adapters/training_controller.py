@@ -127,7 +127,7 @@ class TrainingController:
             reason = self.signals.stop_reason
         if reason is None:
             return False
-        if self.signals.hard_stop:
+        if self.signals.hard_stop and self.peers is None:  # with peers: agreed in _agree
             raise KeyboardInterrupt("training interrupted twice: stopped immediately")
         model.stop_training = True
         if not self._stop_reported:
@@ -136,6 +136,8 @@ class TrainingController:
             if reason == "interrupt":
                 self._report("interrupt", f"interrupted: stopping {where} "
                                           "(interrupt again to stop immediately)")
+            elif reason == "another process":
+                self._report("stop", f"stop requested on another process: training ended {where}")
             else:
                 self._report("stop", f"stop requested: training ended {where}")
         return True
@@ -199,7 +201,7 @@ class TrainingController:
         if agreed.learning_rate is not None:
             self._apply_learning_rate(synced(model), agreed.learning_rate)
         if agreed.stop and self._agreed_stop is None:
-            self._agreed_stop = self.signals.stop_reason or "stop"
+            self._agreed_stop = self.signals.stop_reason or "another process"
         if agreed.save is not None:
             # Every process saves at once: reading some distributed variables is
             # itself a collective. Workers write to a scratch folder, then drop it.

@@ -45,6 +45,11 @@ class Throttle:
         self._last = None
         self._wait = self.interval
 
+    @property
+    def wait(self) -> float:
+        """Seconds the next redraw waits after the last one started (``interval`` or more)."""
+        return self._wait
+
     def due(self) -> bool:
         """True when a redraw may happen now."""
         return self._last is None or self._clock() - self._last >= self._wait

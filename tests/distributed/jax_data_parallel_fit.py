@@ -14,9 +14,9 @@ os.environ["KERAS_BACKEND"] = "jax"
 import jax  # noqa: E402
 import keras  # noqa: E402
 
-from nbcallbacks import Dashboard  # noqa: E402
-from scripted_run import (Person, StepTimes, gradient_scale, ones, rate_summing_model,  # noqa: E402
-                          write_report)
+from nbcallbacks import CallbackTracer, Dashboard  # noqa: E402
+from scripted_run import (Person, StepTimes, gradient_scale, hook_calls, ones,  # noqa: E402
+                          range_test, rate_summing_model, write_report)
 
 
 def main(report_path, save_path):
@@ -26,10 +26,12 @@ def main(report_path, save_path):
 
     scale = gradient_scale(fit_steps)
     model = rate_summing_model()
-    dash, times = Dashboard(), StepTimes()
+    dash, times, tracer = Dashboard(), StepTimes(), CallbackTracer(output="none")
     model.fit(ones(64), ones(64), batch_size=8, epochs=3, shuffle=False, verbose=0,
-              callbacks=[Person(dash, save_path), dash, times])
-    write_report(report_path, dash, model, times, gradient_scale=scale, replicas=len(jax.devices()),
+              callbacks=[Person(dash, save_path), dash, times, tracer])
+    write_report(report_path, dash, model, times, gradient_scale=scale,
+                 hooks=hook_calls(tracer), range_test=range_test(model),
+                 replicas=len(jax.devices()),
                  variable_devices=sorted(str(d) for d in
                                          model.weights[0].value.sharding.device_set))
 

@@ -15,9 +15,9 @@ import tensorflow as tf  # noqa: E402
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 
-from nbcallbacks import Dashboard  # noqa: E402
-from scripted_run import (Person, StepTimes, gradient_scale, ones, rate_summing_model,  # noqa: E402
-                          write_report)
+from nbcallbacks import CallbackTracer, Dashboard  # noqa: E402
+from scripted_run import (Person, StepTimes, gradient_scale, hook_calls, ones,  # noqa: E402
+                          range_test, rate_summing_model, write_report)
 
 
 def main(report_path, save_path):
@@ -28,10 +28,12 @@ def main(report_path, save_path):
     with strategy.scope():
         scale = gradient_scale(fit_steps)
         model = rate_summing_model()
-    dash, times = Dashboard(), StepTimes()
+    dash, times, tracer = Dashboard(), StepTimes(), CallbackTracer(output="none")
     model.fit(ones(64), ones(64), batch_size=8, epochs=3, shuffle=False, verbose=0,
-              callbacks=[Person(dash, save_path), dash, times])
-    write_report(report_path, dash, model, times, gradient_scale=scale, replicas=strategy.num_replicas_in_sync,
+              callbacks=[Person(dash, save_path), dash, times, tracer])
+    write_report(report_path, dash, model, times, gradient_scale=scale,
+                 hooks=hook_calls(tracer), range_test=range_test(model),
+                 replicas=strategy.num_replicas_in_sync,
                  variable_devices=sorted({v.device for v in
                                           model.weights[0].value.values}))
 

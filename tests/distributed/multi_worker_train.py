@@ -22,9 +22,9 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
 
-from nbcallbacks import Dashboard  # noqa: E402
-from scripted_run import (Person, StepTimes, gradient_scale, ones, rate_summing_model,  # noqa: E402
-                          write_report)
+from nbcallbacks import CallbackTracer, Dashboard  # noqa: E402
+from scripted_run import (Person, StepTimes, gradient_scale, hook_calls, ones,  # noqa: E402
+                          rate_summing_model, write_report)
 
 STEPS, GLOBAL_BATCH = 8, 8
 
@@ -58,12 +58,12 @@ def main(report_path, save_path, epochs=3, dash=None):
     with strategy.scope():
         scale = gradient_scale(fit_steps)
     train_step = make_train_step(model)
-    times = StepTimes()
+    times, tracer = StepTimes(), CallbackTracer(output="none")
     if dash is None:
         dash = Dashboard()
-        callbacks = [Person(dash, save_path), dash, times]
+        callbacks = [Person(dash, save_path), dash, times, tracer]
     else:
-        callbacks = [dash, times]
+        callbacks = [dash, times, tracer]
     callbacks = keras.callbacks.CallbackList(callbacks, model=model, epochs=epochs, steps=STEPS)
     model.stop_training = False
     callbacks.on_train_begin()
@@ -79,7 +79,15 @@ def main(report_path, save_path, epochs=3, dash=None):
         if model.stop_training:
             break
     callbacks.on_train_end()
-    write_report(report_path, dash, model, times, gradient_scale=scale, replicas=strategy.num_replicas_in_sync)
+    try:  # Keras' train_on_batch fails under this strategy: find_lr must say so clearly
+        from nbcallbacks import find_lr
+
+        find_lr(model, ones(160), ones(160), batch_size=8, steps=20)
+        range_test_error = None
+    except ValueError as error:
+        range_test_error = str(error)
+    write_report(report_path, dash, model, times, gradient_scale=scale,
+                 range_test_error=range_test_error, hooks=hook_calls(tracer), replicas=strategy.num_replicas_in_sync)
 
 
 if __name__ == "__main__":

@@ -81,6 +81,23 @@ class StepTimes(keras.callbacks.Callback):
         self.times.append(time.monotonic())
 
 
+def hook_calls(tracer) -> dict:
+    """``{hook: calls}`` the CallbackTracer saw during fit."""
+    return {row.hook: row.calls for row in tracer.summary().rows if row.method == "fit"}
+
+
+def range_test(model) -> dict:
+    """Run find_lr on the trained model; report its suggestion and whether the state came back."""
+    from nbcallbacks import find_lr
+
+    before = [w.copy() for w in model.get_weights()]
+    result = find_lr(model, ones(160), ones(160), batch_size=8, steps=20, start_lr=1e-4,
+                     end_lr=1.0)
+    after = model.get_weights()
+    return {"steps": len(result.losses),
+            "restored": all(np.array_equal(a, b) for a, b in zip(before, after))}
+
+
 def write_report(path, dash, model, step_times, **extra):
     weight = weight_of(model)
     rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
