@@ -53,7 +53,7 @@ def check_run_followed_the_person(report, save_path, saved_here=True):
     # The pause before batch 10 (between the ends of batches 9 and 10); a save may be slow too.
     assert gaps[9] >= PAUSE_SECONDS * 0.9, gaps
     assert max(gaps[:9] + gaps[10:12]) < PAUSE_SECONDS * 0.5, gaps
-    kinds = [kind for kind, _ in report["events"]]
+    kinds = [event[0] for event in report["events"]]
     assert kinds == (CONTROL_EVENTS if saved_here else
                      [k for k in CONTROL_EVENTS if k != "save"]), report["events"]
     assert report["hooks"]["on_train_batch_end"] == STOP_AT + 1  # the CallbackTracer's count
@@ -158,7 +158,10 @@ def test_clicks_in_a_notebook_chief_reach_the_worker(tmp_path):
     assert chief["weight"] == follower["weight"]
     assert chief["learning_rate"] == follower["learning_rate"] == pytest.approx(5e-4)
     for report in (chief, follower):
-        assert [kind for kind, _ in report["events"]] == ["lr_change", "stop"], report["events"]
+        assert [event[0] for event in report["events"]] == ["lr_change", "stop"], report["events"]
+    # Applied at the same batches everywhere, with fewer syncs than batches (SyncPacer):
+    assert [e[::2] for e in chief["events"]] == [e[::2] for e in follower["events"]]
+    assert chief["sync_calls"] == follower["sync_calls"] < chief["steps"]
 
 
 def test_a_worker_dashboard_never_opens_widgets(monkeypatch, tiny_model, tiny_data):

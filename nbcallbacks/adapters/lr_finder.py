@@ -26,6 +26,7 @@ from nbcallbacks.core.lr_range_math import (exponential_ramp, has_diverged,
                                             smooth_range_test_losses, steepest_descent)
 from nbcallbacks.core.smoothing import ema
 from nbcallbacks.distributed.cluster_role import cluster_role
+from nbcallbacks.distributed.worker_sync import multi_worker_strategy
 
 DEFAULT_STEPS = 100
 MIN_STEPS = 10
@@ -154,7 +155,7 @@ def find_lr(model, x, y=None, *, batch_size: int = 32, steps: int | None = None,
 def _check_model(model) -> None:
     if not isinstance(model, keras.Model):
         raise TypeError(f"find_lr needs a keras.Model, got {type(model).__name__}")
-    if cluster_role().multi_worker and _under_multi_worker_strategy(model):
+    if cluster_role().multi_worker and multi_worker_strategy(model) is not None:
         raise ValueError(
             "find_lr cannot run under MultiWorkerMirroredStrategy: Keras 3's train_on_batch, "
             "which the range test steps with, fails there (keras-team/keras#20585). Run the "
@@ -163,14 +164,6 @@ def _check_model(model) -> None:
     if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
         raise ValueError("find_lr needs a compiled model: call model.compile(optimizer=..., "
                          "loss=...) first")
-
-
-def _under_multi_worker_strategy(model) -> bool:
-    import sys
-
-    tf = sys.modules.get("tensorflow")
-    strategy = getattr(model, "distribute_strategy", None) if tf is not None else None
-    return tf is not None and isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
 
 
 def _plan_batches(x, y, sample_weight, batch_size, steps, shuffle, seed):

@@ -19,6 +19,7 @@ from nbcallbacks.adapters.model_sync import synced
 from nbcallbacks.core.formatting import format_value
 from nbcallbacks.core.interrupt_guard import InterruptGuard
 from nbcallbacks.core.training_signals import TrainingSignals
+from nbcallbacks.distributed.sync_pacer import SyncPacer
 from nbcallbacks.distributed.worker_sync import ControlRequest
 
 
@@ -85,6 +86,9 @@ class TrainingController:
         self.paused_seconds = 0.0
         # Several processes training together: decisions go through a WorkerSync.
         self.peers = None
+        self._pacer = SyncPacer()
+        self._until_sync = 0
+        self._batch_started: float | None = None
         self._agreed_stop: str | None = None
         self._chief_save_path: str | None = None
 
@@ -96,6 +100,8 @@ class TrainingController:
         self.signals.reset()
         self._stop_reported = False
         self._agreed_stop = None
+        self._until_sync = 0
+        self._batch_started = None
         self._guard = InterruptGuard(on_first=lambda: self.signals.request_stop("interrupt"),
                                      still_needed=lambda frame: _inside_fit(frame, callback))
         self._guard.__enter__()
@@ -105,10 +111,24 @@ class TrainingController:
             self._guard.__exit__(None, None, None)
             self._guard = None
 
+    def use_peers(self, sync, max_delay: float = 0.25) -> None:
+        """Take decisions together with other processes through ``sync`` (a
+        :class:`~nbcallbacks.distributed.worker_sync.WorkerSync`; None: alone).
+        ``max_delay``: longest seconds a click waits for the batch where all apply it."""
+        self.peers = sync
+        self._pacer = SyncPacer(max_delay=max_delay)
+
     # -- batch boundaries ---------------------------------------------------------------
     def before_batch(self, model, on_pause: Callable[[bool], None] | None = None) -> None:
         """Apply a requested rate and save, then wait here while paused."""
         if self.peers is not None:
+            now = time.monotonic()
+            if self._batch_started is not None:
+                self._pacer.measured(batch_seconds=now - self._batch_started)
+            self._batch_started = now
+            if self._until_sync > 0:  # every process counts the same batches down
+                self._until_sync -= 1
+                return
             self._follow_peers(model, on_pause)
             return
         self._apply_pending(model)
@@ -191,11 +211,15 @@ class TrainingController:
                               paused=chief and self.signals.paused,
                               learning_rate=self.signals.take_learning_rate() if chief else None,
                               save=None if path is None else
-                              (".weights.h5" if path.endswith(".weights.h5") else ".keras"))
+                              (".weights.h5" if path.endswith(".weights.h5") else ".keras"),
+                              sync_every=self._pacer.batches_between_syncs() if chief else 1)
 
     def _agree(self, model) -> ControlRequest:
         """One sync point: contribute our requests, apply what all agreed."""
+        started = time.monotonic()
         agreed = self.peers.agree(self._local_request())
+        self._pacer.measured(sync_seconds=time.monotonic() - started)
+        self._until_sync = agreed.sync_every - 1
         if agreed.hard_stop:
             raise KeyboardInterrupt("training interrupted twice: stopped immediately")
         if agreed.learning_rate is not None:

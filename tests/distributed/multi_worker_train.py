@@ -60,7 +60,7 @@ def main(report_path, save_path, epochs=3, dash=None):
     train_step = make_train_step(model)
     times, tracer = StepTimes(), CallbackTracer(output="none")
     if dash is None:
-        dash = Dashboard()
+        dash = Dashboard(max_control_delay=0)  # agree before every batch: exact steps to check
         callbacks = [Person(dash, save_path), dash, times, tracer]
     else:
         callbacks = [dash, times, tracer]
@@ -87,7 +87,8 @@ def main(report_path, save_path, epochs=3, dash=None):
     except ValueError as error:
         range_test_error = str(error)
     write_report(report_path, dash, model, times, gradient_scale=scale,
-                 range_test_error=range_test_error, hooks=hook_calls(tracer), replicas=strategy.num_replicas_in_sync)
+                 range_test_error=range_test_error, hooks=hook_calls(tracer),
+                 sync_calls=dash._controller.peers.calls, replicas=strategy.num_replicas_in_sync)
 
 
 if __name__ == "__main__":

@@ -106,4 +106,4 @@ def write_report(path, dash, model, step_times, **extra):
                    "mode": dash._mode, "has_panel": dash._panel is not None,
                    "steps": dash.history.steps, "weight": weight, "learning_rate": rate,
                    "step_gaps": np.diff(step_times.times).tolist(),
-                   "events": [[e.kind, e.message] for e in dash.events], **extra}, handle)
+                   "events": [[e.kind, e.message, e.step] for e in dash.events], **extra}, handle)
