@@ -146,6 +146,7 @@ def test_clicks_in_a_notebook_chief_reach_the_worker(tmp_path):
         kernel.click(kernel.find_model("ButtonModel", description="Stop"), subshell)
         assert kernel.wait_cell(cell, 120)[0] == "ok"
         assert "stopped early" in kernel.html_values()
+        assert "chief of 2 workers: the controls apply on every worker" in kernel.html_values()
     finally:
         kernel.close()
     output = finish(worker)

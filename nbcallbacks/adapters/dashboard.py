@@ -348,9 +348,21 @@ class Dashboard(keras.callbacks.Callback):
             epochs=fit.epochs if fit else None,
             batch=self.history.batches_in_epoch(self._epoch),
             steps_per_epoch=fit.steps_per_epoch if fit else None,
-            note=self._watcher.status())
+            note=self._status_note())
         self._panel.show_status(text, progress, style)
         self._panel.view_controls.set_panels(available_panels(self.history.snapshot()))
+
+    def _status_note(self) -> str | None:
+        """What the status line adds: watched callbacks' counters, and the cluster when
+        this is the chief of several workers (so the person knows clicks reach them all)."""
+        parts = []
+        if self._controller.peers is not None:
+            parts.append(f"chief of {self.role.training_processes} workers: the controls "
+                         "apply on every worker")
+        watched = self._watcher.status()
+        if watched:
+            parts.append(watched)
+        return " · ".join(parts) or None
 
     def _update_table(self) -> None:
         if self._panel is not None:
