@@ -164,7 +164,7 @@ class Dashboard(keras.callbacks.Callback):
         self._epoch = 0
         self._fit = None
         self.role = cluster_role()  # read now: a malformed TF_CONFIG is reported at once
-        self._reported_role = None
+        self._role_announced = False
         self._epoch_started = None
         self._checked_train_metrics = False
         self._checked_val_metrics = False
@@ -190,8 +190,8 @@ class Dashboard(keras.callbacks.Callback):
         self._controller.begin(self)
         self._controller.use_peers(WorkerSync.for_model(self._model, self.role),
                                    max_delay=self.max_control_delay)
-        if not self.role.is_chief and self._reported_role is not self.role:
-            self._reported_role = self.role
+        if not self.role.is_chief and not self._role_announced:
+            self._role_announced = True
             print(f"nbcallbacks: this process is {self.role.describe()} (TF_CONFIG); the chief "
                   "shows the dashboard, and its controls apply here too.", flush=True)
         self._guard("controls", self._start_controls)

@@ -36,18 +36,27 @@ def _inside_fit(frame, callback) -> bool:
     return False
 
 
-def _save_and_discard(model, suffix: str) -> None:
+def _write_model(model, path: str) -> None:
+    """The whole model (``.keras``) or its weights (``.weights.h5``), folder created."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    if path.endswith(".weights.h5"):
+        model.save_weights(path)
+    else:
+        model.save(path)
+
+
+def _save_kind(path: str) -> str:
+    return ".weights.h5" if path.endswith(".weights.h5") else ".keras"
+
+
+def _save_and_discard(model, kind: str) -> None:
     """A worker's part of a save: write the same file kind to a scratch folder, then delete it."""
     import shutil
     import tempfile
 
     scratch = tempfile.mkdtemp(prefix="nbcallbacks-worker-save-")
     try:
-        target = os.path.join(scratch, "model" + suffix)
-        if suffix == ".weights.h5":
-            model.save_weights(target)
-        else:
-            model.save(target)
+        _write_model(model, os.path.join(scratch, "model" + kind))
     except Exception:  # noqa: BLE001 - the chief reports saves; a worker's copy is scratch
         pass
     finally:
@@ -84,13 +93,14 @@ class TrainingController:
         self._guard = None
         self._stop_reported = False
         self.paused_seconds = 0.0
-        # Several processes training together: decisions go through a WorkerSync.
+        # Several processes training together: decisions go through a WorkerSync
+        # (see use_peers); the latest agreement stands in for the local signals.
         self.peers = None
-        self._pacer = SyncPacer()
+        self._pacer: SyncPacer | None = None
+        self._agreed = ControlRequest()
+        self._agreed_stop: str | None = None
         self._until_sync = 0
         self._batch_started: float | None = None
-        self._agreed_stop: str | None = None
-        self._chief_save_path: str | None = None
 
     # -- fit lifetime -----------------------------------------------------------------
     def begin(self, callback=None) -> None:
@@ -99,7 +109,7 @@ class TrainingController:
         self.end()  # a previous fit that died by an exception left its guard
         self.signals.reset()
         self._stop_reported = False
-        self._agreed_stop = None
+        self._agreed, self._agreed_stop = ControlRequest(), None
         self._until_sync = 0
         self._batch_started = None
         self._guard = InterruptGuard(on_first=lambda: self.signals.request_stop("interrupt"),
@@ -111,43 +121,23 @@ class TrainingController:
             self._guard.__exit__(None, None, None)
             self._guard = None
 
-    def use_peers(self, sync, max_delay: float = 0.25) -> None:
-        """Take decisions together with other processes through ``sync`` (a
-        :class:`~nbcallbacks.distributed.worker_sync.WorkerSync`; None: alone).
-        ``max_delay``: longest seconds a click waits for the batch where all apply it."""
-        self.peers = sync
-        self._pacer = SyncPacer(max_delay=max_delay)
-
     # -- batch boundaries ---------------------------------------------------------------
     def before_batch(self, model, on_pause: Callable[[bool], None] | None = None) -> None:
         """Apply a requested rate and save, then wait here while paused."""
-        if self.peers is not None:
-            now = time.monotonic()
-            if self._batch_started is not None:
-                self._pacer.measured(batch_seconds=now - self._batch_started)
-            self._batch_started = now
-            if self._until_sync > 0:  # every process counts the same batches down
-                self._until_sync -= 1
-                return
-            self._follow_peers(model, on_pause)
+        if self.peers is not None and not self._sync_due():
             return
-        self._apply_pending(model)
-        if self.signals.paused and not self.signals.stop_reason:
+        self._take_requests(model)
+        if self._pause_holds():
             self._wait_while_paused(model, on_pause)
 
     def after_batch(self, model, epoch_end: bool = False) -> bool:
         """Ask Keras to stop after this batch (or epoch) when requested; True when stopping."""
-        if self.peers is not None:
-            # Only agreed decisions count: a process stopping alone would leave
-            # the others waiting for it in the next step's all-reduce.
-            if epoch_end:
-                self._follow_peers(model, None, pause=False)
-            reason = self._agreed_stop
-        else:
-            reason = self.signals.stop_reason
+        if self.peers is not None and epoch_end:
+            self._take_requests(model)  # every epoch end is a sync point (a pause waits a batch)
+        reason = self._stop_reason()
         if reason is None:
             return False
-        if self.signals.hard_stop and self.peers is None:  # with peers: agreed in _agree
+        if self.peers is None and self.signals.hard_stop:  # with peers: agreed in _agree
             raise KeyboardInterrupt("training interrupted twice: stopped immediately")
         model.stop_training = True
         if not self._stop_reported:
@@ -161,6 +151,23 @@ class TrainingController:
             else:
                 self._report("stop", f"stop requested: training ended {where}")
         return True
+
+    # -- requests: this process's own, or what all processes agreed -------------------
+    def _take_requests(self, model) -> None:
+        if self.peers is None:
+            self._apply_pending(model)
+        else:
+            self._agree(model)
+
+    def _stop_reason(self) -> str | None:
+        # Only agreed decisions count with peers: a process stopping alone would
+        # leave the others waiting for it in the next step's all-reduce.
+        return self.signals.stop_reason if self.peers is None else self._agreed_stop
+
+    def _pause_holds(self) -> bool:
+        if self.peers is None:
+            return self.signals.paused and not self.signals.stop_reason
+        return self._agreed.paused and not self._agreed.stop
 
     # -- actions ---------------------------------------------------------------------
     def _apply_pending(self, model) -> None:
@@ -189,35 +196,43 @@ class TrainingController:
 
     def _save(self, model, path: str) -> None:
         try:
-            directory = os.path.dirname(os.path.abspath(path))
-            os.makedirs(directory, exist_ok=True)
-            if path.endswith(".weights.h5"):
-                model.save_weights(path)
-            else:
-                model.save(path)
+            _write_model(model, path)
         except Exception as error:  # noqa: BLE001 - a failed save must not end training
             self._report("save", f"could not save {path}: {type(error).__name__}: {error}")
             return
         self._report("save", f"saved {path}")  # as the person typed it
 
     # -- several processes ---------------------------------------------------------------
-    def _local_request(self) -> ControlRequest:
+    def use_peers(self, sync, max_delay: float = 0.25) -> None:
+        """Take decisions together with other processes through ``sync`` (a
+        :class:`~nbcallbacks.distributed.worker_sync.WorkerSync`; None: alone).
+        ``max_delay``: longest seconds a click waits for the batch where all apply it."""
+        self.peers = sync
+        self._pacer = SyncPacer(max_delay=max_delay) if sync is not None else None
+
+    def _sync_due(self) -> bool:
+        """Whether this batch is a sync point; every process counts the same batches down."""
+        now = time.monotonic()
+        if self._batch_started is not None:
+            self._pacer.measured(batch_seconds=now - self._batch_started)
+        self._batch_started = now
+        if self._until_sync > 0:
+            self._until_sync -= 1
+            return False
+        return True
+
+    def _agree(self, model) -> None:
+        """One sync point: contribute our requests, apply what all agreed."""
         chief = self.peers.role.is_chief
         path = self.signals.take_save_path() if chief else None
-        if path is not None:
-            self._chief_save_path = path
-        return ControlRequest(stop=self.signals.stop_reason is not None,
-                              hard_stop=self.signals.hard_stop,
-                              paused=chief and self.signals.paused,
-                              learning_rate=self.signals.take_learning_rate() if chief else None,
-                              save=None if path is None else
-                              (".weights.h5" if path.endswith(".weights.h5") else ".keras"),
-                              sync_every=self._pacer.batches_between_syncs() if chief else 1)
-
-    def _agree(self, model) -> ControlRequest:
-        """One sync point: contribute our requests, apply what all agreed."""
+        request = ControlRequest(
+            stop=self.signals.stop_reason is not None, hard_stop=self.signals.hard_stop,
+            paused=chief and self.signals.paused,
+            learning_rate=self.signals.take_learning_rate() if chief else None,
+            save=None if path is None else _save_kind(path),
+            sync_every=self._pacer.batches_between_syncs() if chief else 1)
         started = time.monotonic()
-        agreed = self.peers.agree(self._local_request())
+        agreed = self._agreed = self.peers.agree(request)
         self._pacer.measured(sync_seconds=time.monotonic() - started)
         self._until_sync = agreed.sync_every - 1
         if agreed.hard_stop:
@@ -229,46 +244,27 @@ class TrainingController:
         if agreed.save is not None:
             # Every process saves at once: reading some distributed variables is
             # itself a collective. Workers write to a scratch folder, then drop it.
-            if self.peers.role.is_chief:
-                self._save(synced(model), self._chief_save_path)
+            if chief:
+                self._save(synced(model), path)
             else:
                 _save_and_discard(synced(model), agreed.save)
-        return agreed
-
-    def _follow_peers(self, model, on_pause, pause: bool = True) -> None:
-        agreed = self._agree(model)
-        if not (pause and agreed.paused and not agreed.stop):
-            return
-        # Everyone waits together, syncing every 50 ms until the chief resumes.
-        self._report("pause", "paused")
-        if on_pause is not None:
-            on_pause(True)
-        started = time.monotonic()
-        while agreed.paused and not agreed.stop:
-            if self.peers.role.is_chief:
-                self.signals.wait_while_paused(0.05)
-                if self._idle is not None:
-                    self._idle()
-            agreed = self._agree(model)
-        self.paused_seconds += time.monotonic() - started
-        if on_pause is not None:
-            on_pause(False)
-        if not agreed.stop:
-            self._report("resume", f"resumed after {time.monotonic() - started:.1f} s")
 
     def _wait_while_paused(self, model, on_pause) -> None:
         self._report("pause", "paused")
         if on_pause is not None:
             on_pause(True)
         started = time.monotonic()
-        while self.signals.paused and not self.signals.stop_reason:
-            self.signals.wait_while_paused(0.05)
-            if self._idle is not None:
-                self._idle()
+        while self._pause_holds():
+            # The chief (or a lone process) waits for the person; workers wait
+            # inside the next agreement, which the chief joins every 50 ms.
+            if self.peers is None or self.peers.role.is_chief:
+                self.signals.wait_while_paused(0.05)
+                if self._idle is not None:
+                    self._idle()
             # Requests made while paused apply at once (the model is not training).
-            self._apply_pending(model)
+            self._take_requests(model)
         self.paused_seconds += time.monotonic() - started
         if on_pause is not None:
             on_pause(False)
-        if not self.signals.stop_reason:
+        if self._stop_reason() is None:
             self._report("resume", f"resumed after {time.monotonic() - started:.1f} s")

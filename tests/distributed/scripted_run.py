@@ -98,6 +98,28 @@ def range_test(model) -> dict:
             "restored": all(np.array_equal(a, b) for a, b in zip(before, after))}
 
 
+def scripted_fit(report_path, save_path, scope, devices_of, replicas):
+    """The ``model.fit`` run of a single-process strategy, reported.
+
+    ``scope``: the context the models are built in (a strategy's scope);
+    ``devices_of(model)``: the devices holding its weight.
+    """
+    from nbcallbacks import CallbackTracer, Dashboard
+
+    def fit_steps(model, steps):
+        model.fit(ones(8 * steps), ones(8 * steps), batch_size=8, shuffle=False, verbose=0)
+
+    with scope:
+        scale = gradient_scale(fit_steps)
+        model = rate_summing_model()
+    dash, times, tracer = Dashboard(), StepTimes(), CallbackTracer(output="none")
+    model.fit(ones(64), ones(64), batch_size=8, epochs=3, shuffle=False, verbose=0,
+              callbacks=[Person(dash, save_path), dash, times, tracer])
+    write_report(report_path, dash, model, times, gradient_scale=scale,
+                 hooks=hook_calls(tracer), range_test=range_test(model), replicas=replicas,
+                 variable_devices=sorted(devices_of(model)))
+
+
 def write_report(path, dash, model, step_times, **extra):
     weight = weight_of(model)
     rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
