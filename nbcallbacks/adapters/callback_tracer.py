@@ -15,6 +15,7 @@ import time
 import keras
 
 from nbcallbacks.adapters.fit_callbacks import find_fit_callbacks
+from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
 from nbcallbacks.core.hook_call import (HookCall, format_hook_call, method_of_hook,
                                         summarize_log_value)
 from nbcallbacks.core.hook_summary import HookSummary
@@ -337,7 +338,7 @@ class CallbackTracer(keras.callbacks.Callback):
 
     def _bundle(self) -> dict:
         timeline = self._ensure_timeline()
-        bundle = dict(timeline.widget._repr_mimebundle_())
+        bundle = widget_mimebundle(timeline.widget)
         bundle["text/html"] = timeline.html()
         bundle["text/plain"] = self._describe()
         return bundle

@@ -19,6 +19,7 @@ from typing import Callable, Mapping
 import keras
 
 from nbcallbacks.adapters.schedule_preview import SchedulePreview, preview_schedule
+from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
 from nbcallbacks.core.schedule_parameters import build_schedule, schedule_parameters
 from nbcallbacks.ui.frontend import detect_frontend
 
@@ -158,7 +159,7 @@ class InteractiveSchedule:
         bundle = {"image/png": base64.b64encode(self.preview.png()).decode("ascii")}
         frontend = detect_frontend()
         if frontend.kernel and frontend.widgets:
-            bundle.update(self.widget._repr_mimebundle_())
+            bundle.update(widget_mimebundle(self.widget))
         bundle["text/plain"] = str(self)
         return bundle
 

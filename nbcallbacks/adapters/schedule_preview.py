@@ -28,6 +28,7 @@ import keras
 import numpy as np
 
 from nbcallbacks.adapters.step_schedule_replay import replay_step_schedule
+from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
 from nbcallbacks.core.epoch_schedule_replay import replay_epoch_schedule
 from nbcallbacks.core.metric_names import higher_is_better
 from nbcallbacks.core.piecewise_schedule import PiecewiseSchedule
@@ -293,7 +294,7 @@ class SchedulePreview:
         bundle = {"image/png": base64.b64encode(self.png()).decode("ascii")}
         frontend = detect_frontend()
         if frontend.kernel and frontend.widgets:
-            bundle.update(self.widget._repr_mimebundle_())
+            bundle.update(widget_mimebundle(self.widget))
         bundle["text/plain"] = str(self)
         return bundle
 

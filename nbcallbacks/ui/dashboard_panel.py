@@ -15,6 +15,7 @@ import html
 import ipywidgets as widgets
 from IPython.display import display
 
+from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
 from nbcallbacks.core.view_options import ViewOptions
 from nbcallbacks.ui.view_controls import ViewControls
 
@@ -87,7 +88,7 @@ class DashboardPanel:
             self._handle.update(self._bundle(summary), raw=True)
 
     def _bundle(self, summary: str | None = None) -> dict:
-        bundle = dict(self.widget._repr_mimebundle_())
+        bundle = widget_mimebundle(self.widget)
         if summary:
             bundle["text/plain"] = summary
         if self._final_png is not None:

@@ -14,6 +14,7 @@ from typing import Callable
 
 import ipywidgets as widgets
 
+from nbcallbacks.compat.ipywidgets_versions import tooltip_kwargs
 from nbcallbacks.core.hook_call import HookCall, format_log_value
 from nbcallbacks.core.hook_timeline import FoldedBatches, timeline_entries
 
@@ -109,7 +110,8 @@ class TracerTimeline:
         self.max_entries = max_entries
         self.batches = widgets.Checkbox(
             value=show_batches, description="batch hooks", indent=False,
-            tooltip="show every batch-level call; off: fold each run of them into one line",
+            **tooltip_kwargs(widgets.Checkbox, "show every batch-level call; "
+                             "off: fold each run of them into one line"),
             layout=widgets.Layout(width="120px"))
         self.filter = widgets.Text(
             placeholder="filter hooks: epoch, test, predict …", continuous_update=True,

@@ -15,6 +15,7 @@ import math
 
 import ipywidgets as widgets
 
+from nbcallbacks.compat.ipywidgets_versions import tooltip_kwargs
 from nbcallbacks.core.formatting import format_value
 from nbcallbacks.core.training_signals import TrainingSignals
 from nbcallbacks.ui.comm_routing import route_to_sender
@@ -56,7 +57,8 @@ class TrainingControls:
             layout=widgets.Layout(width="200px"))
         self.learning_rate_text = widgets.Text(
             value="", placeholder="e.g. 3e-4", continuous_update=False,
-            tooltip="type a rate and press Enter", layout=widgets.Layout(width="86px"))
+            **tooltip_kwargs(widgets.Text, "type a rate and press Enter"),
+            layout=widgets.Layout(width="86px"))
         # Grows into the row's free space, so that a path like the default
         # "checkpoints/manual.keras" is not cut off when there is room for it.
         self.save_path = widgets.Text(value=save_path, description="save to",

@@ -15,6 +15,7 @@ from typing import Callable
 
 import ipywidgets as widgets
 
+from nbcallbacks.compat.ipywidgets_versions import tooltip_kwargs
 from nbcallbacks.core.view_options import ViewOptions
 from nbcallbacks.ui.comm_routing import route_to_sender
 
@@ -41,7 +42,8 @@ class ViewControls:
         self.smoothing = widgets.FloatSlider(
             value=options.smoothing, min=0.0, max=0.99, step=0.01, description="smoothing",
             readout_format=".2f", continuous_update=False,
-            tooltip="exponential moving average of the per-batch curves",
+            **tooltip_kwargs(widgets.FloatSlider,
+                             "exponential moving average of the per-batch curves"),
             style={"description_width": "initial"}, layout=widgets.Layout(width="250px"))
         self.x_axis = widgets.ToggleButtons(
             options=[("steps", "steps"), ("epochs", "epochs")], value=options.x_axis,
