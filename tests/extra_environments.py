@@ -1,0 +1,194 @@
+"""The Colab-pinned test environment, and the package built as users get it.
+
+``colab_python()`` returns the Python of ``.venv-colab``: a virtual
+environment beside the main one holding exactly Google Colab's pins
+(``tests/environments/colab-pins.txt``), the test tools and what the gallery
+imports, every one of them installed under those pins as constraints, so none
+moves. It is built on first use and reused while the pins file, this module's
+tool list and ``pyproject.toml`` are unchanged.
+
+On each test run (once per process) the repository is built into an sdist and
+a wheel (``python -m build``: the wheel is built from the sdist, so a file the
+sdist lacks is missing from the wheel too), and the built wheel is installed
+into ``.venv-colab`` without its dependencies and not editable: tests run
+there import ``nbcallbacks`` exactly as ``pip install nbcallbacks`` leaves it.
+
+To use the environment by hand (after a first run built it)::
+
+    .venv/bin/python -m pytest tests/test_colab_stack.py       # rebuilds and reinstalls the wheel
+    .venv-colab/bin/python -m pip show nbcallbacks             # the installed wheel
+"""
+
+import ast
+import functools
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+COLAB_PINS = REPOSITORY / "tests" / "environments" / "colab-pins.txt"
+COLAB_ROOT = REPOSITORY / ".venv-colab"
+# Beside the pins: the test tools and the gallery's imports. No JupyterLab 4
+# (it needs ipykernel/jupyter_client/traitlets newer than Colab's) and no
+# Playwright: the browser tests run from the main environment. TensorBoard
+# comes with TensorFlow at the version its pin asks for.
+COLAB_TOOLS = ("pytest", "pytest-timeout", "nbval", "nbclient", "nbformat",
+               "scikit-learn", "scikit-image", "pandas", "build")
+_PIP = ["-m", "pip", "--disable-pip-version-check"]
+
+
+def _run(command, **options):
+    """subprocess.run that fails with the command's own output, not just its exit code."""
+    done = subprocess.run([str(part) for part in command], capture_output=True, text=True, **options)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, command))} exited with {done.returncode}:\n"
+                           f"{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
+    return done
+
+
+def pyproject_list(table: str, key: str) -> list[str]:
+    """A list of strings from pyproject.toml, e.g. ``pyproject_list("project", "dependencies")``.
+
+    Read line by line (tomllib is Python 3.11+): the list starts at ``key = [``
+    in ``[table]`` and ends at the first line that closes it; comments allowed.
+    """
+    lines, section, collected = (REPOSITORY / "pyproject.toml").read_text().splitlines(), None, None
+    for line in lines:
+        code = line.split("#", 1)[0].rstrip()
+        if collected is None and re.fullmatch(r"\[[^\]]+\]", code.strip()):
+            section = code.strip()[1:-1].strip()
+        elif collected is None and section == table and re.match(rf"{re.escape(key)}\s*=\s*\[", code):
+            collected = [code.split("=", 1)[1]]
+        elif collected is not None:
+            collected.append(code)
+        if collected is not None and code.endswith("]"):
+            return ast.literal_eval("\n".join(collected))
+    raise RuntimeError(f"pyproject.toml: no [{table}] {key} = [...] list")
+
+
+def _build_requirements() -> list[str]:
+    """pyproject's [build-system] requires: installed in .venv-colab so builds need no download."""
+    return pyproject_list("build-system", "requires")
+
+
+def _colab_stamp() -> str:
+    digest = hashlib.sha256()
+    for part in (COLAB_PINS.read_bytes(), (REPOSITORY / "pyproject.toml").read_bytes(),
+                 repr(COLAB_TOOLS).encode()):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def colab_environment() -> Path:
+    """The Python of ``.venv-colab`` with the pins and the tools, built if missing or stale."""
+    python = COLAB_ROOT / "bin" / "python"
+    marker = COLAB_ROOT / "nbcallbacks-environment.ready"
+    stamp = _colab_stamp()
+    if marker.exists() and marker.read_text() == stamp:
+        return python
+    _run([sys.executable, "-m", "venv", "--clear", COLAB_ROOT])
+    _run([python, *_PIP, "install", "--quiet", "-r", COLAB_PINS, "-c", COLAB_PINS,
+          *COLAB_TOOLS, *_build_requirements()])
+    moved = pins_moved(python)
+    if moved:
+        raise RuntimeError(f"installing the test tools into {COLAB_ROOT} moved Colab's pins "
+                           f"({'; '.join(moved)}): drop the tool that needs them from COLAB_TOOLS")
+    marker.write_text(stamp)
+    return python
+
+
+def colab_pins() -> dict[str, str]:
+    """name -> version of every ``name==version`` line of the pins file."""
+    pins = {}
+    for line in COLAB_PINS.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[name.strip()] = version.strip()
+    return pins
+
+
+def pins_moved(python: Path) -> list[str]:
+    """The pins that ``python``'s environment does not hold at their pinned version."""
+    query = ("import importlib.metadata as m, json, sys\n"
+             "out = {}\n"
+             "for name in json.loads(sys.argv[1]):\n"
+             "    try: out[name] = m.version(name)\n"
+             "    except m.PackageNotFoundError: out[name] = None\n"
+             "print(json.dumps(out))")
+    pins = colab_pins()
+    found = json.loads(_run([python, "-c", query, json.dumps(list(pins))]).stdout)
+    return [f"{name} {found[name]} instead of {version}"
+            for name, version in pins.items() if found[name] != version]
+
+
+@functools.cache
+def built_distributions() -> tuple[Path, Path]:
+    """(sdist, wheel) of the repository as it is now, built once per process.
+
+    ``python -m build`` builds the sdist, then the wheel from the unpacked
+    sdist, in ``.venv-colab`` without build isolation (its build requirements
+    are installed there), so a build takes seconds and needs no network.
+    """
+    python = colab_environment()
+    out = Path(tempfile.mkdtemp(prefix="nbcallbacks-dist-"))
+    _run([python, "-m", "build", "--no-isolation", "--outdir", out, REPOSITORY])
+    sdists, wheels = sorted(out.glob("*.tar.gz")), sorted(out.glob("*.whl"))
+    assert len(sdists) == 1 and len(wheels) == 1, f"expected one sdist and one wheel in {out}: " \
+                                                  f"{sorted(p.name for p in out.iterdir())}"
+    return sdists[0], wheels[0]
+
+
+@functools.cache
+def _install_built_wheel() -> tuple[Path, str]:
+    """Install the built wheel into .venv-colab; return its Python and pip's dry-run output.
+
+    The dry run comes first, with nbcallbacks uninstalled (pip skips a wheel
+    whose version is already installed) and with dependencies, without the
+    pins as constraints: what a user's ``pip install`` would change on Colab.
+    The install itself is ``--no-deps``: everything the package needs is among
+    the pins (``test_colab_stack.py`` checks the dry run agrees).
+    """
+    python = colab_environment()
+    _, wheel = built_distributions()
+    _run([python, *_PIP, "uninstall", "--quiet", "--yes", "nbcallbacks"])
+    dry_run = _run([python, *_PIP, "install", "--dry-run", wheel]).stdout
+    _run([python, *_PIP, "install", "--quiet", "--no-deps", "--force-reinstall", wheel])
+    return python, dry_run
+
+
+def colab_python() -> Path:
+    """The Python of ``.venv-colab`` with the freshly built wheel installed (not editable)."""
+    return _install_built_wheel()[0]
+
+
+def colab_dry_run() -> str:
+    """What ``pip install --dry-run <wheel>`` printed in .venv-colab before the wheel went in."""
+    return _install_built_wheel()[1]
+
+
+def copy_suite(destination: Path) -> Path:
+    """A copy of the tests, the gallery and the pytest settings, without the package.
+
+    Run from there, ``import nbcallbacks`` cannot find the repository's
+    sources: it finds the installed wheel or nothing.
+    """
+    if destination.exists():
+        for name in ("tests", "notebooks", "pyproject.toml"):
+            target = destination / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+    destination.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "checkpoints",
+                                    "logs", "screenshots")
+    for name in ("tests", "notebooks"):
+        shutil.copytree(REPOSITORY / name, destination / name, ignore=ignore)
+    shutil.copy2(REPOSITORY / "pyproject.toml", destination / "pyproject.toml")
+    return destination

@@ -1,0 +1,145 @@
+"""Google Colab's stack: the package installs there replacing nothing, and the suite and gallery pass.
+
+``.venv-colab`` holds exactly Colab's pins (``tests/environments/colab-pins.txt``:
+ipykernel 6.17.1, IPython 7.34, ipywidgets 7.7.1, TensorFlow 2.20, Keras 3.13.2,
+...) and the wheel built from this repository, installed as users get it (see
+``tests/extra_environments.py``). The suite runs there from a copy of ``tests/``
+and ``notebooks/`` without the sources, so every import of ``nbcallbacks``
+(in the test process, its kernels and its worker processes) is the installed
+wheel's; the inner ``conftest.py`` stops the run otherwise
+(``NBCALLBACKS_TEST_ENVIRONMENT=colab``). What needs JupyterLab 4 and
+Playwright (``tests/browser``) and the tests that build other environments are
+deselected there, and the inner run says how many.
+
+By hand, after a first run built the environment::
+
+    .venv/bin/python -m pytest tests/test_colab_stack.py
+"""
+
+import json
+import os
+import shlex
+import subprocess
+import time
+
+import pytest
+from packaging.requirements import Requirement
+
+from extra_environments import (COLAB_ROOT, REPOSITORY, built_distributions, colab_dry_run, colab_python,
+                                copy_suite, pins_moved)
+
+# What the gallery's set-up cell installs on Colab: the package, nothing else, no upgrade.
+COLAB_INSTALL = "nbcallbacks @ git+https://github.com/nbcallbacks/nbcallbacks"
+COLAB_CONDITION = 'if "google.colab" in sys.modules:'
+
+
+@pytest.mark.backend("tensorflow")
+@pytest.mark.main_environment
+@pytest.mark.timeout(900)
+def test_installing_the_wheel_on_colab_replaces_no_pin(capsys):
+    started = time.monotonic()
+    python = colab_python()
+    with capsys.disabled():
+        print(f"\n[colab] environment, build and install of the wheel: {time.monotonic() - started:.0f} s")
+    assert pins_moved(python) == [], f"{COLAB_ROOT} no longer holds Colab's pins: delete it to rebuild"
+    _, wheel = built_distributions()
+    version = wheel.name.split("-")[1]
+    would = [line for line in colab_dry_run().splitlines() if line.startswith("Would install")]
+    assert would == [f"Would install nbcallbacks-{version}"], (
+        "pip install of the wheel on Colab's stack would replace pins (raise no floor in pyproject.toml "
+        "above tests/environments/colab-pins.txt):\n" + "\n".join(would))
+
+
+def _inner_pytest(arguments: list[str], capsys, label: str, timeout: float) -> str:
+    """Run pytest in .venv-colab from a copy of the suite; print its summary; return its output."""
+    python = colab_python()
+    suite = copy_suite(COLAB_ROOT / "suite")
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env.update(KERAS_BACKEND="tensorflow", NBCALLBACKS_TEST_ENVIRONMENT="colab")
+    where = subprocess.run([str(python), "-c", "import nbcallbacks, os; print(os.path.dirname(nbcallbacks.__file__))"],
+                           cwd=suite, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert "site-packages" in where, where
+    started = time.monotonic()
+    run = subprocess.run([str(python), "-m", "pytest", "-c", str(suite / "pyproject.toml"),
+                          "--rootdir", str(suite), *[a.replace("{package}", where) for a in arguments]],
+                         cwd=suite, env=env, capture_output=True, text=True, timeout=timeout)
+    lines = run.stdout.strip().splitlines()
+    with capsys.disabled():  # the inner summary belongs in the outer log
+        summary = [line for line in lines[-6:] if "passed" in line or "failed" in line
+                   or "deselected" in line or "error" in line]
+        print(f"\n[colab {label}, {time.monotonic() - started:.0f} s] " + f"\n[colab {label}] ".join(summary))
+    assert f"package from {where}" in run.stdout, "the inner run did not use the installed wheel"
+    assert run.returncode == 0, "\n".join(lines[-120:]) + run.stderr[-3000:]
+    return run.stdout
+
+
+@pytest.mark.backend("tensorflow")
+@pytest.mark.main_environment
+@pytest.mark.timeout(1800)
+def test_the_suite_passes_on_colab_stack_against_the_wheel(capsys):
+    # The installed package's doctests too: the path of the package in site-packages.
+    _inner_pytest(["tests", "{package}"], capsys, "suite", timeout=1700)
+
+
+@pytest.mark.backend("tensorflow")
+@pytest.mark.main_environment
+@pytest.mark.timeout(1200)
+def test_the_gallery_runs_on_colab_stack_against_the_wheel(capsys):
+    _inner_pytest(["--nbval-lax", "notebooks"], capsys, "gallery", timeout=1100)
+
+
+def _pip_lines(source: str) -> list[tuple[int, str]]:
+    """(line number, line) of every ``%pip``/``!pip``/``pip`` install command in a cell."""
+    found = []
+    for number, line in enumerate(source.splitlines()):
+        words = line.strip().lstrip("%!").split()
+        if words[:2] == ["pip", "install"] or words[:4] == ["python", "-m", "pip", "install"]:
+            found.append((number, line))
+    return found
+
+
+def install_problems(notebook: dict) -> list[str]:
+    """Why a gallery notebook's Colab install cell could replace Colab's pins (empty when it cannot).
+
+    >>> cell = {"cell_type": "code", "source": 'import sys\\nif "google.colab" in sys.modules:\\n'
+    ...         '    %pip install -q -U "nbcallbacks[tf] @ git+https://github.com/nbcallbacks/nbcallbacks"'}
+    >>> install_problems({"cells": [cell]})  # doctest: +NORMALIZE_WHITESPACE
+    ["option -U (only -q: an upgrade or reinstall replaces Colab's packages)",
+     "extras ['tf'] (Colab has TensorFlow: install plain nbcallbacks)"]
+    """
+    problems, installs = [], 0
+    for cell in notebook["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] != "code":
+            continue
+        lines = source.splitlines()
+        for number, line in _pip_lines(source):
+            installs += 1
+            guard = next((i for i in range(number - 1, -1, -1) if lines[i].strip() == COLAB_CONDITION), None)
+            if guard is None or len(line) - len(line.lstrip()) <= len(lines[guard]) - len(lines[guard].lstrip()):
+                problems.append(f"{line.strip()!r} is not inside {COLAB_CONDITION!r}")
+            arguments = shlex.split(line.strip().lstrip("%!").split("install", 1)[1])
+            options = [a for a in arguments if a.startswith("-")]
+            requirements = [a for a in arguments if not a.startswith("-")]
+            for option in options:
+                if option not in ("-q", "--quiet"):
+                    problems.append(f"option {option} (only -q: an upgrade or reinstall replaces "
+                                    f"Colab's packages)")
+            if len(requirements) != 1:
+                problems.append(f"installs {requirements} (only {COLAB_INSTALL!r})")
+                continue
+            requirement = Requirement(requirements[0])
+            if requirement.extras:
+                problems.append(f"extras {sorted(requirement.extras)} (Colab has TensorFlow: install "
+                                f"plain nbcallbacks)")
+            if (requirement.name, requirement.url, requirement.specifier) != (
+                    "nbcallbacks", COLAB_INSTALL.split(" @ ")[1], Requirement(COLAB_INSTALL).specifier):
+                problems.append(f"installs {requirements[0]!r} (only {COLAB_INSTALL!r})")
+    if installs != 1:
+        problems.append(f"{installs} pip install commands (one: {COLAB_INSTALL!r} on Colab)")
+    return problems
+
+
+@pytest.mark.parametrize("path", sorted((REPOSITORY / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+def test_the_gallerys_colab_install_leaves_colabs_pins_alone(path):
+    assert install_problems(json.loads(path.read_text())) == []
