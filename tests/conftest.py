@@ -18,12 +18,33 @@ BACKEND = os.environ["KERAS_BACKEND"]
 # Scripts the distributed tests start in their own processes, not test modules.
 collect_ignore = ["distributed"]
 REPOSITORY = Path(__file__).resolve().parent.parent
+# Which test environment runs this suite: "main" (the one the test command
+# installs), or "colab" when tests/test_colab_stack.py runs it in .venv-colab
+# against the installed wheel (tests/extra_environments.py).
+ENVIRONMENT = os.environ.get("NBCALLBACKS_TEST_ENVIRONMENT", "main")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "backend(name): runs only when KERAS_BACKEND is name")
     config.addinivalue_line("markers", "needs_package(name): runs only where name is installed "
                                        "(e.g. tf.data cases in the JAX/PyTorch environments)")
+    config.addinivalue_line("markers", "main_environment: builds and runs another test environment, "
+                                       "so runs only in the main one (never inside what it builds)")
+    if ENVIRONMENT == "colab":
+        _check_installed_package()
+
+
+def _check_installed_package():
+    """The Colab run tests the installed wheel: stop at once if nbcallbacks comes from elsewhere."""
+    import sysconfig
+
+    spec = importlib.util.find_spec("nbcallbacks")
+    origin = Path(spec.origin).resolve() if spec is not None and spec.origin else None
+    site = Path(sysconfig.get_paths()["purelib"]).resolve()
+    if origin is None or site not in origin.parents:
+        raise pytest.UsageError(f"NBCALLBACKS_TEST_ENVIRONMENT=colab tests the installed wheel, but "
+                                f"nbcallbacks is imported from {origin}, not {site}: run from a copy "
+                                f"of tests/ without the sources (tests/extra_environments.py)")
 
 
 def _runs_here(item) -> str | None:
@@ -31,8 +52,12 @@ def _runs_here(item) -> str | None:
     marker = item.get_closest_marker("backend")
     if marker is not None and marker.args[0] != BACKEND:
         return f"backend {marker.args[0]}"
-    # The gallery and the browser tests run the TensorFlow tutorials.
     path = Path(str(item.fspath)).resolve()
+    if ENVIRONMENT != "main" and item.get_closest_marker("main_environment") is not None:
+        return "the main environment"
+    if ENVIRONMENT == "colab" and REPOSITORY / "tests" / "browser" in path.parents:
+        return "JupyterLab 4 and Playwright (the main environment)"
+    # The gallery and the browser tests run the TensorFlow tutorials.
     if BACKEND != "tensorflow" and (REPOSITORY / "notebooks" in path.parents
                                     or REPOSITORY / "tests" / "browser" in path.parents):
         return "backend tensorflow"
@@ -58,7 +83,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_report_header(config):
-    return f"nbcallbacks tests on Keras backend: {BACKEND}"
+    spec = importlib.util.find_spec("nbcallbacks")
+    origin = Path(spec.origin).parent if spec is not None and spec.origin else None
+    return f"nbcallbacks tests on Keras backend: {BACKEND}, environment {ENVIRONMENT}, package from {origin}"
 
 
 def pytest_terminal_summary(terminalreporter, config):

@@ -45,6 +45,7 @@ def backend_python(backend: str) -> Path:
 
 
 @pytest.mark.backend("tensorflow")
+@pytest.mark.main_environment
 @pytest.mark.timeout(3000)
 @pytest.mark.parametrize("backend", ["jax", "torch"])
 def test_the_suite_passes_on_another_backend(backend, capsys):
