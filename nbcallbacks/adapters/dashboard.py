@@ -8,6 +8,7 @@ compact printed lines (and an optional PNG file) anywhere else.
 
 from __future__ import annotations
 
+import html
 import math
 import os
 import threading
@@ -21,6 +22,7 @@ from nbcallbacks.adapters.builtin_callback_watcher import BuiltinCallbackWatcher
 from nbcallbacks.adapters.learning_rate import read_learning_rate
 from nbcallbacks.adapters.threaded_fit import fit_in_thread
 from nbcallbacks.adapters.training_controller import TrainingController
+from nbcallbacks.compat.click_route import start_click_route
 from nbcallbacks.console.console_reporter import ConsoleReporter
 from nbcallbacks.core.events import EventLog
 from nbcallbacks.core.formatting import format_value
@@ -34,9 +36,7 @@ from nbcallbacks.distributed.cluster_role import cluster_role
 from nbcallbacks.distributed.worker_sync import WorkerSync
 from nbcallbacks.render.dashboard_figure import DashboardFigure, available_panels
 from nbcallbacks.render.render_worker import RenderWorker
-from nbcallbacks.ui.comm_routing import frontend_uses_subshells
 from nbcallbacks.ui.frontend import current_cell_id, detect_frontend
-from nbcallbacks.ui.kernel_pump import KernelPump
 from nbcallbacks.ui.event_log import event_log_html
 from nbcallbacks.ui.metric_table import metric_table_html
 from nbcallbacks.ui.status_line import status_line
@@ -405,26 +405,34 @@ class Dashboard(keras.callbacks.Callback):
             self._panel.controls_row.children = [self._controls.widget]
         self._controls.set_running(True)
         self._controls.show_learning_rate(read_learning_rate(self._model))
-        if not self._threaded:
-            self._pump = KernelPump()
-            self._pump.start()
-            if not self._pump.available:
-                self._pump = None
+        if not self._threaded:  # `await dash.fit` installed its own route, in the cell's thread
+            self._click_route = start_click_route()
+            self._pump = self._click_route if self._click_route.pumps else None
         self._controls.show_hint(self._controls_hint())
 
     def _controls_hint(self) -> str:
-        """HTML telling the person when the buttons cannot answer during this fit."""
-        if self._threaded or self._pump is not None or frontend_uses_subshells():
+        """HTML telling the person when the buttons cannot answer during this fit, and what does."""
+        route = getattr(self, "_click_route", None)
+        if route is None or route.verified:
             return ""  # clicks are handled while training: nothing to explain
-        return ("This frontend delivers clicks only after the cell ends (no kernel subshell). "
-                "For live buttons train with <code>history = await dash.fit(model, x, y, …)</code>, "
-                "or use JupyterLab ≥ 4.4 / Notebook ≥ 7.4. The interrupt button (■) always "
-                "stops training gracefully.")
+        interrupt = ("The kernel's interrupt button (■) always stops training gracefully and "
+                     "keeps the History.")
+        kernel = f"ipykernel {route.kernel_version}" if route.kernel_version else "this kernel"
+        if route.live:
+            return (f"These buttons reach Python during training by a route not yet tested on "
+                    f"{kernel}: if they do not answer, use the interrupt. {interrupt}")
+        text = (f"Clicks on these buttons reach this kernel ({kernel}) only after the cell "
+                f"ends: {html.escape(route.reason)}. {interrupt}")
+        if not route.awaiting and route.await_fit_works():
+            text += (" For live buttons, train with "
+                     "<code>history = await dash.fit(model, x, y, …)</code>.")
+        return text
 
     def _stop_controls(self) -> None:
-        if self._pump is not None:
-            self._pump.stop()
-            self._pump = None
+        route = getattr(self, "_click_route", None)
+        if route is not None and not route.awaiting:  # `await dash.fit` takes its own down
+            route.stop()
+        self._pump = None
         if self._controls is not None:
             self._controls.set_running(False)
             self._controls.show_hint("")

@@ -1,8 +1,11 @@
 """``await dash.fit(...)``: run ``model.fit`` in a worker thread while the cell awaits.
 
-While the cell awaits, the kernel's event loop is free, so widget clicks are
-handled at once in every frontend (JupyterLab, Notebook, VS Code, Colab),
-whatever the kernel version. The worker starts inside a copy of the cell's
+While the cell awaits, the kernel's event loop is free, and widget clicks are
+handled at once in every frontend (JupyterLab, Notebook, VS Code, Colab) on
+the kernel versions :mod:`nbcallbacks.compat.click_route` was verified on:
+ipykernel 7.4 lets comm messages through by itself; on ipykernel 6 and
+7.0–7.3, which make them wait for the awaiting cell, the route for
+``awaiting=True`` lets them through. The worker starts inside a copy of the cell's
 ``contextvars`` context, which is how ipykernel knows which cell output a
 thread's prints and displays belong to; exceptions from training come back
 through the future and are raised in the cell. Because the cell is still
@@ -21,7 +24,7 @@ import contextvars
 import threading
 
 from nbcallbacks.core.interrupt_guard import InterruptGuard
-from nbcallbacks.ui.kernel_pump import KernelPump
+from nbcallbacks.compat.click_route import start_click_route
 
 
 async def fit_in_thread(dashboard, model, *args, **kwargs):
@@ -43,26 +46,26 @@ async def fit_in_thread(dashboard, model, *args, **kwargs):
             result.set_exception(error)
 
     dashboard._threaded = True
-    pump = KernelPump()
-    pump.start()  # ipykernel 6 only; does nothing elsewhere
+    # Installed here, in the cell's thread; the dashboard reads it at train begin.
+    route = dashboard._click_route = start_click_route(awaiting=True)
     worker = threading.Thread(target=train, name="nbcallbacks-fit", daemon=True)
     worker.start()
     waiting = asyncio.wrap_future(result)
     try:
-        return await _wait_awake(waiting, pump)
+        return await _wait_awake(waiting, route)
     except asyncio.CancelledError:
         # First interrupt: stop gracefully and still hand back the History.
         dashboard.signals.request_stop("interrupt")
         with InterruptGuard(on_first=dashboard.signals.request_hard_stop):
-            history = await _wait_uncancelled(waiting, pump)
+            history = await _wait_uncancelled(waiting, route)
         _uncancel_current_task()
         return history
     finally:
-        pump.stop()
+        route.stop()
         dashboard._threaded = False
 
 
-async def _wait_awake(waiting, pump):
+async def _wait_awake(waiting, route):
     """Await ``waiting`` without cancelling it, waking every 0.1 s.
 
     SIGINT is delivered to any thread of the process, often one of
@@ -72,14 +75,14 @@ async def _wait_awake(waiting, pump):
     """
     while not waiting.done():
         await asyncio.wait({waiting}, timeout=0.1)
-        await pump.pump_async()
+        await route.pump_async()
     return waiting.result()
 
 
-async def _wait_uncancelled(waiting, pump):
+async def _wait_uncancelled(waiting, route):
     while True:
         try:
-            return await _wait_awake(waiting, pump)
+            return await _wait_awake(waiting, route)
         except asyncio.CancelledError:
             if waiting.done():
                 return waiting.result()

@@ -1,8 +1,10 @@
 """Buttons that act on a running ``fit``: Stop, Pause/Resume, learning rate, Save now.
 
 Handlers run on whatever thread delivers the click (a kernel subshell while
-a blocking ``fit`` runs, the kernel's event loop during ``await dash.fit``, the
-training thread itself when ipykernel 6 messages are pumped). They only call
+a blocking ``fit`` runs on ipykernel 7.4, the kernel's event loop during
+``await dash.fit``, the training thread itself when the main shell's messages
+are pumped between batches on ipykernel 6 and 7.0–7.3: see
+:mod:`nbcallbacks.compat.click_route`). They only call
 :class:`~nbcallbacks.core.training_signals.TrainingSignals`; the training
 thread applies the change at the next batch boundary and reports back via
 :meth:`TrainingControls.show_message`.
@@ -16,9 +18,9 @@ import math
 import ipywidgets as widgets
 
 from nbcallbacks.compat.ipywidgets_versions import tooltip_kwargs
+from nbcallbacks.compat.subshell_routing import route_widgets
 from nbcallbacks.core.formatting import format_value
 from nbcallbacks.core.training_signals import TrainingSignals
-from nbcallbacks.ui.comm_routing import route_to_sender
 
 _MESSAGE_STYLE = "font:12px/1.4 system-ui,sans-serif;"
 
@@ -83,8 +85,8 @@ class TrainingControls:
              self.learning_rate_text, self.save_path, self.save_button],
             layout=widgets.Layout(align_items="center", flex_flow="row wrap", grid_gap="6px"))
         self.widget = widgets.VBox([row, self.message, self.hint])
-        route_to_sender(self.stop_button, self.pause_button, self.learning_rate_slider,
-                        self.learning_rate_text, self.save_path, self.save_button)
+        route_widgets(self.stop_button, self.pause_button, self.learning_rate_slider,
+                      self.learning_rate_text, self.save_path, self.save_button)
 
     # -- handlers (any thread: signal only) -------------------------------------------
     def _on_stop(self, _button=None) -> None:

@@ -3,10 +3,10 @@
 They only change :class:`~nbcallbacks.core.view_options.ViewOptions`; the
 dashboard redraws from the stored history, so they work during training (when
 the frontend can reach the kernel) and after it. Like the training controls,
-their messages are routed to the subshell that sent them
-(:func:`~nbcallbacks.ui.comm_routing.route_to_sender`), so that in JupyterLab
-they answer during a blocking ``model.fit`` too; their handler then runs on
-that subshell's thread and only swaps the options and asks for a frame.
+their messages are routed away from the busy main shell on ipykernel 7.4
+(:func:`~nbcallbacks.compat.subshell_routing.route_widgets`), so that they
+answer during a blocking ``model.fit`` too; their handler then runs on a
+subshell's thread and only swaps the options and asks for a frame.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Callable
 import ipywidgets as widgets
 
 from nbcallbacks.compat.ipywidgets_versions import tooltip_kwargs
+from nbcallbacks.compat.subshell_routing import route_widgets
 from nbcallbacks.core.view_options import ViewOptions
-from nbcallbacks.ui.comm_routing import route_to_sender
 
 
 class ViewControls:
@@ -58,7 +58,7 @@ class ViewControls:
             [self.log_scale, self.smoothing, self.x_axis, self.panels],
             layout=widgets.Layout(align_items="center", flex_flow="row wrap",
                                   grid_gap="8px"))
-        route_to_sender(self.log_scale, self.smoothing, self.x_axis)
+        route_widgets(self.log_scale, self.smoothing, self.x_axis)
 
     def set_panels(self, names: list[str]) -> None:
         """Offer one show/hide toggle per panel (called when new metrics appear)."""
@@ -71,7 +71,7 @@ class ViewControls:
                     tooltip=f"show or hide the {name} panel",
                     layout=widgets.Layout(width="auto"))
                 button.observe(self._changed, "value")
-                route_to_sender(button)
+                route_widgets(button)
                 self._panel_buttons[name] = button
         self.panels.children = [self._panel_buttons[n] for n in names
                                 if n in self._panel_buttons]

@@ -1,17 +1,29 @@
-"""Handle pending widget messages from inside a running cell (ipykernel 6.x, e.g. Colab).
+"""Handle pending widget messages from inside a running cell: ipykernel 6 (Google Colab's line).
 
-ipykernel 6 has no subshells: a click waits in the shell queue until the cell
-ends. ``kernel.do_one_iteration()`` processes one queued message; calling it
-between batches lets clicks through. Queued *cell executions* must not run in
-the middle of training, so while pumping, ``execute_request`` messages are
-set aside and replayed, in order, once the running cell has finished (the
-technique of jupyter-ui-poll). Run-All order is therefore kept.
+Verified on ipykernel 6.17.1 (Colab's pin, with IPython 7.34 and ipywidgets
+7.7.1) and 6.29.5 (with IPython 9 and ipywidgets 8.1.9), by the real-kernel
+tests in ``tests/test_controls_in_kernel.py``.
 
-ipykernel >= 7 removed ``do_one_iteration``; there :func:`KernelPump.available`
-is False and subshells are used instead (:mod:`nbcallbacks.ui.comm_routing`).
-While ``await dash.fit`` runs, ipykernel 6 also leaves comm messages queued
-(its shell handles one message at a time, and the awaiting cell is one), so
-the awaiting coroutine pumps too (:meth:`KernelPump.pump_async`).
+The trick: ipykernel 6 has no subshells, so a click waits in the shell queue
+until the cell ends. ``kernel.do_one_iteration()`` (private) handles one queued
+message; calling it between batches lets clicks through. Queued *cell
+executions* must not run in the middle of training, so while pumping the
+``execute_request`` entry of ``kernel.shell_handlers`` (private) is swapped
+for one that sets the request aside; the requests are replayed, in order, once
+the running cell has finished (the technique of jupyter-ui-poll). Run-All
+order is therefore kept. While ``await dash.fit`` runs, ipykernel 6 leaves
+comm messages queued too (its shell handles one message at a time, and the
+awaiting cell is one), so the awaiting coroutine pumps as well
+(:meth:`KernelPump.pump_async`).
+
+ipykernel 7.0 still has a ``do_one_iteration`` that no longer reads the shell
+(7.1 removed it): :attr:`KernelPump.available` is therefore True on ipykernel 6
+only, and :mod:`nbcallbacks.compat.click_route` picks another route on 7.
+
+What the user sees if this stops working (a later 6.x changing these
+internals): :attr:`KernelPump.available` is False, the route reports no live
+clicks and the panel says that clicks arrive only after the cell ends and that
+the interrupt button stops training gracefully.
 """
 
 from __future__ import annotations
@@ -31,6 +43,29 @@ def _shell_and_kernel():
     except Exception:  # noqa: BLE001
         return None, None
     return shell, getattr(shell, "kernel", None)
+
+
+def is_ipykernel6(kernel) -> bool:
+    """True when ``kernel`` is an ipykernel 6 kernel with the internals the pump uses.
+
+    Example:
+        >>> is_ipykernel6(None)
+        False
+    """
+    if kernel is None or hasattr(kernel, "shell_channel_thread"):  # 7.x has a shell thread
+        return False
+    try:
+        import ipykernel
+    except ImportError:  # pragma: no cover - a kernel object without ipykernel
+        return False
+    return (ipykernel.__version__.split(".")[0] == "6" and hasattr(kernel, "do_one_iteration")
+            and isinstance(getattr(kernel, "shell_handlers", None), dict))
+
+
+def _shell_ident(kernel):
+    # ipykernel 6 keeps {"shell": ident, "control": ident}; set_parent wants the one.
+    ident = getattr(kernel, "_parent_ident", None)
+    return ident.get("shell", b"") if hasattr(ident, "get") else ident
 
 
 class KernelPump:
@@ -58,15 +93,20 @@ class KernelPump:
 
     @property
     def available(self) -> bool:
-        return (self._kernel is not None and hasattr(self._kernel, "do_one_iteration")
-                and hasattr(self._kernel, "shell_handlers"))
+        """True inside an ipykernel 6 kernel, whose internals this pump relies on."""
+        return is_ipykernel6(self._kernel)
+
+    @property
+    def active(self) -> bool:
+        """True between :meth:`start` (in an ipykernel 6 kernel) and :meth:`stop`."""
+        return self._active
 
     def start(self) -> None:
         """Begin deferring cell executions (call at train begin, in the cell's thread)."""
         if not self.available or self._active:
             return
         kernel = self._kernel
-        self._parent = (getattr(kernel, "_parent_ident", None), kernel.get_parent())
+        self._parent = (_shell_ident(kernel), kernel.get_parent())
         self._original_handler = kernel.shell_handlers["execute_request"]
         if inspect.iscoroutinefunction(self._original_handler):
             async def defer(stream, ident, parent):

@@ -1,0 +1,187 @@
+"""Which way a widget click reaches Python while ``fit`` runs, on the kernel that is running.
+
+One route per ipykernel line, each a module of its own:
+
+============================  =====================================  ==============================
+kernel                        blocking ``model.fit``                 ``await dash.fit``
+============================  =====================================  ==============================
+ipykernel 6 (6.17.1, 6.29.5)  :mod:`~.ipykernel6_pump` between        the same pump, from the
+                              batches                                awaiting coroutine
+ipykernel 7.0–7.3 (7.0.1,     :mod:`~.main_shell_drain` between       the drain, driven by the
+7.3.0)                        batches                                kernel's event loop
+ipykernel 7.4 (7.4.0)         :mod:`~.subshell_routing`: a subshell   the kernel itself (it lets
+                              (the frontend's, or the kernel's own)  comm messages through while
+                                                                     a cell awaits)
+============================  =====================================  ==============================
+
+The versions in brackets are the ones the routes were verified on, in real
+kernels, with a client sending clicks with and without a subshell id
+(``tests/test_controls_in_kernel.py``). On another version a route whose
+internals are present is still used, and reported as unverified.
+
+:func:`start_click_route` installs the route for one ``fit`` and says whether
+it is really in place; the dashboard tells the user when it is not.
+
+What the user sees when no route is in place (a kernel whose internals
+changed, or no kernel): the panel says that clicks arrive only after the cell
+ends and that the kernel interrupt still stops training gracefully.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from nbcallbacks.compat import subshell_routing
+from nbcallbacks.compat.ipykernel6_pump import KernelPump, is_ipykernel6
+from nbcallbacks.compat.main_shell_drain import MainShellDrain, main_shell_stream
+
+PUMP, DRAIN, SUBSHELL, KERNEL, NONE = ("ipykernel6-pump", "main-shell-drain", "subshell",
+                                       "kernel", "none")
+VERIFIED = {
+    # route: {blocking/awaiting: versions verified in real kernels}
+    PUMP: {"6.17.1", "6.29.5"},
+    DRAIN: {"7.0.1", "7.3.0"},
+    SUBSHELL: {"7.4.0"},
+    KERNEL: {"7.4.0"},
+}
+
+
+def _kernel():
+    try:
+        from IPython import get_ipython
+
+        return getattr(get_ipython(), "kernel", None)
+    except Exception:  # noqa: BLE001 - no IPython, no kernel
+        return None
+
+
+def ipykernel_version() -> str | None:
+    """The running kernel's ipykernel version, or None outside an ipykernel kernel.
+
+    Example:
+        >>> ipykernel_version() is None    # doctests run outside a kernel
+        True
+    """
+    if _kernel() is None:
+        return None
+    try:
+        import ipykernel
+    except ImportError:  # pragma: no cover
+        return None
+    return ipykernel.__version__
+
+
+@dataclass
+class ClickRoute:
+    """How clicks reach Python during one ``fit``, and whether that is in place.
+
+    Attributes:
+        name: ``"ipykernel6-pump"``, ``"main-shell-drain"``, ``"subshell"``,
+            ``"kernel"`` (the kernel delivers them itself) or ``"none"``.
+        live: clicks are handled while training runs.
+        verified: ``live``, and this route was verified on this kernel version.
+        kernel_version: the running ipykernel's version (None: no kernel).
+        awaiting: installed for ``await dash.fit`` rather than a blocking fit.
+        reason: why no route is live (empty when one is).
+    """
+
+    name: str
+    live: bool
+    verified: bool
+    kernel_version: str | None
+    awaiting: bool = False
+    reason: str = ""
+    _mechanism: object = field(default=None, repr=False)
+
+    @property
+    def pumps(self) -> bool:
+        """True when :meth:`pump` must be called between batches."""
+        return self.live and not self.awaiting and self.name in (PUMP, DRAIN)
+
+    def pump(self, force: bool = False) -> int:
+        """Between batches of a blocking fit: handle the clicks that wait (no-op otherwise)."""
+        if not self.pumps:
+            return 0
+        return self._mechanism.pump(force=force)
+
+    async def pump_async(self) -> None:
+        """From the awaiting coroutine of ``await dash.fit`` (ipykernel 6 needs it)."""
+        if self.live and self.awaiting and self.name == PUMP:
+            await self._mechanism.pump_async()
+
+    def stop(self) -> None:
+        """Take the route down at train end (queued cells then run in order)."""
+        mechanism, self._mechanism = self._mechanism, None
+        if mechanism is not None and hasattr(mechanism, "stop"):
+            mechanism.stop()
+
+    def await_fit_works(self) -> bool:
+        """Whether ``await dash.fit`` was proven to deliver clicks on this kernel version."""
+        return await_fit_verified(self.kernel_version)
+
+
+def await_fit_verified(version: str | None) -> bool:
+    """True when ``await dash.fit`` was verified to deliver clicks on this ipykernel version.
+
+    Example:
+        >>> await_fit_verified("6.29.5"), await_fit_verified("7.4.0"), await_fit_verified(None)
+        (True, True, False)
+    """
+    if version is None:
+        return False
+    return any(version in VERIFIED[name] for name in (PUMP, DRAIN, KERNEL))
+
+
+def _made(name, version, awaiting, mechanism=None) -> ClickRoute:
+    return ClickRoute(name=name, live=True, verified=version in VERIFIED[name],
+                      kernel_version=version, awaiting=awaiting, _mechanism=mechanism)
+
+
+def _none(version, awaiting, reason) -> ClickRoute:
+    return ClickRoute(name=NONE, live=False, verified=False, kernel_version=version,
+                      awaiting=awaiting, reason=reason)
+
+
+def start_click_route(awaiting: bool = False) -> ClickRoute:
+    """Install the click route for one ``fit`` on the running kernel; call :meth:`ClickRoute.stop`
+    at train end.
+
+    Call from the cell's thread: at train begin for a blocking ``model.fit``
+    (``awaiting=False``), before starting the training thread for
+    ``await dash.fit`` (``awaiting=True``).
+
+    Example:
+        >>> route = start_click_route()    # outside a kernel: nothing can click
+        >>> route.name, route.live
+        ('none', False)
+        >>> route.stop()
+    """
+    kernel = _kernel()
+    version = ipykernel_version()
+    if kernel is None:
+        return _none(version, awaiting, "not running in a Jupyter kernel")
+    if not awaiting and threading.current_thread() is not threading.main_thread():
+        # model.fit in a thread of the user's: the cell has ended, so the kernel
+        # handles clicks itself whenever its main shell is free.
+        return ClickRoute(name=KERNEL, live=True, verified=False, kernel_version=version)
+    if is_ipykernel6(kernel):
+        pump = KernelPump()
+        pump.start()
+        if pump.active:
+            return _made(PUMP, version, awaiting, pump)
+        return _none(version, awaiting, "the ipykernel 6 message pump could not start")
+    if subshell_routing.routes_comms():
+        if awaiting:
+            # 7.4 dispatches comm messages while a cell awaits (shell_main).
+            return _made(KERNEL, version, awaiting)
+        if subshell_routing.own_subshell() is not None:
+            return _made(SUBSHELL, version, awaiting)
+        # Fall through: the main-shell drain works on 7.4 too.
+    if main_shell_stream(kernel) is not None:
+        drain = MainShellDrain(awaiting=awaiting)
+        if drain.start():
+            return _made(DRAIN, version, awaiting, drain)
+        return _none(version, awaiting, "the main shell's queue could not be taken over")
+    return _none(version, awaiting,
+                 f"ipykernel {version} has none of the internals nbcallbacks knows")
