@@ -64,6 +64,13 @@ def test_widget_trees_build_without_ipywidgets_warnings():
     assert any("batch-level call" in str(t) for t in tooltips)
 
 
+def test_schedule_value_table_starts_collapsed():
+    # ipywidgets 7 opens an Accordion's first page unless told otherwise, 8 does not.
+    from nbcallbacks.ui.schedule_preview_panel import SchedulePreviewPanel
+
+    assert SchedulePreviewPanel(lambda log: b"").table_box.selected_index is None
+
+
 @pytest.mark.parametrize("kind", ["dashboard", "controls", "schedule", "tracer", "sliders"])
 def test_bundle_names_the_widget_model_with_the_protocol_version(kind):
     tree = _widget_trees()[kind]

@@ -24,6 +24,9 @@ What differs, and what this module offers for it:
   ``description_tooltip`` and warns "Passing unrecognized arguments" (then
   drops the text) when given ``tooltip``. :func:`tooltip_kwargs` picks the
   keyword the widget class knows.
+* **A new Accordion's open page.** ipywidgets 7 opens the first page
+  (``selected_index=0``), 8 starts collapsed (``None``). nbcallbacks passes
+  ``selected_index=None``, which both accept.
 
 Checked and the same on both (nothing to adapt): ``Image.value`` takes PNG
 ``bytes``; ``Text.continuous_update``; ``Button.on_click``; ``observe(...,

@@ -46,7 +46,8 @@ class SchedulePreviewPanel:
             tooltip="logarithmic learning-rate axis", layout=widgets.Layout(width="110px"))
         self.log_scale.observe(self._redraw, "value")
         self.table = widgets.HTML()
-        self.table_box = widgets.Accordion(children=[self.table])
+        # Collapsed: ipywidgets 8's default; 7 would open the first page.
+        self.table_box = widgets.Accordion(children=[self.table], selected_index=None)
         self.table_box.set_title(0, "values")
         self.widget = widgets.VBox(
             [self.summary, self.problem, self.image, self.log_scale, self.table_box],
