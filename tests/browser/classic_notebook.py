@@ -1,0 +1,302 @@
+"""Driving the classic Notebook (6.5) with ipywidgets 7 in headless Chromium.
+
+This is the widget protocol of Google Colab's pins (ipywidgets 7.7.1,
+widgetsnbextension 3.6.10, ipykernel 6.17.1): the server and its kernels run
+in the Colab environment (:func:`server_python`), while Playwright and the test
+run in this one. :class:`ClassicBrowser` is the server and Chromium of a test
+module (or why they are missing), :class:`ClassicPage` one page on one notebook;
+it reuses :class:`~.browser_lab.LabPage`'s waiting, button and screenshot
+helpers and replaces what differs from JupyterLab: URLs, menus, prompts
+("In [*]:"), output areas and the kernel indicator.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .browser_lab import (CHROMIUM_ARGS, INSTALL_CHROMIUM, INSTALL_PLAYWRIGHT, KERNEL_ENV,
+                          LabPage, expect, find_chromium, free_port)
+
+WIDGETS_NBEXTENSION = "jupyter-js-widgets/extension"
+
+
+def server_python() -> str:
+    """The Python that runs the Notebook 6 server; its kernels are this Python's too
+    (the kernelspec's ``python`` means the server's interpreter)."""
+    return "/tmp/colab/bin/python"
+
+
+class ClassicNotebookServer:
+    """A classic Notebook server (``python -m notebook``) serving ``root``.
+
+    It has its own Jupyter config/data/runtime directories under ``home``, so
+    nothing of this machine's Jupyter set-up leaks in; the widgets nbextension
+    comes from the server environment's own ``etc/jupyter`` (where
+    widgetsnbextension enables itself when installed) and is switched on in the
+    private config directory only when that environment does not enable it
+    (:meth:`ensure_widgets_extension`).
+    """
+
+    def __init__(self, python: str, root: Path, home: Path):
+        self.python = python
+        self.root = root
+        self.port = free_port()
+        self.token = secrets.token_hex(24)
+        self.url = f"http://127.0.0.1:{self.port}"
+        bin_dir = str(Path(python).parent)
+        env = {key: value for key, value in os.environ.items()
+               if key not in ("PYTHONPATH", "VIRTUAL_ENV", "JUPYTER_PATH",
+                              "JUPYTER_CONFIG_PATH")}
+        env.update(KERNEL_ENV,
+                   PATH=bin_dir + os.pathsep + env.get("PATH", ""),
+                   JUPYTER_CONFIG_DIR=str(home / "jupyter-config"),
+                   JUPYTER_DATA_DIR=str(home / "jupyter-data"),
+                   JUPYTER_RUNTIME_DIR=str(home / "jupyter-runtime"),
+                   IPYTHONDIR=str(home / "ipython"),
+                   MPLCONFIGDIR=str(home / "matplotlib"))
+        self.log_path = home / "notebook.log"
+        self._log = open(self.log_path, "w")
+        command = [python, "-m", "notebook", "--no-browser", "--ip=127.0.0.1",
+                   f"--port={self.port}", "--NotebookApp.port_retries=0",
+                   f"--NotebookApp.token={self.token}",
+                   f"--NotebookApp.notebook_dir={root}", "--NotebookApp.open_browser=False",
+                   # Notebook 6.5's "migrate to Notebook 7" banner only pushes cells down.
+                   "--NotebookApp.show_banner=False"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            command.append("--allow-root")
+        self.process = subprocess.Popen(command, env=env, cwd=root, stdout=self._log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self._wait_ready(120)
+        self.enabled_by_test = self.ensure_widgets_extension()
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the Notebook server ({self.python} -m notebook) exited "
+                                   f"({self.process.returncode}); log:\n" + self.log())
+            try:
+                self.api("GET", "/api/status")
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"the Notebook server did not answer within {timeout:.0f} s; "
+                           "log:\n" + self.log())
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text()[-4000:]
+
+    def api(self, method: str, path: str, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, method=method, data=data,
+                                         headers={"Authorization": f"token {self.token}",
+                                                  "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            payload = response.read()
+        return json.loads(payload) if payload else None
+
+    def ensure_widgets_extension(self) -> bool:
+        """Make sure the notebook page loads the ipywidgets 7 frontend; True when this had
+        to enable it (in the private config directory only, nothing is installed).
+
+        The server's merged ``notebook`` frontend config says whether it is enabled
+        (what ``jupyter nbextension list`` reports); the extension's files must be
+        served either way, else widgetsnbextension is missing from the environment.
+        """
+        try:
+            with urllib.request.urlopen(f"{self.url}/nbextensions/{WIDGETS_NBEXTENSION}.js"
+                                        f"?token={self.token}", timeout=10) as response:
+                response.read(1)
+        except OSError as error:
+            raise RuntimeError(
+                f"the Notebook server does not serve {WIDGETS_NBEXTENSION}.js ({error}): "
+                f"install widgetsnbextension in {Path(self.python).parent.parent} "
+                "(it comes with ipywidgets 7)") from None
+        config = self.api("GET", "/api/config/notebook") or {}
+        if config.get("load_extensions", {}).get(WIDGETS_NBEXTENSION):
+            return False
+        self.api("PATCH", "/api/config/notebook",
+                 {"load_extensions": {WIDGETS_NBEXTENSION: True}})
+        return True
+
+    def shutdown_kernels(self) -> None:
+        """Stop every kernel (a test's training must not slow the next test)."""
+        try:
+            for session in self.api("GET", "/api/sessions"):
+                self.api("DELETE", f"/api/sessions/{session['id']}")
+            for kernel in self.api("GET", "/api/kernels"):
+                self.api("DELETE", f"/api/kernels/{kernel['id']}")
+        except OSError:
+            pass
+
+    def notebook_url(self, relative: str) -> str:
+        return f"{self.url}/notebooks/{relative}?token={self.token}"
+
+    def close(self) -> None:
+        self.shutdown_kernels()
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+        self._log.close()
+
+
+class ClassicBrowser:
+    """A classic Notebook server + Chromium, or the reason they are not available.
+
+    It has the attributes :class:`~.browser_lab.LabPage` uses (``root``,
+    ``browser``, ``lab``, :meth:`require`), so pages are driven the same way.
+    """
+
+    def __init__(self, tmp: Path, python: str | None = None):
+        self.problem = None
+        self.lab = None
+        self.browser = None
+        self._playwright = None
+        self.root = tmp / "served"
+        self.root.mkdir()
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            self.problem = INSTALL_PLAYWRIGHT
+            return
+        chromium, looked = find_chromium()
+        if chromium is None:
+            self.problem = f"Chromium not found (looked at {looked}). {INSTALL_CHROMIUM}"
+            return
+        python = python or server_python()
+        if not Path(python).exists():
+            self.problem = (f"no Colab-pinned Python at {python}: create that environment "
+                            "first (tests/environments/colab-pins.txt)")
+            return
+        try:
+            self.lab = ClassicNotebookServer(python, self.root, tmp)
+        except RuntimeError as error:  # reported by each test, with the server's log
+            self.problem = str(error)
+            return
+        try:
+            self._playwright = sync_playwright().start()
+            self.browser = self._playwright.chromium.launch(
+                executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        except Exception as error:  # noqa: BLE001 - reported in each test
+            self.problem = f"Chromium at {chromium} did not start ({error}). {INSTALL_CHROMIUM}"
+
+    def require(self) -> None:
+        if self.problem:
+            pytest.fail(self.problem, pytrace=False)
+
+    def close(self) -> None:
+        if self.browser is not None:
+            self.browser.close()
+        if self._playwright is not None:
+            self._playwright.stop()
+        if self.lab is not None:
+            self.lab.close()
+
+
+# What a classic cell shows, read in one go (see ClassicPage.look).
+LOOK_JS = """cell => {
+  const text = el => (el ? el.innerText : '').replace(/\\u00a0/g, ' ');
+  const prompt = text(cell.querySelector('.input_prompt')).trim();
+  const htmls = [...cell.querySelectorAll('.widget-html-content')];
+  const status = htmls.find(el => /elapsed|waiting for training/.test(el.textContent));
+  let image = null, size = null;
+  const img = cell.querySelector('img.widget-image');
+  if (img && img.complete && img.naturalWidth) {
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+    const g = canvas.getContext('2d'); g.drawImage(img, 0, 0);
+    const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < data.length; i += 3) { h ^= data[i]; h = Math.imul(h, 16777619); }
+    image = canvas.width + 'x' + canvas.height + ':' + (h >>> 0);
+    const box = img.getBoundingClientRect();
+    size = [Math.round(box.width), Math.round(box.height)];
+  }
+  const outputs = [...cell.querySelectorAll('.output_area')];
+  return {prompt, status: text(status), image, size, src: img ? img.src : null,
+          widgets: htmls.map(text).join('\\n'),
+          buttons: [...cell.querySelectorAll('button.jupyter-button')].map(
+              b => text(b).trim()),
+          outputs: text(cell.querySelector('.output')),
+          // Tracebacks and anything written to stderr (warnings included).
+          problems: [...cell.querySelectorAll('.output_error, .output_stderr')].map(text)};
+}"""
+
+
+class ClassicPage(LabPage):
+    """One test's page on one notebook in the classic Notebook."""
+
+    RUNNING = "In [*]:"
+
+    def open(self, relative: str):
+        self.relative = relative
+        self.browser_lab.require()
+        self.context = self.browser_lab.browser.new_context(
+            viewport={"width": 1280, "height": 1000})
+        self.context.set_default_timeout(30_000)
+        self.page = self.context.new_page()
+        self.page.goto(self.browser_lab.lab.notebook_url(relative))
+        self.page.locator("#notebook .cell").first.wait_for(timeout=90_000)
+        self.wait_kernel_idle(120)
+        # The widget manager has registered itself with the page's notebook.
+        self.page.wait_for_function(
+            "() => window.require && require.defined('nbextensions/" + WIDGETS_NBEXTENSION
+            + "')", timeout=60_000)
+        return self.page
+
+    def wait_kernel_idle(self, timeout: float = 60) -> None:
+        """Wait until the toolbar's kernel indicator shows a connected, idle kernel."""
+        expect(self.page.locator("#kernel_indicator_icon.kernel_idle_icon")).to_have_count(
+            1, timeout=timeout * 1000)
+
+    def menu(self, menu: str, item_id: str) -> None:
+        """Open the menu bar's ``menu`` ("File", "Cell", ...) and click its item ``#item_id``."""
+        self.page.locator(f"#{menu.lower()}link").click()
+        self.page.locator(f"#{item_id} > a").click()
+
+    def run_all(self) -> None:
+        """Cell > Run All, through the menu bar as a person would."""
+        self.menu("Cell", "run_all_cells")
+        expect(self.prompt(self.page.locator(".code_cell").first)).not_to_have_text(
+            "In [ ]:", timeout=15_000)
+
+    def save(self, relative: str, timeout: float = 30) -> None:
+        """File > Save and Checkpoint; returns once the server has written ``relative``
+        (its modification time changed)."""
+        server = self.browser_lab.lab
+        path = "/api/contents/" + urllib.parse.quote(relative) + "?content=0"
+        before = server.api("GET", path)["last_modified"]
+        self.menu("File", "save_checkpoint")
+        self.wait_until(lambda: server.api("GET", path)["last_modified"] != before, timeout,
+                        f"the page to save {relative}",
+                        seen=lambda: self.page.locator("#notification_area").inner_text())
+
+    def prompt(self, cell):
+        """The execution prompt of ``cell`` as shown: "In [*]:" while it runs."""
+        return cell.locator(".input_prompt").first
+
+    def cell(self, marker: str):
+        """The code cell whose source contains ``marker``."""
+        return self.page.locator(".code_cell").filter(
+            has=self.page.locator(".input_area", has_text=marker))
+
+    def look(self, cell) -> dict:
+        """What ``cell`` shows right now: prompt, status line, a fingerprint of the plot's
+        pixels and its size on the page, the src of the plot image, widget texts, button
+        labels, output text and error/stderr outputs."""
+        return cell.evaluate(LOOK_JS)
