@@ -49,7 +49,8 @@ def pytest_runtest_makereport(item, call):
     """A failing browser test saves a screenshot and names it in its failure report."""
     report = yield
     if report.when == "call" and report.failed:
-        session = item.funcargs.get("lab_page") if hasattr(item, "funcargs") else None
+        funcargs = getattr(item, "funcargs", {})
+        session = funcargs.get("lab_page") or funcargs.get("classic_page")  # classic: Notebook 6
         if session is not None and session.page is not None:
             path = session.screenshot("FAILED", directory=screenshot_dir(always=True))
             text = (f"screenshot of the page at the failure: {path}\n"
