@@ -56,6 +56,12 @@ def pyproject_list(table: str, key: str) -> list[str]:
 
     Read line by line (tomllib is Python 3.11+): the list starts at ``key = [``
     in ``[table]`` and ends at the first line that closes it; comments allowed.
+
+    >>> any(r.startswith("keras") for r in pyproject_list("project", "dependencies"))
+    True
+    >>> pyproject_list("project", "no-such-key")
+    Traceback (most recent call last):
+    RuntimeError: pyproject.toml: no [project] no-such-key = [...] list
     """
     lines, section, collected = (REPOSITORY / "pyproject.toml").read_text().splitlines(), None, None
     for line in lines:
@@ -103,7 +109,11 @@ def colab_environment() -> Path:
 
 
 def colab_pins() -> dict[str, str]:
-    """name -> version of every ``name==version`` line of the pins file."""
+    """name -> version of every ``name==version`` line of the pins file.
+
+    >>> {"ipykernel", "ipywidgets", "tensorflow", "keras"} <= set(colab_pins())
+    True
+    """
     pins = {}
     for line in COLAB_PINS.read_text().splitlines():
         line = line.split("#", 1)[0].strip()

@@ -51,11 +51,16 @@ def test_installing_the_wheel_on_colab_replaces_no_pin(capsys):
 
 
 def _inner_pytest(arguments: list[str], capsys, label: str, timeout: float) -> str:
-    """Run pytest in .venv-colab from a copy of the suite; print its summary; return its output."""
+    """Run pytest in .venv-colab from a copy of the suite; print its summary; return its output.
+
+    The whole inner output is kept in ``.venv-colab/<label>.log``.
+    """
     python = colab_python()
     suite = copy_suite(COLAB_ROOT / "suite")
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    env.update(KERAS_BACKEND="tensorflow", NBCALLBACKS_TEST_ENVIRONMENT="colab")
+    # PYDEVD_...: ipykernel 6's debugger warns about frozen modules at every kernel start.
+    env.update(KERAS_BACKEND="tensorflow", NBCALLBACKS_TEST_ENVIRONMENT="colab",
+               PYDEVD_DISABLE_FILE_VALIDATION="1")
     where = subprocess.run([str(python), "-c", "import nbcallbacks, os; print(os.path.dirname(nbcallbacks.__file__))"],
                            cwd=suite, env=env, capture_output=True, text=True, check=True).stdout.strip()
     assert "site-packages" in where, where
@@ -63,13 +68,17 @@ def _inner_pytest(arguments: list[str], capsys, label: str, timeout: float) -> s
     run = subprocess.run([str(python), "-m", "pytest", "-c", str(suite / "pyproject.toml"),
                           "--rootdir", str(suite), *[a.replace("{package}", where) for a in arguments]],
                          cwd=suite, env=env, capture_output=True, text=True, timeout=timeout)
+    log = COLAB_ROOT / f"{label}.log"
+    log.write_text(run.stdout + "\n" + run.stderr)
     lines = run.stdout.strip().splitlines()
     with capsys.disabled():  # the inner summary belongs in the outer log
-        summary = [line for line in lines[-6:] if "passed" in line or "failed" in line
-                   or "deselected" in line or "error" in line]
+        summary = [line for line in lines[-30:] if line.startswith(("FAILED", "ERROR", "deselected on"))
+                   or line.startswith("=") and ("passed" in line or "failed" in line or "error" in line)]
         print(f"\n[colab {label}, {time.monotonic() - started:.0f} s] " + f"\n[colab {label}] ".join(summary))
+    if run.returncode != 0:
+        pytest.fail(f"the {label} failed on Colab's stack (whole output: {log}):\n" + "\n".join(lines[-150:])
+                    + run.stderr[-3000:], pytrace=False)
     assert f"package from {where}" in run.stdout, "the inner run did not use the installed wheel"
-    assert run.returncode == 0, "\n".join(lines[-120:]) + run.stderr[-3000:]
     return run.stdout
 
 
@@ -85,7 +94,9 @@ def test_the_suite_passes_on_colab_stack_against_the_wheel(capsys):
 @pytest.mark.main_environment
 @pytest.mark.timeout(1200)
 def test_the_gallery_runs_on_colab_stack_against_the_wheel(capsys):
-    _inner_pytest(["--nbval-lax", "notebooks"], capsys, "gallery", timeout=1100)
+    # tests/conftest.py as an argument: loaded (quiet TensorFlow, the installed-wheel check, the
+    # header) as in the main run, where it comes with tests/; it holds no tests itself.
+    _inner_pytest(["tests/conftest.py", "--nbval-lax", "notebooks"], capsys, "gallery", timeout=1100)
 
 
 def _pip_lines(source: str) -> list[tuple[int, str]]:
