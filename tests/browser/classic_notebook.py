@@ -2,9 +2,10 @@
 
 This is the widget protocol of Google Colab's pins (ipywidgets 7.7.1,
 widgetsnbextension 3.6.10, ipykernel 6.17.1): the server and its kernels run
-in the Colab environment (:func:`server_python`), while Playwright and the test
-run in this one. :class:`ClassicBrowser` is the server and Chromium of a test
-module (or why they are missing), :class:`ClassicPage` one page on one notebook;
+in the Colab-pinned ``.venv-colab`` (:func:`server_python`, with the built
+wheel installed), while Playwright and the test run in the main environment.
+:class:`ClassicBrowser` is the server and Chromium of a test module (or why
+they are missing), :class:`ClassicPage` one page on one notebook;
 it reuses :class:`~.browser_lab.LabPage`'s waiting, button and screenshot
 helpers and replaces what differs from JupyterLab: URLs, menus, prompts
 ("In [*]:"), output areas and the kernel indicator.
@@ -25,15 +26,18 @@ from pathlib import Path
 import pytest
 
 from .browser_lab import (CHROMIUM_ARGS, INSTALL_CHROMIUM, INSTALL_PLAYWRIGHT, KERNEL_ENV,
-                          LabPage, expect, find_chromium, free_port)
+                          VIEWPORT, LabPage, expect, find_chromium, free_port)
 
 WIDGETS_NBEXTENSION = "jupyter-js-widgets/extension"
 
 
 def server_python() -> str:
     """The Python that runs the Notebook 6 server; its kernels are this Python's too
-    (the kernelspec's ``python`` means the server's interpreter)."""
-    return "/tmp/colab/bin/python"
+    (the kernelspec's ``python`` means the server's interpreter): ``.venv-colab``, built on
+    first use, with the freshly built nbcallbacks wheel installed."""
+    from extra_environments import colab_python  # tests/ is on sys.path (rootdir conftest)
+
+    return str(colab_python())
 
 
 class ClassicNotebookServer:
@@ -178,10 +182,10 @@ class ClassicBrowser:
         if chromium is None:
             self.problem = f"Chromium not found (looked at {looked}). {INSTALL_CHROMIUM}"
             return
-        python = python or server_python()
-        if not Path(python).exists():
-            self.problem = (f"no Colab-pinned Python at {python}: create that environment "
-                            "first (tests/environments/colab-pins.txt)")
+        try:
+            python = python or server_python()
+        except RuntimeError as error:  # the environment or the wheel could not be built
+            self.problem = f"the Colab-pinned environment is not available: {error}"
             return
         try:
             self.lab = ClassicNotebookServer(python, self.root, tmp)
@@ -246,8 +250,7 @@ class ClassicPage(LabPage):
     def open(self, relative: str):
         self.relative = relative
         self.browser_lab.require()
-        self.context = self.browser_lab.browser.new_context(
-            viewport={"width": 1280, "height": 1000})
+        self.context = self.browser_lab.browser.new_context(viewport=VIEWPORT)
         self.context.set_default_timeout(30_000)
         self.page = self.context.new_page()
         self.page.goto(self.browser_lab.lab.notebook_url(relative))

@@ -42,6 +42,8 @@ class BatchClock(keras.callbacks.Callback):
 
 clock = BatchClock()
 dash = Dashboard()
+import ipykernel, ipywidgets, nbcallbacks
+print("kernel stack:", ipykernel.__version__, ipywidgets.__version__, nbcallbacks.__file__)
 """
 FIT = f"""# cell: fit
 history = model.fit(x, y, epochs={EPOCHS}, batch_size=32, validation_split=0.1, verbose=0,
@@ -95,6 +97,13 @@ def test_dashboard_drives_a_blocking_fit_in_the_classic_notebook(classic_page):
     page.run_all()
     fit = page.cell("# cell: fit")
     running = ClassicPage.RUNNING
+    # Colab's stack: Notebook 6 serving, ipykernel 6 + ipywidgets 7 in the kernel.
+    assert page.browser_lab.lab.api("GET", "/api")["version"].startswith("6."), "not Notebook 6"
+    setup = page.cell("# cell: setup")
+    expect(setup.locator(".output_area")).to_contain_text("kernel stack:", timeout=150_000)
+    stack = re.search(r"kernel stack: (\S+) (\S+) (\S+)", page.look(setup)["outputs"])
+    assert stack and stack[1].startswith("6.") and stack[2].startswith("7."), \
+        f"the kernel is not ipykernel 6 with ipywidgets 7: {page.look(setup)['outputs']}"
 
     # 1. The panel appears while the cell runs: status line, plot image, buttons.
     #    (The first start imports TensorFlow: allow for it.)
