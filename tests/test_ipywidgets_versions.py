@@ -90,6 +90,14 @@ def test_bundle_is_a_new_dict_each_time():
     assert "image/png" not in widget_mimebundle(label)
 
 
+def test_an_unknown_widget_api_is_a_clear_error():
+    class FutureWidget:   # neither _repr_mimebundle_ nor get_view_spec
+        _view_name = "FutureView"
+
+    with pytest.raises(RuntimeError, match=r"Verified versions: 7\.7\.1 and 8\.1\.9"):
+        widget_mimebundle(FutureWidget())
+
+
 def test_tooltip_keyword_matches_the_version():
     if MAJOR >= 8:
         assert tooltip_kwargs(ipywidgets.Text, "t") == {"tooltip": "t"}

@@ -37,10 +37,11 @@ Checked and the same on both (nothing to adapt): ``Image.value`` takes PNG
 ``grid_gap``); ``display(bundle, raw=True, display_id=True)`` and
 ``DisplayHandle.update(bundle, raw=True)`` on IPython 7.34 and 9.
 
-What the user sees if this stops working: the dashboard, tracer and schedule
-outputs fall back to their text and image copies (a ``RuntimeWarning`` names
-the failing display step) instead of the live widgets; a tooltip that no
-longer fits is dropped with ipywidgets' own warning.
+What the user sees if this stops working: an ipywidgets with neither
+``Widget._repr_mimebundle_`` nor ``Widget.get_view_spec`` makes showing a
+dashboard, tracer or schedule preview fail with a ``RuntimeError`` that names
+the installed version and the verified ones; a widget class with neither
+tooltip trait shows no tooltip.
 
 Example:
     >>> import ipywidgets
@@ -87,6 +88,13 @@ def widget_mimebundle(widget) -> dict:
     build = getattr(widget, "_repr_mimebundle_", None)
     if callable(build):  # ipywidgets 8
         return dict(build() or {})
+    if not callable(getattr(widget, "get_view_spec", None)):
+        import ipywidgets
+
+        raise RuntimeError(
+            f"nbcallbacks cannot show widgets with ipywidgets {ipywidgets.__version__}: its "
+            "widgets have neither _repr_mimebundle_ nor get_view_spec. Verified versions: "
+            "7.7.1 and 8.1.9; install one of them (pip install 'ipywidgets>=7.7.1,<9').")
     # ipywidgets 7: what its _ipython_display_ publishes, without publishing it.
     plaintext = repr(widget)
     if len(plaintext) > _PLAIN_TEXT_LIMIT:
