@@ -355,3 +355,21 @@ def test_render_png_without_snapshot_redraws_last_state(full_store):
     first = fig.render_png(full_store.snapshot())
     again = fig.render_png()
     np.testing.assert_array_equal(_pixels(first), _pixels(again))
+
+
+def test_a_constant_learning_rate_gets_distinct_tick_labels():
+    # A rate that never changes spans well under a decade: every minor tick is
+    # labelled, and 1.1e-02 must not print as a second "1e-02" (matplotlib 3.10).
+    store = MetricStore()
+    for epoch in range(3):
+        store.record_learning_rate(float(epoch), 0.01)
+        store.record_epoch(epoch, {"loss": 1.0 / (epoch + 1)})
+    fig = DashboardFigure()
+    fig.update(store.snapshot())
+    fig.render_png()
+    ax = _axes(fig, LEARNING_RATE_PANEL)
+    low, high = ax.get_ylim()
+    labels = [t.get_text() for t in ax.yaxis.get_ticklabels(which="both")
+              if t.get_text() and low <= t.get_position()[1] <= high]
+    assert "1e-02" in labels
+    assert len(labels) == len(set(labels)), labels

@@ -149,9 +149,9 @@ class DashboardFigure:
                 ax.set_yscale("log")
                 # Rates rarely span decades: label 1, 2 and 5 x 10^k, as "5e-04".
                 ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}"))
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _rate_label(v)))
                 ax.yaxis.set_minor_formatter(FuncFormatter(
-                    lambda value, _, ax=ax: _narrow_log_label(ax, value, "{:.0e}")))
+                    lambda value, _, ax=ax: _narrow_log_label(ax, value, _rate_label)))
                 self._lr_artists = (ax, line)
                 continue
             artists = _PanelArtists(
@@ -440,7 +440,22 @@ def _nice_ceiling(value: float) -> float:
     return 10.0 ** (exponent + 1)
 
 
-def _narrow_log_label(ax, value: float, style: str = "{:.4g}") -> str:
+def _rate_label(value: float) -> str:
+    """A rate as "5e-04", with one more digit where that would hide a difference:
+    over a narrow span matplotlib 3.10 puts major ticks at 1.2e-02 and 1.4e-02,
+    which "{:.0e}" would print as copies of the "1e-02" below them.
+
+    Example:
+        >>> _rate_label(0.0005), _rate_label(0.012)
+        ('5e-04', '1.2e-02')
+    """
+    text = f"{value:.0e}"
+    if value > 0 and abs(float(text) - value) > 1e-6 * value:
+        text = f"{value:.1e}"
+    return text
+
+
+def _narrow_log_label(ax, value: float, style=lambda v: f"{v:.4g}") -> str:
     """Label of a minor tick on a log axis: none when the axis spans a decade or more
     (the decades are labelled), 2, 3 and 5 x 10^k over 0.6 decade or more, else all."""
     low, high = ax.get_ylim()
@@ -449,10 +464,12 @@ def _narrow_log_label(ax, value: float, style: str = "{:.4g}") -> str:
     decades = math.log10(high / low)
     if decades >= 1:
         return ""
+    if sum(low <= tick <= high for tick in ax.yaxis.get_majorticklocs()) >= 3:
+        return ""  # matplotlib 3.10 already put linear major ticks in the span
     mantissa = round(value / 10 ** math.floor(math.log10(value)))
     if decades >= 0.6 and mantissa not in (2, 3, 5):
         return ""
-    return style.format(value)
+    return style(value)
 
 
 def _rescale(ax, values: np.ndarray, log: bool = False) -> None:
