@@ -119,36 +119,3 @@ def tiny_model():
         return model
 
     return build
-
-
-@pytest.fixture(scope="session")
-def ipykernel6_python(tmp_path_factory):
-    """A Python whose ipykernel is 6.x (the Colab line) and everything else is ours.
-
-    A small virtual environment holds only ipykernel 6.29.5; a ``.pth`` file
-    appends this environment's site-packages after it, so TensorFlow, Keras
-    and nbcallbacks are shared instead of installed twice. Kept beside the
-    environment it extends (``.venv-ipykernel6`` for ``.venv``,
-    ``.venv-jax-ipykernel6`` for ``.venv-jax``) and reused.
-    """
-    import subprocess
-    import sys
-    import sysconfig
-
-    environment = Path(sys.prefix).name
-    name = ".venv-ipykernel6" if environment == ".venv" else f"{environment}-ipykernel6"
-    root = REPOSITORY / name
-    python = root / "bin" / "python"
-    marker = root / "ipykernel6.ready"
-    if not marker.exists():
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(root)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps",
-                        "ipykernel==6.29.5"], check=True)
-        site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                              check=True, capture_output=True, text=True).stdout.strip()
-        Path(site, "zz-shared-environment.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-        marker.write_text("ok\n")
-    version = subprocess.run([str(python), "-c", "import ipykernel; print(ipykernel.__version__)"],
-                             check=True, capture_output=True, text=True).stdout.strip()
-    assert version.startswith("6."), version
-    return str(python)

@@ -51,6 +51,12 @@ class KernelSession:
         self.models: dict[str, dict] = {}   # comm_id -> {"name": model name, "state": {...}}
         self.log: list[tuple[float, dict]] = []
 
+    def forget_models(self) -> None:
+        """Forget the widget models and messages seen so far (a new test in the same kernel)."""
+        self.pump_iopub(0.2)
+        self.models.clear()
+        self.log.clear()
+
     # -- cells ---------------------------------------------------------------------
     def start_cell(self, code: str) -> str:
         """Send ``code`` for execution; returns the request's msg_id."""

@@ -1,19 +1,39 @@
-"""Controls answer while ``fit`` runs, in a real kernel, driven by browser-like comm messages.
+"""Controls answer while ``fit`` runs, in real kernels of every ipykernel line, driven by
+browser-like comm messages.
 
 Each test starts training in a kernel cell and, while that cell is still
 running, sends the ``comm_msg`` a browser would send (a button click, a text
-or toggle ``update``): addressed to a kernel subshell as JupyterLab >= 4.4
-does, or without one. ipykernel 7 is the kernel of this environment; the
-ipykernel 6 flavour (the Colab line) runs the same tests in a second
-environment (see ``ipykernel6_python`` in conftest.py).
+or toggle ``update``). Two kinds of frontend are played:
+
+* ``no-subshell``: messages carry no subshell id, as VS Code, JupyterLab
+  4.0–4.3, Notebook 7.0–7.3, classic Notebook and Colab send them;
+* ``subshell``: messages go to a kernel subshell, as JupyterLab >= 4.4 and
+  Notebook >= 7.4 send them (ipykernel 7 only: 6 has no subshells).
+
+Kernels: ipykernel 6.17.1 on Google Colab's own stack (IPython 7.34,
+ipywidgets 7.7.1), and 6.29.5, 7.0.1, 7.3.0 and 7.4.0 on this environment's
+packages (``tests/kernel_versions.py``). Each picks the click route
+:mod:`nbcallbacks.compat.click_route` names for it; the tests check that
+route is the one in place and that clicks act within a second. Stop, a rate
+change and Pause run on every kernel x frontend; the rest on a subset that
+covers each route. One kernel per version is shared by the tests (each
+starts with a fresh model and dashboard).
 """
 
 import re
 import time
 
+import ipykernel
 import pytest
 
 from kernel_session import KernelSession
+from kernel_versions import kernel_python
+
+COLAB = "6.17.1"  # Google Colab's ipykernel
+VERSIONS = ("6.17.1", "6.29.5", "7.0.1", "7.3.0", "7.4.0")
+ROUTE = {"6.17.1": "ipykernel6-pump", "6.29.5": "ipykernel6-pump",
+         "7.0.1": "main-shell-drain", "7.3.0": "main-shell-drain", "7.4.0": "subshell"}
+AWAIT_ROUTE = {**ROUTE, "7.4.0": "kernel"}
 
 SETUP = """
 import json, time, numpy as np, keras
@@ -39,31 +59,91 @@ REPORT = """print(json.dumps({
     "events": [[e.kind, e.message, e.time, e.step] for e in dash.events],
     "rates": rates[-3:], "optimizer_rate": float(model.optimizer.learning_rate),
     "elapsed": dash._clock.elapsed, "active": dash._clock.active,
-    "steps": dash._clock.steps}))"""
+    "steps": dash._clock.steps,
+    "route": [dash._click_route.name, dash._click_route.live, dash._click_route.verified]}))"""
+HINT_WORDS = ("interrupt button", "only after the cell", "not yet tested")
 
 
-def open_kernel(request, tmp_path, flavour):
-    python = request.getfixturevalue("ipykernel6_python") if flavour == "ipykernel6" else None
-    session = KernelSession(python=python)
-    session.flavour = flavour
-    session.save_dir = tmp_path
-    status, _ = session.run(SETUP.format(save_path=str(tmp_path / "manual.keras")))
-    assert status == "ok"
+def colab_kernel_python() -> str:
+    """The Python of Colab's own stack (ipykernel 6.17.1, IPython 7.34, ipywidgets 7.7.1)."""
+    return "/tmp/colab/bin/python"
+
+
+def python_for(version: str) -> str:
+    if version == COLAB and ipykernel.__version__ != COLAB:
+        return colab_kernel_python()
+    return kernel_python(version)
+
+
+def cases(versions=VERSIONS, frontends=("no-subshell", "subshell")):
+    """pytest params: each kernel version x frontend (subshells exist on ipykernel 7 only).
+
+    The Colab run (its own kernel is 6.17.1) keeps the 6.17.1 cases: the others
+    build overlay environments on the main one.
+    """
+    for version in versions:
+        for frontend in frontends:
+            if frontend == "subshell" and version.startswith("6."):
+                continue
+            yield case(version, frontend)
+
+
+def case(version: str, frontend: str = "no-subshell"):
+    marks = [] if version == COLAB else [pytest.mark.main_environment]
+    return pytest.param((version, frontend), id=f"ipykernel{version}-{frontend}", marks=marks)
+
+
+_kernels: dict = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_kernels():
+    yield
+    while _kernels:
+        _kernels.popitem()[1].close()
+
+
+def _open(version: str) -> KernelSession:
+    session = KernelSession(python=python_for(version))
+    session.version = version
+    session.subshell = None
     return session
 
 
-@pytest.fixture(params=["ipykernel7", "ipykernel6"])
-def kernel(request, tmp_path):
-    session = open_kernel(request, tmp_path, request.param)
-    yield session
-    session.close()
+def _ready(session, tmp_path) -> bool:
+    session.forget_models()
+    try:
+        status, _ = session.run(SETUP.format(save_path=str(tmp_path / "manual.keras")), 120)
+    except TimeoutError:
+        return False
+    return status == "ok"
+
+
+def kernel_for(version: str, frontend: str, tmp_path) -> KernelSession:
+    """The shared kernel of ``version``, with a fresh model and dashboard."""
+    session = _kernels.get(version)
+    if session is None or not _ready(session, tmp_path):
+        if session is not None:  # a previous test left it unusable: start again
+            session.close()
+        session = _kernels[version] = _open(version)
+        assert _ready(session, tmp_path)
+    if frontend == "subshell" and session.subshell is None:
+        session.subshell = session.create_subshell()  # what JupyterLab >= 4.4 does
+    session.frontend = frontend
+    session.save_dir = tmp_path
+    session.route = ROUTE[version]
+    return session
 
 
 @pytest.fixture
-def kernel7(request, tmp_path):
-    session = open_kernel(request, tmp_path, "ipykernel7")
-    yield session
-    session.close()
+def kernel(request, tmp_path):
+    version, frontend = request.param
+    return kernel_for(version, frontend, tmp_path)
+
+
+def sender(kernel):
+    """The subshell id this frontend puts on its messages (None: none)."""
+    return kernel.subshell if kernel.frontend == "subshell" else None
 
 
 def start_training(kernel, cell=BLOCKING_FIT):
@@ -79,124 +159,163 @@ def start_training(kernel, cell=BLOCKING_FIT):
     return msg_id
 
 
-def subshell_for(kernel):
-    """A subshell on ipykernel 7 (what JupyterLab >= 4.4 uses); none on ipykernel 6."""
-    return kernel.create_subshell() if kernel.flavour == "ipykernel7" else None
+def assert_no_hint(kernel):
+    """The dashboard found its click route in place: no explanation under the buttons."""
+    shown = kernel.html_values()
+    assert not any(word in shown for word in HINT_WORDS), shown
 
 
+def stop_and_report(kernel, msg_id):
+    kernel.click(kernel.find_model("ButtonModel", description="Stop"), sender(kernel))
+    assert kernel.wait_cell(msg_id, 120)[0] == "ok"
+    return kernel.run_json(REPORT)
+
+
+def versions_param(versions, frontends=("no-subshell",)):
+    return pytest.mark.parametrize("kernel", list(cases(versions, frontends)), indirect=True)
+
+
+ALL = versions_param(VERSIONS, ("no-subshell", "subshell"))
+
+
+# -- every kernel x frontend --------------------------------------------------------------
+@ALL
 def test_stop_click_ends_a_blocking_fit_early(kernel):
-    subshell = subshell_for(kernel)
     msg_id = start_training(kernel)
+    assert_no_hint(kernel)
     stop = kernel.find_model("ButtonModel", description="Stop")
-    clicked = kernel.click(stop, subshell)
+    clicked = kernel.click(stop, sender(kernel))
     status, _ = kernel.wait_cell(msg_id, 120)
     assert status == "ok"
     report = kernel.run_json(REPORT)
+    assert report["route"] == [kernel.route, True, True]
     assert report["epochs_run"] < 50, "training should stop long before epoch 300"
     assert report["training"] is False  # on_train_end ran
     stops = [e for e in report["events"] if e[0] == "stop"]
     assert len(stops) == 1
     latency = stops[0][2] - clicked
-    print(f"\n[{kernel.flavour}] click-to-stop latency: {latency * 1000:.0f} ms")
+    print(f"\n[ipykernel {kernel.version}, {kernel.frontend}] route {kernel.route}: "
+          f"click-to-stop {latency * 1000:.0f} ms")
     assert latency < 1.0
     assert "stopped early" in kernel.html_values()
 
 
+@ALL
 def test_learning_rate_change_is_what_the_optimizer_uses(kernel):
-    subshell = subshell_for(kernel)
     msg_id = start_training(kernel)
     rate_box = kernel.find_model("TextModel", placeholder="e.g. 3e-4")
-    kernel.set_value(rate_box, "0.0005", subshell)
+    sent = kernel.set_value(rate_box, "0.0005", sender(kernel))
     kernel.wait_for(lambda: "1.00e-02 -&gt; 5.00e-04" in kernel.html_values()
                     or "1.00e-02 -> 5.00e-04" in kernel.html_values(), 30, "the change")
-    kernel.click(kernel.find_model("ButtonModel", description="Stop"), subshell)
-    assert kernel.wait_cell(msg_id, 120)[0] == "ok"
-    report = kernel.run_json(REPORT)
+    report = stop_and_report(kernel, msg_id)
     assert report["rates"] == [pytest.approx(5e-4, rel=1e-6)] * 3
     assert report["optimizer_rate"] == pytest.approx(5e-4, rel=1e-6)
+    changes = [e for e in report["events"] if e[0] == "lr_change"]
     assert [e[0] for e in report["events"]][:1] == ["lr_change"]
+    assert changes[0][2] - sent < 1.0
 
 
-def test_invalid_learning_rates_are_refused_visibly(kernel):
-    subshell = subshell_for(kernel)
-    msg_id = start_training(kernel)
-    rate_box = kernel.find_model("TextModel", placeholder="e.g. 3e-4")
-    for bad in ("0", "nan", "-1e-3", "fast"):
-        kernel.set_value(rate_box, bad, subshell)
-        kernel.wait_for(lambda: "refused" in kernel.html_values() and bad in
-                        kernel.html_values(), 30, f"refusal of {bad}")
-    kernel.click(kernel.find_model("ButtonModel", description="Stop"), subshell)
-    assert kernel.wait_cell(msg_id, 120)[0] == "ok"
-    report = kernel.run_json(REPORT)
-    assert report["optimizer_rate"] == pytest.approx(0.01, rel=1e-6)
-    assert not [e for e in report["events"] if e[0] == "lr_change"]
-
-
+@ALL
 def test_pause_holds_the_batch_counter_and_is_excluded_from_throughput(kernel):
-    subshell = subshell_for(kernel)
     msg_id = start_training(kernel)
     pause = kernel.find_model("ToggleButtonModel", description="Pause")
-    kernel.set_value(pause, True, subshell)
+    kernel.set_value(pause, True, sender(kernel))
     kernel.wait_for(lambda: "<i>paused</i>" in kernel.html_values(), 30, "the paused status")
-    if subshell is not None:  # look inside the kernel while the main shell is busy
-        before = int(kernel.run_in_subshell("print(dash.history.steps)", subshell))
+    if sender(kernel) is not None:  # look inside the kernel while the main shell is busy
+        before = int(kernel.run_in_subshell("print(dash.history.steps)", sender(kernel)))
         time.sleep(1.5)
-        after = int(kernel.run_in_subshell("print(dash.history.steps)", subshell))
+        after = int(kernel.run_in_subshell("print(dash.history.steps)", sender(kernel)))
         assert after == before, "no batch may run while paused"
     else:
         time.sleep(1.5)
-    kernel.set_value(pause, False, subshell)
+    kernel.set_value(pause, False, sender(kernel))
     kernel.wait_for(lambda: "resumed after" in kernel.html_values(), 30, "resume")
-    kernel.click(kernel.find_model("ButtonModel", description="Stop"), subshell)
-    assert kernel.wait_cell(msg_id, 120)[0] == "ok"
-    report = kernel.run_json(REPORT)
+    report = stop_and_report(kernel, msg_id)
     kinds = [e[0] for e in report["events"]]
     assert kinds == ["pause", "resume", "stop"]
     assert report["elapsed"] - report["active"] >= 1.4  # the pause is not training time
 
 
+# -- a subset covering each route -----------------------------------------------------------
+@versions_param(("6.17.1", "7.3.0", "7.4.0"))
+def test_invalid_learning_rates_are_refused_visibly(kernel):
+    msg_id = start_training(kernel)
+    rate_box = kernel.find_model("TextModel", placeholder="e.g. 3e-4")
+    for bad in ("0", "nan", "-1e-3", "fast"):
+        kernel.set_value(rate_box, bad, sender(kernel))
+        kernel.wait_for(lambda: "refused" in kernel.html_values() and bad in
+                        kernel.html_values(), 30, f"refusal of {bad}")
+    report = stop_and_report(kernel, msg_id)
+    assert report["optimizer_rate"] == pytest.approx(0.01, rel=1e-6)
+    assert not [e for e in report["events"] if e[0] == "lr_change"]
+
+
+@pytest.mark.parametrize("kernel", [case("6.29.5"), case("7.0.1"), case("7.4.0", "subshell")],
+                         indirect=True)
 def test_save_now_writes_into_a_new_directory(kernel):
-    subshell = subshell_for(kernel)
     msg_id = start_training(kernel)
     target = kernel.save_dir / "new" / "dir" / "snapshot.weights.h5"
     path_box = kernel.find_model("TextModel", description="save to")
-    kernel.set_value(path_box, str(target), subshell)
-    kernel.click(kernel.find_model("ButtonModel", description="Save now"), subshell)
+    kernel.set_value(path_box, str(target), sender(kernel))
+    kernel.click(kernel.find_model("ButtonModel", description="Save now"), sender(kernel))
     kernel.wait_for(lambda: "saved" in kernel.html_values(), 30, "the save")
-    kernel.click(kernel.find_model("ButtonModel", description="Stop"), subshell)
-    assert kernel.wait_cell(msg_id, 120)[0] == "ok"
+    report = stop_and_report(kernel, msg_id)
     assert target.exists() and target.stat().st_size > 0
-    report = kernel.run_json(REPORT)
     assert [e[0] for e in report["events"]][:1] == ["save"]
 
 
+@versions_param(("6.17.1", "7.0.1", "7.3.0", "7.4.0"))
+def test_cells_queued_during_a_blocking_fit_run_after_it_in_order(kernel):
+    """Run-All: cells sent while training runs wait for it (the routes set them aside)."""
+    kernel.run("order = []")
+    msg_id = start_training(kernel)
+    queued = [kernel.start_cell(f"order.append([{n}, dash._training])") for n in (1, 2, 3)]
+    time.sleep(0.5)  # several batches: the route sees the requests and must not run them
+    report = stop_and_report(kernel, msg_id)  # its REPORT cell queues behind the three
+    assert report["epochs_run"] < 50
+    assert kernel.run_json("print(json.dumps(order))") == [[1, False], [2, False], [3, False]]
+    assert len(queued) == 3
+
+
+@versions_param(VERSIONS, ("no-subshell",))
 def test_await_fit_answers_clicks_without_a_subshell(kernel):
     msg_id = start_training(kernel, AWAIT_FIT)
+    assert_no_hint(kernel)
     clicked = kernel.click(kernel.find_model("ButtonModel", description="Stop"))
     status, messages = kernel.wait_cell(msg_id, 120)
     assert status == "ok", messages
     report = kernel.run_json(REPORT)
+    assert report["route"] == [AWAIT_ROUTE[kernel.version], True, True]
     assert report["epochs_run"] < 50
     stop = [e for e in report["events"] if e[0] == "stop"][0]
-    print(f"\n[{kernel.flavour}] await dash.fit click-to-stop latency: "
-          f"{(stop[2] - clicked) * 1000:.0f} ms")
+    print(f"\n[ipykernel {kernel.version}] await dash.fit, route {report['route'][0]}: "
+          f"click-to-stop {(stop[2] - clicked) * 1000:.0f} ms")
     assert stop[2] - clicked < 1.0
     # Output stayed in the awaiting cell: the panel was displayed there.
     assert any(m["msg_type"] == "display_data" and m["parent_header"].get("msg_id") == msg_id
                for _, m in kernel.log)
 
 
+@versions_param(("7.3.0", "7.4.0"), ("subshell",))
+def test_await_fit_answers_clicks_sent_to_a_subshell(kernel):
+    msg_id = start_training(kernel, AWAIT_FIT)
+    report = stop_and_report(kernel, msg_id)
+    assert report["epochs_run"] < 50 and report["route"][1:] == [True, True]
+
+
+@versions_param(("6.17.1", "7.3.0", "7.4.0"))
 def test_await_fit_reraises_training_errors_in_the_cell(kernel):
     status, messages = kernel.run(
         "history = await dash.fit(model, x, np.zeros((3,)), epochs=2, verbose=0)")
     errors = [m["content"] for m in messages if m["msg_type"] == "error"]
     assert status == "error" and errors
     assert errors[0]["ename"] == "ValueError"
+    assert kernel.run("print('the kernel still runs cells')")[0] == "ok"
 
 
-@pytest.mark.parametrize("cell", [BLOCKING_FIT, AWAIT_FIT], ids=["blocking", "await"])
-def test_first_interrupt_stops_gracefully(kernel, cell):
-    msg_id = start_training(kernel, cell)
+@versions_param(VERSIONS)
+def test_first_interrupt_stops_a_blocking_fit_gracefully(kernel):
+    msg_id = start_training(kernel, BLOCKING_FIT)
     kernel.interrupt()
     status, messages = kernel.wait_cell(msg_id, 120)
     assert status == "ok", [m["content"] for m in messages if m["msg_type"] == "error"]
@@ -206,6 +325,18 @@ def test_first_interrupt_stops_gracefully(kernel, cell):
     assert report["training"] is False
 
 
+@versions_param(("6.17.1", "7.3.0", "7.4.0"))
+def test_first_interrupt_stops_await_fit_gracefully(kernel):
+    msg_id = start_training(kernel, AWAIT_FIT)
+    kernel.interrupt()
+    status, messages = kernel.wait_cell(msg_id, 120)
+    assert status == "ok", [m["content"] for m in messages if m["msg_type"] == "error"]
+    report = kernel.run_json(REPORT)
+    assert report["epochs_run"] < 50
+    assert [e[0] for e in report["events"]] == ["interrupt"]
+
+
+@versions_param(("6.17.1", "7.3.0", "7.4.0"))
 def test_second_interrupt_stops_at_once_and_keeps_the_history(kernel):
     # Batches become slow (0.5 s) once a stop is pending: room for an impatient user.
     slow = ("class Slow(keras.callbacks.Callback):\n"
@@ -233,23 +364,62 @@ def test_second_interrupt_stops_at_once_and_keeps_the_history(kernel):
         "KeyboardInterrupt"]
 
 
-def test_blocking_fit_explains_how_to_get_live_controls(kernel):
-    """Without a mechanism that delivers clicks mid-cell, say so next to the buttons."""
-    msg_id = start_training(kernel)
-    hint = kernel.html_values()
-    if kernel.flavour == "ipykernel7":  # no subshell was created by this "frontend"
-        assert "await dash.fit" in hint and "JupyterLab" in hint
-    else:  # ipykernel 6 pumps messages: the buttons work, nothing to explain
+# -- where no route is in place, the panel says so ------------------------------------------
+@pytest.mark.main_environment
+def test_without_a_click_route_the_panel_says_what_works(tmp_path):
+    """A kernel whose internals changed (here: ipykernel 6 without ``do_one_iteration``).
+
+    No silent dead buttons: the hint says clicks wait for the cell and names
+    what works (the interrupt; not ``await dash.fit``, whose route needs the
+    same internal here); the click indeed waits, and the interrupt stops training.
+    """
+    session = _open("6.29.5")  # its own kernel: the change below is not undone
+    try:
+        assert _ready(session, tmp_path)
+        session.run("from ipykernel.kernelbase import Kernel; del Kernel.do_one_iteration")
+        session.frontend = "no-subshell"
+        msg_id = start_training(session)
+        hint = session.html_values()
+        assert "only after the cell ends" in hint and "interrupt button" in hint
         assert "await dash.fit" not in hint
-    kernel.interrupt()
-    assert kernel.wait_cell(msg_id, 120)[0] == "ok"
-    assert "await dash.fit" not in kernel.html_values()  # gone once training ended
+        session.click(session.find_model("ButtonModel", description="Stop"))
+        time.sleep(2.0)
+        assert "stopped early" not in session.html_values()  # the click waits, as said
+        session.interrupt()
+        assert session.wait_cell(msg_id, 120)[0] == "ok"
+        report = session.run_json(REPORT)
+        assert report["route"] == ["none", False, False]
+        assert [e[0] for e in report["events"]][:1] == ["interrupt"]
+        assert not any(word in session.html_values() for word in HINT_WORDS)  # gone at the end
+    finally:
+        session.close()
 
 
-def test_no_hint_when_the_frontend_uses_subshells(kernel7):
-    kernel = kernel7
-    kernel.create_subshell()  # what JupyterLab >= 4.4 does when it connects
-    msg_id = start_training(kernel)
-    assert "await dash.fit" not in kernel.html_values()
-    kernel.interrupt()
-    assert kernel.wait_cell(msg_id, 120)[0] == "ok"
+def test_hint_wording_for_each_route_state():
+    """The panel's sentence for: verified route (none), untested route, no route."""
+    from nbcallbacks import Dashboard
+    from nbcallbacks.compat.click_route import ClickRoute
+
+    dash = Dashboard(output="none")
+    dash._click_route = ClickRoute("subshell", live=True, verified=True, kernel_version="7.4.0")
+    assert dash._controls_hint() == ""
+    dash._click_route = ClickRoute("subshell", live=True, verified=False, kernel_version="7.9.0")
+    assert "not yet tested on ipykernel 7.9.0" in dash._controls_hint()
+    assert "interrupt button" in dash._controls_hint()
+    dash._click_route = ClickRoute("none", live=False, verified=False, kernel_version="9.0.0",
+                                   reason="its internals changed")
+    hint = dash._controls_hint()
+    assert "only after the cell ends: its internals changed" in hint
+    assert "await dash.fit" not in hint  # not proven on that kernel: not recommended
+    dash._click_route = ClickRoute("none", live=False, verified=False, kernel_version="7.4.0",
+                                   reason="x", await_fit=True)
+    assert "await dash.fit" in dash._controls_hint()
+
+
+def test_route_outside_a_kernel_is_none():
+    from nbcallbacks.compat.click_route import start_click_route
+
+    route = start_click_route()
+    assert (route.name, route.live, route.pumps) == ("none", False, False)
+    assert route.reason == "not running in a Jupyter kernel"
+    route.stop()

@@ -423,7 +423,7 @@ class Dashboard(keras.callbacks.Callback):
                     f"{kernel}: if they do not answer, use the interrupt. {interrupt}")
         text = (f"Clicks on these buttons reach this kernel ({kernel}) only after the cell "
                 f"ends: {html.escape(route.reason)}. {interrupt}")
-        if not route.awaiting and route.await_fit_works():
+        if not route.awaiting and route.await_fit:
             text += (" For live buttons, train with "
                      "<code>history = await dash.fit(model, x, y, …)</code>.")
         return text

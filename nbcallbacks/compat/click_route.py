@@ -84,6 +84,8 @@ class ClickRoute:
         kernel_version: the running ipykernel's version (None: no kernel).
         awaiting: installed for ``await dash.fit`` rather than a blocking fit.
         reason: why no route is live (empty when one is).
+        await_fit: ``await dash.fit`` would deliver clicks on this kernel: its
+            route's internals are there and it was verified on this version.
     """
 
     name: str
@@ -92,6 +94,7 @@ class ClickRoute:
     kernel_version: str | None
     awaiting: bool = False
     reason: str = ""
+    await_fit: bool = False
     _mechanism: object = field(default=None, repr=False)
 
     @property
@@ -116,10 +119,6 @@ class ClickRoute:
         if mechanism is not None and hasattr(mechanism, "stop"):
             mechanism.stop()
 
-    def await_fit_works(self) -> bool:
-        """Whether ``await dash.fit`` was proven to deliver clicks on this kernel version."""
-        return await_fit_verified(self.kernel_version)
-
 
 def await_fit_verified(version: str | None) -> bool:
     """True when ``await dash.fit`` was verified to deliver clicks on this ipykernel version.
@@ -133,14 +132,25 @@ def await_fit_verified(version: str | None) -> bool:
     return any(version in VERIFIED[name] for name in (PUMP, DRAIN, KERNEL))
 
 
-def _made(name, version, awaiting, mechanism=None) -> ClickRoute:
+def _await_route_ready(kernel, version) -> bool:
+    """Whether ``await dash.fit`` has a verified route here (checked, not installed)."""
+    if not await_fit_verified(version):
+        return False
+    if is_ipykernel6(kernel):
+        return True
+    return subshell_routing.routes_comms() or main_shell_stream(kernel) is not None
+
+
+def _made(name, version, awaiting, mechanism=None, kernel=None) -> ClickRoute:
     return ClickRoute(name=name, live=True, verified=version in VERIFIED[name],
-                      kernel_version=version, awaiting=awaiting, _mechanism=mechanism)
+                      kernel_version=version, awaiting=awaiting, _mechanism=mechanism,
+                      await_fit=_await_route_ready(kernel, version))
 
 
-def _none(version, awaiting, reason) -> ClickRoute:
+def _none(version, awaiting, reason, kernel=None) -> ClickRoute:
     return ClickRoute(name=NONE, live=False, verified=False, kernel_version=version,
-                      awaiting=awaiting, reason=reason)
+                      awaiting=awaiting, reason=reason,
+                      await_fit=_await_route_ready(kernel, version))
 
 
 def start_click_route(awaiting: bool = False) -> ClickRoute:
@@ -164,24 +174,26 @@ def start_click_route(awaiting: bool = False) -> ClickRoute:
     if not awaiting and threading.current_thread() is not threading.main_thread():
         # model.fit in a thread of the user's: the cell has ended, so the kernel
         # handles clicks itself whenever its main shell is free.
-        return ClickRoute(name=KERNEL, live=True, verified=False, kernel_version=version)
+        return ClickRoute(name=KERNEL, live=True, verified=False, kernel_version=version,
+                          await_fit=_await_route_ready(kernel, version))
     if is_ipykernel6(kernel):
         pump = KernelPump()
         pump.start()
         if pump.active:
-            return _made(PUMP, version, awaiting, pump)
-        return _none(version, awaiting, "the ipykernel 6 message pump could not start")
+            return _made(PUMP, version, awaiting, pump, kernel)
+        return _none(version, awaiting, "the ipykernel 6 message pump could not start", kernel)
     if subshell_routing.routes_comms():
         if awaiting:
             # 7.4 dispatches comm messages while a cell awaits (shell_main).
-            return _made(KERNEL, version, awaiting)
+            return _made(KERNEL, version, awaiting, kernel=kernel)
         if subshell_routing.own_subshell() is not None:
-            return _made(SUBSHELL, version, awaiting)
+            return _made(SUBSHELL, version, awaiting, kernel=kernel)
         # Fall through: the main-shell drain works on 7.4 too.
     if main_shell_stream(kernel) is not None:
         drain = MainShellDrain(awaiting=awaiting)
         if drain.start():
-            return _made(DRAIN, version, awaiting, drain)
-        return _none(version, awaiting, "the main shell's queue could not be taken over")
+            return _made(DRAIN, version, awaiting, drain, kernel)
+        return _none(version, awaiting, "the main shell's queue could not be taken over",
+                     kernel)
     return _none(version, awaiting,
-                 f"ipykernel {version} has none of the internals nbcallbacks knows")
+                 "this kernel has none of the internals nbcallbacks uses for that", kernel)
