@@ -31,8 +31,11 @@ from kernel_versions import kernel_python
 
 COLAB = "6.17.1"  # Google Colab's ipykernel
 VERSIONS = ("6.17.1", "6.29.5", "7.0.1", "7.3.0", "7.4.0")
-ROUTE = {"6.17.1": "ipykernel6-pump", "6.29.5": "ipykernel6-pump",
-         "7.0.1": "main-shell-drain", "7.3.0": "main-shell-drain", "7.4.0": "subshell"}
+# The other ends and the middle of each route's span (click_route.VERIFIED): Stop only.
+SPAN_VERSIONS = ("6.31.0", "7.1.0", "7.2.0")
+ROUTE = {"6.17.1": "ipykernel6-pump", "6.29.5": "ipykernel6-pump", "6.31.0": "ipykernel6-pump",
+         "7.0.1": "main-shell-drain", "7.1.0": "main-shell-drain", "7.2.0": "main-shell-drain",
+         "7.3.0": "main-shell-drain", "7.4.0": "subshell"}
 AWAIT_ROUTE = {**ROUTE, "7.4.0": "kernel"}
 
 SETUP = """
@@ -179,7 +182,7 @@ ALL = versions_param(VERSIONS, ("no-subshell", "subshell"))
 
 
 # -- every kernel x frontend --------------------------------------------------------------
-@ALL
+@versions_param(VERSIONS + SPAN_VERSIONS, ("no-subshell", "subshell"))
 def test_stop_click_ends_a_blocking_fit_early(kernel):
     msg_id = start_training(kernel)
     assert_no_hint(kernel)

@@ -5,10 +5,10 @@ One route per ipykernel line, each a module of its own:
 ============================  =====================================  ==============================
 kernel                        blocking ``model.fit``                 ``await dash.fit``
 ============================  =====================================  ==============================
-ipykernel 6 (6.17.1, 6.29.5)  :mod:`~.ipykernel6_pump` between        the same pump, from the
-                              batches                                awaiting coroutine
+ipykernel 6 (6.17.1, 6.29.5,  :mod:`~.ipykernel6_pump` between        the same pump, from the
+6.31.0)                       batches                                awaiting coroutine
 ipykernel 7.0–7.3 (7.0.1,     :mod:`~.main_shell_drain` between       the drain, driven by the
-7.3.0)                        batches                                kernel's event loop
+7.1.0, 7.2.0, 7.3.0)          batches                                kernel's event loop
 ipykernel 7.4 (7.4.0)         :mod:`~.subshell_routing`: a subshell   the kernel itself (it lets
                               (the frontend's, or the kernel's own)  comm messages through while
                                                                      a cell awaits)
@@ -39,12 +39,38 @@ from nbcallbacks.compat.main_shell_drain import MainShellDrain, main_shell_strea
 PUMP, DRAIN, SUBSHELL, KERNEL, NONE = ("ipykernel6-pump", "main-shell-drain", "subshell",
                                        "kernel", "none")
 VERIFIED = {
-    # route: {blocking/awaiting: versions verified in real kernels}
-    PUMP: {"6.17.1", "6.29.5"},
-    DRAIN: {"7.0.1", "7.3.0"},
-    SUBSHELL: {"7.4.0"},
-    KERNEL: {"7.4.0"},
+    # route: the ipykernel versions it was verified on, in real kernels. A version
+    # between the oldest and newest of a route's list (compared by major.minor) counts
+    # as verified: the tests run real kernels at both ends of each span and inside it.
+    PUMP: ("6.17.1", "6.29.5", "6.31.0"),
+    DRAIN: ("7.0.1", "7.1.0", "7.2.0", "7.3.0"),
+    SUBSHELL: ("7.4.0",),
+    KERNEL: ("7.4.0",),
 }
+
+
+def verified_on(route: str, version: str | None) -> bool:
+    """True when ``route`` was verified on ``version``'s line (see ``VERIFIED``).
+
+    Example:
+        >>> verified_on("ipykernel6-pump", "6.30.1"), verified_on("subshell", "7.4.2")
+        (True, True)
+        >>> verified_on("subshell", "7.5.0"), verified_on("main-shell-drain", None)
+        (False, False)
+    """
+    if version is None or route not in VERIFIED:
+        return False
+    line = _major_minor(version)
+    tested = [_major_minor(v) for v in VERIFIED[route]]
+    return line is not None and min(tested) <= line <= max(tested)
+
+
+def _major_minor(version: str) -> tuple[int, int] | None:
+    try:
+        major, minor = version.split(".")[:2]
+        return int(major), int(minor)
+    except ValueError:
+        return None
 
 
 def _kernel():
@@ -129,7 +155,7 @@ def await_fit_verified(version: str | None) -> bool:
     """
     if version is None:
         return False
-    return any(version in VERIFIED[name] for name in (PUMP, DRAIN, KERNEL))
+    return any(verified_on(name, version) for name in (PUMP, DRAIN, KERNEL))
 
 
 def _await_route_ready(kernel, version) -> bool:
@@ -142,7 +168,7 @@ def _await_route_ready(kernel, version) -> bool:
 
 
 def _made(name, version, awaiting, mechanism=None, kernel=None) -> ClickRoute:
-    return ClickRoute(name=name, live=True, verified=version in VERIFIED[name],
+    return ClickRoute(name=name, live=True, verified=verified_on(name, version),
                       kernel_version=version, awaiting=awaiting, _mechanism=mechanism,
                       await_fit=_await_route_ready(kernel, version))
 
