@@ -90,8 +90,30 @@ def _colab_stamp() -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def _hold_colab_lock():
+    """Own .venv-colab until this process exits: one test run at a time builds, installs and runs there.
+
+    Two runs at once (two terminals, or a run beside a quick check) would
+    reinstall the wheel and recopy the suite under each other's feet; the
+    second waits for the first instead. (POSIX only, as the rest of these
+    environments' paths.)
+    """
+    import fcntl
+
+    name = hashlib.sha256(str(COLAB_ROOT).encode()).hexdigest()[:16]
+    lock = open(Path(tempfile.gettempdir(), f"nbcallbacks-venv-colab-{name}.lock"), "w")  # noqa: SIM115
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"waiting for another test run to finish with {COLAB_ROOT} ...", file=sys.stderr, flush=True)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
+
+
 def colab_environment() -> Path:
     """The Python of ``.venv-colab`` with the pins and the tools, built if missing or stale."""
+    _hold_colab_lock()
     python = COLAB_ROOT / "bin" / "python"
     marker = COLAB_ROOT / "nbcallbacks-environment.ready"
     stamp = _colab_stamp()
