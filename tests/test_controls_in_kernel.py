@@ -69,7 +69,9 @@ HINT_WORDS = ("interrupt button", "only after the cell", "not yet tested")
 
 def colab_kernel_python() -> str:
     """The Python of Colab's own stack (ipykernel 6.17.1, IPython 7.34, ipywidgets 7.7.1)."""
-    return "/tmp/colab/bin/python"
+    from extra_environments import colab_python
+
+    return str(colab_python())
 
 
 def python_for(version: str) -> str:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import ipykernel
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "distributed"))
@@ -139,7 +140,8 @@ def test_clicks_in_a_notebook_chief_reach_the_worker(tmp_path):
                                  "dash=dash)")
         kernel.wait_for(lambda: any(int(e) >= 2 for e in re.findall(
             r"epoch <b>(\d+)/\d+</b>", kernel.html_values())), 180, "training to start")
-        subshell = kernel.create_subshell()  # as JupyterLab >= 4.4 sends widget messages
+        # As JupyterLab >= 4.4 sends widget messages; ipykernel 6 (Colab) has no subshells.
+        subshell = None if ipykernel.__version__.startswith("6.") else kernel.create_subshell()
         kernel.set_value(kernel.find_model("TextModel", placeholder="e.g. 3e-4"), "0.0005",
                          subshell)
         kernel.wait_for(lambda: "-&gt; 5.00e-04" in kernel.html_values(), 60, "the rate change")

@@ -58,10 +58,12 @@ class Dashboard(keras.callbacks.Callback):
     Controls act while ``fit`` runs: **Stop** (finish the batch, end training
     normally), **Pause/Resume**, a **learning rate** (applied at the next
     batch) and **Save now** (``.keras`` model or ``.weights.h5`` weights).
-    Clicks reach a blocking ``model.fit`` through kernel subshells (ipykernel
-    >= 7 with JupyterLab >= 4.4 / Notebook >= 7.4) or by pumping the kernel
-    between batches (ipykernel 6, e.g. Colab); ``await dash.fit(model, ...)``
-    works in every frontend. The first kernel interrupt (or Ctrl-C) stops
+    Clicks reach a blocking ``model.fit`` on every ipykernel line from 6.17
+    (Colab) to 7.4, whatever the frontend: a kernel subshell on 7.4, the
+    main shell's pending messages handled between batches on 6.x and 7.0–7.3
+    (:mod:`nbcallbacks.compat.click_route`); ``await dash.fit(model, ...)``
+    does the same with the cell awaiting. Where no route is in place the
+    panel says so. The first kernel interrupt (or Ctrl-C) stops
     gracefully and still returns the ``History``; a second one stops at once.
     Every action is recorded in :attr:`events`.
 
