@@ -91,3 +91,31 @@ def test_script_mode_prints_epoch_lines_and_writes_png(tmp_path):
     assert [line.split()[:2] for line in lines if line.startswith("epoch")] == [
         ["epoch", "1/2"], ["epoch", "2/2"]]
     assert (tmp_path / "plot.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_ctrl_c_in_a_script_stops_gracefully_and_keeps_the_history(tmp_path):
+    """A terminal run: the first Ctrl-C finishes the batch, ends training and returns the History."""
+    import signal
+    import time
+
+    script = tmp_path / "train.py"
+    script.write_text(FIT_CELL.format(epochs=500) + textwrap.dedent("""
+        print("epochs run:", len(history.history["loss"]), flush=True)
+        print("events:", [e.kind for e in dash.events], flush=True)
+    """))
+    process = subprocess.Popen([sys.executable, "-u", str(script)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    lines = []
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:  # wait for the second epoch line
+        line = process.stdout.readline()
+        lines.append(line)
+        if line.startswith("epoch 2/500"):
+            break
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    lines += out.splitlines()
+    assert process.returncode == 0, err[-2000:]
+    run = next(line for line in lines if line.startswith("epochs run:"))
+    assert 2 <= int(run.split(":")[1]) < 100, lines[-10:]
+    assert "events: ['interrupt']" in lines, lines[-10:]
