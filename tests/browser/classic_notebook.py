@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
 import subprocess
 import time
 import urllib.parse
@@ -26,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from .browser_lab import (CHROMIUM_ARGS, INSTALL_CHROMIUM, INSTALL_PLAYWRIGHT, KERNEL_ENV,
-                          VIEWPORT, LabPage, expect, find_chromium, free_port)
+                          VIEWPORT, JupyterLab, LabPage, expect, find_chromium, free_port)
 
 WIDGETS_NBEXTENSION = "jupyter-js-widgets/extension"
 
@@ -40,8 +39,11 @@ def server_python() -> str:
     return str(colab_python())
 
 
-class ClassicNotebookServer:
+class ClassicNotebookServer(JupyterLab):
     """A classic Notebook server (``python -m notebook``) serving ``root``.
+
+    Started differently from :class:`~.browser_lab.JupyterLab`, whose kernel
+    clean-up and shutdown it shares.
 
     It has its own Jupyter config/data/runtime directories under ``home``, so
     nothing of this machine's Jupyter set-up leaks in; the widgets nbextension
@@ -134,29 +136,8 @@ class ClassicNotebookServer:
                  {"load_extensions": {WIDGETS_NBEXTENSION: True}})
         return True
 
-    def shutdown_kernels(self) -> None:
-        """Stop every kernel (a test's training must not slow the next test)."""
-        try:
-            for session in self.api("GET", "/api/sessions"):
-                self.api("DELETE", f"/api/sessions/{session['id']}")
-            for kernel in self.api("GET", "/api/kernels"):
-                self.api("DELETE", f"/api/kernels/{kernel['id']}")
-        except OSError:
-            pass
-
     def notebook_url(self, relative: str) -> str:
         return f"{self.url}/notebooks/{relative}?token={self.token}"
-
-    def close(self) -> None:
-        self.shutdown_kernels()
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
-        self._log.close()
 
 
 class ClassicBrowser:
