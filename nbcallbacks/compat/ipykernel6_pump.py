@@ -1,7 +1,7 @@
 """Handle pending widget messages from inside a running cell: ipykernel 6 (Google Colab's line).
 
 Verified on ipykernel 6.17.1 (Colab's pin, with IPython 7.34 and ipywidgets
-7.7.1) and 6.29.5 (with IPython 9 and ipywidgets 8.1.9), by the real-kernel
+7.7.1), 6.29.5 and 6.31.0 (with IPython 9 and ipywidgets 8.1.9), by the real-kernel
 tests in ``tests/test_controls_in_kernel.py``.
 
 The trick: ipykernel 6 has no subshells, so a click waits in the shell queue

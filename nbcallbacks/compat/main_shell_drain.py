@@ -1,8 +1,9 @@
 """Handle widget messages queued for the busy main shell: ipykernel 7.0–7.3.
 
 Verified on ipykernel 7.0.1 and 7.3.0 (real kernels, clicks sent with and
-without a subshell id: ``tests/test_controls_in_kernel.py``); 7.1.0 and 7.2.0
-were read and have the same internals.
+without a subshell id: ``tests/test_controls_in_kernel.py``), and on 7.1.0 and
+7.2.0 (a Stop click, both kinds of sender); the released sources of all four
+have the same internals.
 
 In ipykernel 7 a shell-channel thread reads the shell socket and forwards each
 message, by its header's ``subshell_id``, to a subshell or to the main shell.
