@@ -93,8 +93,15 @@ def cases(versions=VERSIONS, frontends=("no-subshell", "subshell")):
             yield case(version, frontend)
 
 
+# The routes are the kernel's, not the backend's: the JAX and PyTorch runs play one
+# kernel per line that their environment can start (Colab's stack holds TensorFlow only).
+OTHER_BACKEND_VERSIONS = ("6.29.5", "7.4.0")
+
+
 def case(version: str, frontend: str = "no-subshell"):
     marks = [] if version == COLAB else [pytest.mark.main_environment]
+    if version not in OTHER_BACKEND_VERSIONS:
+        marks.append(pytest.mark.backend("tensorflow"))
     return pytest.param((version, frontend), id=f"ipykernel{version}-{frontend}", marks=marks)
 
 
