@@ -23,6 +23,7 @@ import ast
 import functools
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -90,6 +91,9 @@ def _colab_stamp() -> str:
     return digest.hexdigest()
 
 
+_LOCK_HOLDER = "NBCALLBACKS_COLAB_LOCK_HELD"
+
+
 @functools.cache
 def _hold_colab_lock():
     """Own .venv-colab until this process exits: one test run at a time builds, installs and runs there.
@@ -101,6 +105,8 @@ def _hold_colab_lock():
     """
     import fcntl
 
+    if os.environ.get(_LOCK_HOLDER) == str(COLAB_ROOT):
+        return None  # a process of this run (its parent) holds it: waiting would deadlock
     name = hashlib.sha256(str(COLAB_ROOT).encode()).hexdigest()[:16]
     lock = open(Path(tempfile.gettempdir(), f"nbcallbacks-venv-colab-{name}.lock"), "w")  # noqa: SIM115
     try:
@@ -108,6 +114,7 @@ def _hold_colab_lock():
     except BlockingIOError:
         print(f"waiting for another test run to finish with {COLAB_ROOT} ...", file=sys.stderr, flush=True)
         fcntl.flock(lock, fcntl.LOCK_EX)
+    os.environ[_LOCK_HOLDER] = str(COLAB_ROOT)  # inherited by this run's subprocesses
     return lock
 
 

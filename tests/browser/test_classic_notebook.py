@@ -20,7 +20,8 @@ import pytest
 from .browser_lab import expect, progress
 from .classic_notebook import ClassicBrowser, ClassicPage
 
-pytestmark = [pytest.mark.browser, pytest.mark.backend("tensorflow"), pytest.mark.timeout(300)]
+# The first run builds .venv-colab (Colab's pins, a few minutes) inside this test's set-up.
+pytestmark = [pytest.mark.browser, pytest.mark.backend("tensorflow"), pytest.mark.timeout(1200)]
 
 EPOCHS = 1000  # minutes of training: Stop ends it after about 100
 SETUP = """# cell: setup
