@@ -177,6 +177,36 @@ def find_chromium() -> tuple[str | None, str]:
     return shutil.which("chromium"), ", ".join(CHROMIUM_CANDIDATES) + " and chromium on PATH"
 
 
+# Playwright's sync API runs once per thread: the JupyterLab and classic Notebook pages
+# of one session share a single Chromium, started on first use, closed with its last user.
+_CHROMIUM = {"playwright": None, "browser": None, "users": 0}
+
+
+def launch_chromium(executable: str):
+    """The session's Chromium (started if needed); pair each call with :func:`release_chromium`."""
+    if _CHROMIUM["browser"] is None:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        try:
+            _CHROMIUM["browser"] = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        except Exception:
+            playwright.stop()
+            raise
+        _CHROMIUM["playwright"] = playwright
+    _CHROMIUM["users"] += 1
+    return _CHROMIUM["browser"]
+
+
+def release_chromium() -> None:
+    _CHROMIUM["users"] -= 1
+    if _CHROMIUM["users"] == 0:
+        _CHROMIUM.pop("browser").close()
+        _CHROMIUM.pop("playwright").stop()
+        _CHROMIUM.update(browser=None, playwright=None)
+
+
 class BrowserLab:
     """The session's JupyterLab + Chromium, or the reason they are not available."""
 
@@ -184,11 +214,10 @@ class BrowserLab:
         self.problem = None
         self.lab = None
         self.browser = None
-        self._playwright = None
         self.root = tmp / "served"
         self.root.mkdir()
         try:
-            from playwright.sync_api import sync_playwright
+            import playwright.sync_api  # noqa: F401 - only to say how to install it
         except ImportError:
             self.problem = INSTALL_PLAYWRIGHT
             return
@@ -202,9 +231,7 @@ class BrowserLab:
             self.problem = str(error)
             return
         try:
-            self._playwright = sync_playwright().start()
-            self.browser = self._playwright.chromium.launch(
-                executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+            self.browser = launch_chromium(chromium)
         except Exception as error:  # noqa: BLE001 - reported in each test
             self.problem = f"Chromium at {chromium} did not start ({error}). {INSTALL_CHROMIUM}"
 
@@ -214,9 +241,8 @@ class BrowserLab:
 
     def close(self) -> None:
         if self.browser is not None:
-            self.browser.close()
-        if self._playwright is not None:
-            self._playwright.stop()
+            self.browser = None
+            release_chromium()
         if self.lab is not None:
             self.lab.close()
 

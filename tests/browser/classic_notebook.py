@@ -24,8 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from .browser_lab import (CHROMIUM_ARGS, INSTALL_CHROMIUM, INSTALL_PLAYWRIGHT, KERNEL_ENV,
-                          VIEWPORT, JupyterLab, LabPage, expect, find_chromium, free_port)
+from .browser_lab import (INSTALL_CHROMIUM, INSTALL_PLAYWRIGHT, KERNEL_ENV,
+                          VIEWPORT, JupyterLab, LabPage, expect, find_chromium, free_port,
+                          launch_chromium, release_chromium)
 
 WIDGETS_NBEXTENSION = "jupyter-js-widgets/extension"
 
@@ -151,11 +152,10 @@ class ClassicBrowser:
         self.problem = None
         self.lab = None
         self.browser = None
-        self._playwright = None
         self.root = tmp / "served"
         self.root.mkdir()
         try:
-            from playwright.sync_api import sync_playwright
+            import playwright.sync_api  # noqa: F401 - only to say how to install it
         except ImportError:
             self.problem = INSTALL_PLAYWRIGHT
             return
@@ -174,9 +174,7 @@ class ClassicBrowser:
             self.problem = str(error)
             return
         try:
-            self._playwright = sync_playwright().start()
-            self.browser = self._playwright.chromium.launch(
-                executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+            self.browser = launch_chromium(chromium)
         except Exception as error:  # noqa: BLE001 - reported in each test
             self.problem = f"Chromium at {chromium} did not start ({error}). {INSTALL_CHROMIUM}"
 
@@ -186,9 +184,8 @@ class ClassicBrowser:
 
     def close(self) -> None:
         if self.browser is not None:
-            self.browser.close()
-        if self._playwright is not None:
-            self._playwright.stop()
+            self.browser = None
+            release_chromium()
         if self.lab is not None:
             self.lab.close()
 
