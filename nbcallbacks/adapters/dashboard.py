@@ -147,6 +147,7 @@ class Dashboard(keras.callbacks.Callback):
                                               idle=self._while_paused)
         self._controls = None
         self._pump = None
+        self._click_route = None
         self._threaded = False
         self._training = False
         self._figure = DashboardFigure(width=width, max_points=max_points)
@@ -414,7 +415,7 @@ class Dashboard(keras.callbacks.Callback):
 
     def _controls_hint(self) -> str:
         """HTML telling the person when the buttons cannot answer during this fit, and what does."""
-        route = getattr(self, "_click_route", None)
+        route = self._click_route
         if route is None or route.verified:
             return ""  # clicks are handled while training: nothing to explain
         interrupt = ("The kernel's interrupt button (■) always stops training gracefully and "
@@ -431,7 +432,7 @@ class Dashboard(keras.callbacks.Callback):
         return text
 
     def _stop_controls(self) -> None:
-        route = getattr(self, "_click_route", None)
+        route = self._click_route
         if route is not None and not route.awaiting:  # `await dash.fit` takes its own down
             route.stop()
         self._pump = None

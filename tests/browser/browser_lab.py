@@ -226,7 +226,7 @@ class BrowserLab:
             self.problem = f"Chromium not found (looked at {looked}). {INSTALL_CHROMIUM}"
             return
         try:
-            self.lab = JupyterLab(self.root, tmp)
+            self.lab = self.start_server(tmp)
         except RuntimeError as error:  # reported by each test, with the server's log
             self.problem = str(error)
             return
@@ -234,6 +234,10 @@ class BrowserLab:
             self.browser = launch_chromium(chromium)
         except Exception as error:  # noqa: BLE001 - reported in each test
             self.problem = f"Chromium at {chromium} did not start ({error}). {INSTALL_CHROMIUM}"
+
+    def start_server(self, tmp: Path):
+        """The server the pages talk to (the classic Notebook's subclass starts its own)."""
+        return JupyterLab(self.root, tmp)
 
     def require(self) -> None:
         if self.problem:

@@ -24,9 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser_lab import (INSTALL_CHROMIUM, INSTALL_PLAYWRIGHT, KERNEL_ENV,
-                          VIEWPORT, JupyterLab, LabPage, expect, find_chromium, free_port,
-                          launch_chromium, release_chromium)
+from .browser_lab import KERNEL_ENV, VIEWPORT, BrowserLab, JupyterLab, LabPage, expect, free_port
 
 WIDGETS_NBEXTENSION = "jupyter-js-widgets/extension"
 
@@ -141,53 +139,16 @@ class ClassicNotebookServer(JupyterLab):
         return f"{self.url}/notebooks/{relative}?token={self.token}"
 
 
-class ClassicBrowser:
-    """A classic Notebook server + Chromium, or the reason they are not available.
+class ClassicBrowser(BrowserLab):
+    """A classic Notebook server (from ``.venv-colab``) + the session's Chromium, or the
+    reason they are not available; pages are driven as :class:`~.browser_lab.LabPage` does."""
 
-    It has the attributes :class:`~.browser_lab.LabPage` uses (``root``,
-    ``browser``, ``lab``, :meth:`require`), so pages are driven the same way.
-    """
-
-    def __init__(self, tmp: Path, python: str | None = None):
-        self.problem = None
-        self.lab = None
-        self.browser = None
-        self.root = tmp / "served"
-        self.root.mkdir()
+    def start_server(self, tmp: Path):
         try:
-            import playwright.sync_api  # noqa: F401 - only to say how to install it
-        except ImportError:
-            self.problem = INSTALL_PLAYWRIGHT
-            return
-        chromium, looked = find_chromium()
-        if chromium is None:
-            self.problem = f"Chromium not found (looked at {looked}). {INSTALL_CHROMIUM}"
-            return
-        try:
-            python = python or server_python()
+            python = server_python()
         except RuntimeError as error:  # the environment or the wheel could not be built
-            self.problem = f"the Colab-pinned environment is not available: {error}"
-            return
-        try:
-            self.lab = ClassicNotebookServer(python, self.root, tmp)
-        except RuntimeError as error:  # reported by each test, with the server's log
-            self.problem = str(error)
-            return
-        try:
-            self.browser = launch_chromium(chromium)
-        except Exception as error:  # noqa: BLE001 - reported in each test
-            self.problem = f"Chromium at {chromium} did not start ({error}). {INSTALL_CHROMIUM}"
-
-    def require(self) -> None:
-        if self.problem:
-            pytest.fail(self.problem, pytrace=False)
-
-    def close(self) -> None:
-        if self.browser is not None:
-            self.browser = None
-            release_chromium()
-        if self.lab is not None:
-            self.lab.close()
+            raise RuntimeError(f"the Colab-pinned environment is not available: {error}") from None
+        return ClassicNotebookServer(python, self.root, tmp)
 
 
 # What a classic cell shows, read in one go (see ClassicPage.look).
