@@ -21,9 +21,9 @@ import keras
 import numpy as np
 import pytest
 
-from nbcallbacks.adapters.builtin_callback_observers import EarlyStoppingObserver
-from nbcallbacks.adapters.builtin_callback_watcher import BuiltinCallbackWatcher
-from nbcallbacks.adapters.fit_callbacks import find_fit_callbacks
+from nbcallbacks.callbacks.builtin_callback_observers import EarlyStoppingObserver
+from nbcallbacks.callbacks.builtin_callback_watcher import BuiltinCallbackWatcher
+from nbcallbacks.compat.keras_fit_frame import find_fit_callbacks
 
 ORDERS = ["owner_first", "owner_last"]
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from nbcallbacks import LRRangeTest, find_lr
-from nbcallbacks.adapters.model_state import ModelState
+from nbcallbacks.model_access.model_state import ModelState
 
 
 def linear_problem(samples=4096, features=8, seed=0):

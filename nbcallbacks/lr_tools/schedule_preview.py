@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 import keras
 import numpy as np
 
-from nbcallbacks.adapters.step_schedule_replay import replay_step_schedule
+from nbcallbacks.lr_tools.step_schedule_replay import replay_step_schedule
 from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
 from nbcallbacks.core.epoch_schedule_replay import replay_epoch_schedule
 from nbcallbacks.core.metric_names import higher_is_better

@@ -23,10 +23,10 @@ from dataclasses import replace
 
 import keras
 
-from nbcallbacks.adapters.builtin_callback_observers import (EVENT_KINDS, Moment,
+from nbcallbacks.callbacks.builtin_callback_observers import (EVENT_KINDS, Moment,
                                                              observer_for)
-from nbcallbacks.adapters.fit_callbacks import find_fit_callbacks
-from nbcallbacks.adapters.learning_rate import read_learning_rate
+from nbcallbacks.compat.keras_fit_frame import find_fit_callbacks
+from nbcallbacks.model_access.learning_rate import read_learning_rate
 from nbcallbacks.core.events import Event
 
 __all__ = ["BuiltinCallbackWatcher", "EVENT_KINDS"]
@@ -145,7 +145,7 @@ class BuiltinCallbackWatcher:
         """The watcher for the ``fit`` that is calling ``owner`` now.
 
         Finds the fit's callbacks with
-        :func:`~nbcallbacks.adapters.fit_callbacks.find_fit_callbacks`; when
+        :func:`~nbcallbacks.compat.keras_fit_frame.find_fit_callbacks`; when
         they cannot be found, the watcher watches nothing (and costs nothing).
         """
         callbacks = find_fit_callbacks(owner=owner) or []

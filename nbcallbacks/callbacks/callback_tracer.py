@@ -14,7 +14,7 @@ import time
 
 import keras
 
-from nbcallbacks.adapters.fit_callbacks import find_fit_callbacks
+from nbcallbacks.compat.keras_fit_frame import find_fit_callbacks
 from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
 from nbcallbacks.core.hook_call import (HookCall, format_hook_call, method_of_hook,
                                         summarize_log_value)

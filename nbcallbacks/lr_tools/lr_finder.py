@@ -16,10 +16,10 @@ import math
 import keras
 import numpy as np
 
-from nbcallbacks.adapters.learning_rate_override import learning_rate_override, uses_schedule
-from nbcallbacks.adapters.lr_range_test import LRRangeTest
-from nbcallbacks.adapters.model_state import ModelState
-from nbcallbacks.adapters.training_batches import (array_batches, count_array_batches,
+from nbcallbacks.model_access.learning_rate_override import learning_rate_override, uses_schedule
+from nbcallbacks.lr_tools.lr_range_test import LRRangeTest
+from nbcallbacks.model_access.model_state import ModelState
+from nbcallbacks.lr_tools.training_batches import (array_batches, count_array_batches,
                                                    dataset_batches, dataset_length,
                                                    is_dataset_like)
 from nbcallbacks.core.lr_range_math import (exponential_ramp, has_diverged,
@@ -81,7 +81,7 @@ def find_lr(model, x, y=None, *, batch_size: int = 32, steps: int | None = None,
         seed: the shuffling seed (default 0).
 
     Returns:
-        An :class:`~nbcallbacks.adapters.lr_range_test.LRRangeTest` with
+        An :class:`~nbcallbacks.lr_tools.lr_range_test.LRRangeTest` with
         ``.learning_rates``, ``.losses``, ``.smoothed_losses`` and
         ``.suggestion``; it displays a log-x chart with the suggestion marked.
 

@@ -18,7 +18,7 @@ from typing import Callable, Mapping
 
 import keras
 
-from nbcallbacks.adapters.schedule_preview import SchedulePreview, preview_schedule
+from nbcallbacks.lr_tools.schedule_preview import SchedulePreview, preview_schedule
 from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
 from nbcallbacks.core.schedule_parameters import build_schedule, schedule_parameters
 from nbcallbacks.ui.frontend import detect_frontend
@@ -35,7 +35,7 @@ class InteractiveSchedule:
         schedule: the schedule built from ``values`` — a ``schedule(epoch, lr)``
             function for ``keras.callbacks.LearningRateScheduler``, or a
             ``LearningRateSchedule`` for the optimizer.
-        preview: its :class:`~nbcallbacks.adapters.schedule_preview.SchedulePreview`.
+        preview: its :class:`~nbcallbacks.lr_tools.schedule_preview.SchedulePreview`.
         error: why the last change could not be previewed (the factory
             raised), or None; ``schedule`` and ``preview`` then keep the last
             good values.

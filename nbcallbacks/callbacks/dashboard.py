@@ -17,11 +17,11 @@ import warnings
 
 import keras
 
-from nbcallbacks.adapters.batch_size import infer_batch_size
-from nbcallbacks.adapters.builtin_callback_watcher import BuiltinCallbackWatcher
-from nbcallbacks.adapters.learning_rate import read_learning_rate
-from nbcallbacks.adapters.threaded_fit import fit_in_thread
-from nbcallbacks.adapters.training_controller import TrainingController
+from nbcallbacks.compat.keras_fit_frame import infer_batch_size
+from nbcallbacks.callbacks.builtin_callback_watcher import BuiltinCallbackWatcher
+from nbcallbacks.model_access.learning_rate import read_learning_rate
+from nbcallbacks.callbacks.threaded_fit import fit_in_thread
+from nbcallbacks.callbacks.training_controller import TrainingController
 from nbcallbacks.compat.click_route import start_click_route
 from nbcallbacks.console.console_reporter import ConsoleReporter
 from nbcallbacks.core.events import EventLog

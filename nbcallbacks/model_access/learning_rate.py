@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from nbcallbacks.adapters.model_sync import synced
+from nbcallbacks.model_access.model_sync import synced
 
 
 def read_learning_rate(model) -> float | None:

@@ -7,7 +7,7 @@ learning rate) with what it saw at the previous look, and turns a difference
 into an :class:`~nbcallbacks.core.events.Event` with a message a person reads.
 
 When to look is decided by
-:class:`~nbcallbacks.adapters.builtin_callback_watcher.BuiltinCallbackWatcher`:
+:class:`~nbcallbacks.callbacks.builtin_callback_watcher.BuiltinCallbackWatcher`:
 it calls :meth:`CallbackObserver.epoch_begun` at the first look after the
 callback's ``on_epoch_begin`` ran, :meth:`CallbackObserver.epoch_ended` at the
 first look after its ``on_epoch_end`` ran, whichever side of the dashboard the

@@ -14,8 +14,8 @@ from typing import Callable
 
 import keras
 
-from nbcallbacks.adapters.learning_rate import read_learning_rate
-from nbcallbacks.adapters.model_sync import synced
+from nbcallbacks.model_access.learning_rate import read_learning_rate
+from nbcallbacks.model_access.model_sync import synced
 from nbcallbacks.core.formatting import format_value
 from nbcallbacks.core.interrupt_guard import InterruptGuard
 from nbcallbacks.core.training_signals import TrainingSignals

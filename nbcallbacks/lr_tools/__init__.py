@@ -1,0 +1,1 @@
+"""Learning-rate tools used before training: schedule previews, sliders, the LR range test."""
