@@ -108,3 +108,65 @@ def test_pause_holds_training_until_resumed():
     assert gaps[1] >= 0.55 and np.delete(gaps, 1).max() < 0.5, gaps  # the wait is before batch 2
     assert [e.kind for e in dash.events] == ["pause", "resume"]
     assert weight(model) == pytest.approx(-6 * 0.25)
+
+
+@pytest.fixture
+def mixed_precision():
+    """The mixed_float16 policy for one test: compile wraps the optimizer in a LossScaleOptimizer."""
+    previous = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        yield
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
+
+
+def schedule_refusal():
+    """Fit the rate-summing model on a schedule, request a rate mid-fit: model, dashboard and
+    the sum of the rates the schedule gives (the weight when every step followed it)."""
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.125, decay_steps=4, decay_rate=0.5)
+    model = rate_summing_model(0.125)
+    model.compile(optimizer=keras.optimizers.SGD(schedule),
+                  loss=lambda y, p: keras.ops.mean(p - y))
+    dash = Dashboard(output="none")
+    ones = np.ones((6, 1), "float32")
+    model.fit(ones, ones, epochs=1, batch_size=1, shuffle=False, verbose=0,
+              callbacks=[AtBatch(2, lambda: dash.signals.request_learning_rate(0.5)), dash])
+    used = sum(float(keras.ops.convert_to_numpy(schedule(step))) for step in range(6))
+    return model, dash, used
+
+
+def assert_refused_by_the_controller(dash):
+    messages = [e.message for e in dash.events]
+    assert [e.kind for e in dash.events] == ["lr_change"], messages
+    assert messages[0].startswith("learning rate not changed: the optimizer follows a "
+                                  "LearningRateSchedule"), messages
+    assert "LearningRateScheduler callback" in messages[0]  # names the way that works
+
+
+def test_a_schedule_driven_optimizer_refuses_a_new_rate_and_keeps_its_schedule():
+    model, dash, used = schedule_refusal()
+    assert_refused_by_the_controller(dash)
+    assert weight(model) == pytest.approx(-used, rel=1e-5)  # every step on the schedule
+
+
+def test_under_mixed_precision_the_refusal_is_the_same(mixed_precision):
+    model, dash, used = schedule_refusal()
+    assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)  # the case at hand
+    assert_refused_by_the_controller(dash)  # not Keras' "This optimizer was created with ..."
+    assert weight(model) == pytest.approx(-used, rel=1e-5)
+
+
+def test_a_rate_from_a_callable_is_refused_by_the_controller_too():
+    model = rate_summing_model(0.125)
+    model.compile(optimizer=keras.optimizers.SGD(lambda: 0.125),
+                  loss=lambda y, p: keras.ops.mean(p - y))
+    dash = Dashboard(output="none")
+    ones = np.ones((6, 1), "float32")
+    model.fit(ones, ones, epochs=1, batch_size=1, shuffle=False, verbose=0,
+              callbacks=[AtBatch(2, lambda: dash.signals.request_learning_rate(0.5)), dash])
+    messages = [e.message for e in dash.events]
+    assert messages == ["learning rate not changed: the optimizer takes its rate from a "
+                        "callable; its rate cannot be set by hand (use a float learning rate "
+                        "or a LearningRateScheduler callback instead)"]  # not "no attribute 'assign'"
+    assert weight(model) == pytest.approx(-6 * 0.125)

@@ -12,28 +12,37 @@ import os
 import time
 from typing import Callable
 
-import keras
-
-from nbcallbacks.model_access.learning_rate import read_learning_rate
-from nbcallbacks.model_access.model_sync import synced
+from nbcallbacks.compat.keras_fit_frame import runs_inside_fit
 from nbcallbacks.core.formatting import format_value
 from nbcallbacks.core.interrupt_guard import InterruptGuard
 from nbcallbacks.core.training_signals import TrainingSignals
 from nbcallbacks.distributed.sync_pacer import SyncPacer
 from nbcallbacks.distributed.worker_sync import ControlRequest
+from nbcallbacks.model_access.learning_rate import read_learning_rate
+from nbcallbacks.model_access.learning_rate_override import rate_source
+from nbcallbacks.model_access.model_sync import synced
 
 
-def _inside_fit(frame, callback) -> bool:
-    """Whether ``frame`` runs inside a Keras ``fit`` whose callbacks include ``callback``."""
-    if callback is None:
-        return True
-    while frame is not None:
-        if frame.f_code.co_name == "fit":
-            callbacks = frame.f_locals.get("callbacks")
-            if callback in getattr(callbacks, "callbacks", ()) or callbacks is callback:
-                return True
-        frame = frame.f_back
-    return False
+def _refuse_unsettable_rate(optimizer) -> None:
+    """Raise ``TypeError`` saying why and what to use when the rate cannot be set by hand.
+
+    Asked of the optimizer that owns the rate (under mixed precision the one
+    inside the ``LossScaleOptimizer``), so the answer is the same with or
+    without mixed precision. An optimizer keeping its rate where Keras does not
+    is left to the public setter, which sets it or says why not.
+    """
+    try:
+        source = rate_source(optimizer)
+    except AttributeError:
+        return
+    if source == "schedule":
+        raise TypeError("the optimizer follows a LearningRateSchedule; its rate cannot be "
+                        "set by hand (use a float learning rate or a LearningRateScheduler "
+                        "callback instead)")
+    if source == "callable":
+        raise TypeError("the optimizer takes its rate from a callable; its rate cannot be "
+                        "set by hand (use a float learning rate or a LearningRateScheduler "
+                        "callback instead)")
 
 
 def _write_model(model, path: str) -> None:
@@ -75,6 +84,7 @@ class TrainingController:
             and refresh the status line).
 
     Example:
+        >>> import keras
         >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
         >>> model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
         >>> events = []
@@ -92,7 +102,6 @@ class TrainingController:
         self._idle = idle
         self._guard = None
         self._stop_reported = False
-        self.paused_seconds = 0.0
         # Several processes training together: decisions go through a WorkerSync
         # (see use_peers); the latest agreement stands in for the local signals.
         self.peers = None
@@ -113,7 +122,7 @@ class TrainingController:
         self._until_sync = 0
         self._batch_started = None
         self._guard = InterruptGuard(on_first=lambda: self.signals.request_stop("interrupt"),
-                                     still_needed=lambda frame: _inside_fit(frame, callback))
+                                     still_needed=lambda frame: runs_inside_fit(frame, callback))
         self._guard.__enter__()
 
     def end(self) -> None:
@@ -182,11 +191,7 @@ class TrainingController:
         optimizer = getattr(model, "optimizer", None)
         old = read_learning_rate(model)
         try:
-            if isinstance(getattr(optimizer, "_learning_rate", None),
-                          keras.optimizers.schedules.LearningRateSchedule):
-                raise TypeError("the optimizer follows a LearningRateSchedule; its rate "
-                                "cannot be set by hand (use a float learning rate or a "
-                                "LearningRateScheduler callback instead)")
+            _refuse_unsettable_rate(optimizer)
             optimizer.learning_rate = rate
         except Exception as error:  # noqa: BLE001 - reported, training goes on
             self._report("lr_change", f"learning rate not changed: {error}")
@@ -263,7 +268,6 @@ class TrainingController:
                     self._idle()
             # Requests made while paused apply at once (the model is not training).
             self._take_requests(model)
-        self.paused_seconds += time.monotonic() - started
         if on_pause is not None:
             on_pause(False)
         if self._stop_reason() is None:

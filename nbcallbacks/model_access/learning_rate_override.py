@@ -8,8 +8,8 @@ swaps in a callable that returns a temporary variable, and puts the original
 schedule object back afterwards. The compiled train function captured the
 schedule when it was traced, so it is dropped on the way in and on the way
 out; the next ``fit`` traces it again (about a second), with the schedule.
-The swap reads the optimizer's private ``_learning_rate`` attribute, the only
-place Keras 3 keeps the schedule object.
+What the optimizer was built with is private Keras state, read through
+:mod:`nbcallbacks.compat.keras_optimizer`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,33 @@ from contextlib import contextmanager
 
 import keras
 
+from nbcallbacks.compat.keras_optimizer import (forget_traced_train_step, rate_owner,
+                                                set_stored_learning_rate, stored_learning_rate)
 
-def _rate_owner(optimizer):
-    # A LossScaleOptimizer (mixed precision) delegates its rate to the inner optimizer.
-    return getattr(optimizer, "inner_optimizer", optimizer)
+
+def rate_source(optimizer) -> str:
+    """Where the rate comes from: ``"variable"`` (settable), ``"schedule"`` or ``"callable"``.
+
+    A ``LossScaleOptimizer`` (mixed precision) answers for the optimizer inside it.
+
+    Raises:
+        AttributeError: the optimizer keeps its rate where Keras 3 does not
+            (see :func:`~nbcallbacks.compat.keras_optimizer.stored_learning_rate`).
+
+    Example:
+        >>> rate_source(keras.optimizers.SGD(0.1))
+        'variable'
+        >>> rate_source(keras.optimizers.SGD(keras.optimizers.schedules.CosineDecay(0.1, 10)))
+        'schedule'
+        >>> rate_source(keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(lambda: 0.1)))
+        'callable'
+    """
+    stored = stored_learning_rate(optimizer)
+    if isinstance(stored, keras.Variable):
+        return "variable"
+    if isinstance(stored, keras.optimizers.schedules.LearningRateSchedule):
+        return "schedule"
+    return "callable"
 
 
 def uses_schedule(optimizer) -> bool:
@@ -33,8 +56,7 @@ def uses_schedule(optimizer) -> bool:
         >>> uses_schedule(keras.optimizers.SGD(keras.optimizers.schedules.CosineDecay(0.1, 10)))
         True
     """
-    return not isinstance(getattr(_rate_owner(optimizer), "_learning_rate", None),
-                          keras.Variable)
+    return rate_source(optimizer) != "variable"
 
 
 @contextmanager
@@ -53,17 +75,16 @@ def learning_rate_override(model):
         ...     set_rate(0.3)
         0.30000001192092896
     """
-    owner = _rate_owner(model.optimizer)
-    if not uses_schedule(owner):
-        variable = owner._learning_rate
+    optimizer = rate_owner(model.optimizer)
+    original = stored_learning_rate(optimizer)
+    if isinstance(original, keras.Variable):
 
         def set_rate(rate: float) -> float:
-            variable.assign(rate)
-            return float(keras.ops.convert_to_numpy(variable.value))
+            original.assign(rate)
+            return float(keras.ops.convert_to_numpy(original.value))
 
         yield set_rate
         return
-    original = owner._learning_rate
     variable = keras.Variable(0.0, dtype=keras.backend.floatx(), trainable=False,
                               name="lr_range_test_rate")
 
@@ -71,10 +92,10 @@ def learning_rate_override(model):
         variable.assign(rate)
         return float(keras.ops.convert_to_numpy(variable.value))
 
-    owner.learning_rate = lambda: variable  # the setter accepts callables as they are
-    model.train_function = None  # traced with the schedule: trace again with the variable
+    set_stored_learning_rate(optimizer, lambda: variable)
+    forget_traced_train_step(model)  # traced with the schedule: trace again with the variable
     try:
         yield set_temporary_rate
     finally:
-        owner.learning_rate = original  # a LearningRateSchedule or callable, set back as is
-        model.train_function = None
+        set_stored_learning_rate(optimizer, original)  # the same schedule or callable object
+        forget_traced_train_step(model)
