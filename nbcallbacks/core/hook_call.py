@@ -10,16 +10,6 @@ from dataclasses import dataclass
 
 from nbcallbacks.core.formatting import format_value
 
-# Every hook Keras 3 calls on a callback, in the order a fit with validation,
-# an evaluate and a predict first call them. (``on_batch_begin``/``on_batch_end``
-# are aliases Keras' base class forwards the train-batch hooks to.)
-HOOKS = (
-    "on_train_begin", "on_epoch_begin", "on_train_batch_begin", "on_train_batch_end",
-    "on_test_begin", "on_test_batch_begin", "on_test_batch_end", "on_test_end",
-    "on_epoch_end", "on_train_end",
-    "on_predict_begin", "on_predict_batch_begin", "on_predict_batch_end", "on_predict_end",
-)
-
 # The user's call a hook's begin/end pair stands for.
 METHOD_OF_HOOK_PREFIX = {"on_train": "fit", "on_epoch": "fit", "on_test": "evaluate",
                          "on_predict": "predict"}

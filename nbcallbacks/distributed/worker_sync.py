@@ -39,24 +39,6 @@ class ControlRequest:
     sync_every: int = 1  # batches until the next sync (the chief's SyncPacer decides)
 
 
-def combine(requests: list[ControlRequest], chief: int = 0) -> ControlRequest:
-    """What the processes agree on: anyone may stop; pausing and rates are the chief's.
-
-    This is the rule the all-reduce implements, written out for one place.
-
-    Example:
-        >>> chief = ControlRequest(paused=True, learning_rate=0.01)
-        >>> worker = ControlRequest(stop=True, paused=True, learning_rate=9.0)
-        >>> combine([chief, worker])
-        ControlRequest(stop=True, hard_stop=False, paused=True, learning_rate=0.01, save=None, sync_every=1)
-    """
-    return ControlRequest(stop=any(r.stop for r in requests),
-                          hard_stop=any(r.hard_stop for r in requests),
-                          paused=requests[chief].paused,
-                          learning_rate=requests[chief].learning_rate,
-                          save=requests[chief].save, sync_every=requests[chief].sync_every)
-
-
 def _encode(request: ControlRequest, is_chief: bool) -> list[float]:
     # [stop votes, hard-stop votes, chief paused, chief has a rate, chief's rate,
     # chief's save kind, chief's batches to the next sync]: summed over processes,
@@ -70,6 +52,15 @@ def _encode(request: ControlRequest, is_chief: bool) -> list[float]:
 
 
 def _decode(values) -> ControlRequest:
+    """The agreed request from the summed encodings: anyone may stop; the rest is the chief's.
+
+    Example:
+        >>> chief = ControlRequest(paused=True, learning_rate=0.01)
+        >>> worker = ControlRequest(stop=True, paused=True, learning_rate=9.0)
+        >>> summed = [a + b for a, b in zip(_encode(chief, True), _encode(worker, False))]
+        >>> _decode(summed)
+        ControlRequest(stop=True, hard_stop=False, paused=True, learning_rate=0.01, save=None, sync_every=1)
+    """
     return ControlRequest(stop=values[0] > 0, hard_stop=values[1] > 0, paused=values[2] > 0,
                           learning_rate=float(values[4]) if values[3] > 0 else None,
                           save=SAVE_KINDS[int(round(values[5]))],
