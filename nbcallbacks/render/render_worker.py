@@ -6,6 +6,20 @@ stall the training loop that long. Hooks call :meth:`RenderWorker.request`
 merge into one. :meth:`RenderWorker.flush` waits for a frame that includes
 everything recorded before the call (used at the end of training).
 
+Requests are spaced by ``min_interval`` (the dashboard raises it after an
+expensive frame, to keep drawing within its share of the wall time). That
+spacing is for the training loop's sake: a frame a person asked for (a view
+toggle, a pause) is requested ``urgent`` and drawn as soon as the thread is
+free, or the person would wait out an interval of tens of seconds for the
+click to show.
+
+The thread exists only while it is needed: it starts with the first request,
+and :meth:`RenderWorker.close` (at train end) draws what is pending and ends
+it; the next request starts a new one. The thread holds the worker, and so
+``draw`` and whatever ``draw`` belongs to, only while it draws a frame: a
+dashboard that is dropped is freed even if nobody closed its worker, and its
+thread then ends.
+
 An exception raised while drawing is kept (see :meth:`take_error`) for the
 training thread to report once; the worker keeps serving later requests.
 """
@@ -14,7 +28,28 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from typing import Callable
+
+
+class _Requests:
+    """What the worker and its thread share; nothing here refers to ``draw``."""
+
+    def __init__(self, min_interval: float):
+        self.condition = threading.Condition()
+        self.requested = 0
+        self.completed = 0
+        self.urgent = False
+        self.closing = False
+        self.running = False  # a thread serves these requests (set and cleared under the lock)
+        self.min_interval = min_interval
+        self.last_start = float("-inf")
+        self.errors: list[BaseException] = []
+
+    def close(self) -> None:
+        with self.condition:
+            self.closing = True
+            self.condition.notify_all()
 
 
 class RenderWorker:
@@ -23,9 +58,11 @@ class RenderWorker:
     Args:
         draw: called with no arguments on the worker thread.
         on_drawn: optional, called with the seconds a successful draw took.
+        name: the thread's name.
         min_interval: least seconds between the starts of two frames (default 0).
             A request arriving sooner is drawn when the interval has passed,
-            never dropped; :meth:`flush` does not wait for it.
+            never dropped; :meth:`flush`, :meth:`close` and urgent requests do
+            not wait for it.
 
     Example:
         >>> frames = []
@@ -35,80 +72,140 @@ class RenderWorker:
         >>> len(frames) >= 1
         True
         >>> worker.close()
+        >>> worker.alive
+        False
     """
 
     def __init__(self, draw: Callable[[], None], on_drawn: Callable[[float], None] | None = None,
                  name: str = "nbcallbacks-render", min_interval: float = 0.0):
         self._draw = draw
         self._on_drawn = on_drawn
-        self.min_interval = min_interval
-        self._last_start = float("-inf")
-        self._urgent = False
-        self._condition = threading.Condition()
-        self._requested = 0
-        self._completed = 0
-        self._closed = False
-        self._errors: list[BaseException] = []
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
+        self._name = name
+        self._requests = _Requests(min_interval)
+        self._thread: threading.Thread | None = None
+        # Dropped without close (a fit that died by an exception): end the thread.
+        finalizer = weakref.finalize(self, self._requests.close)
+        finalizer.atexit = False
 
-    def request(self) -> None:
-        """Ask for a frame; returns immediately."""
-        with self._condition:
-            self._requested += 1
-            self._condition.notify_all()
+    @property
+    def min_interval(self) -> float:
+        return self._requests.min_interval
+
+    @min_interval.setter
+    def min_interval(self, seconds: float) -> None:
+        with self._requests.condition:
+            self._requests.min_interval = seconds
+            self._requests.condition.notify_all()  # a deferred request may be due sooner now
+
+    def request(self, urgent: bool = False) -> None:
+        """Ask for a frame; returns immediately.
+
+        ``urgent``: draw it as soon as the thread is free, without waiting out
+        ``min_interval`` (for frames a person is waiting for).
+        """
+        requests = self._requests
+        with requests.condition:
+            requests.requested += 1
+            requests.urgent = requests.urgent or urgent
+            self._serve()
+            requests.condition.notify_all()
 
     def flush(self, timeout: float | None = 30.0) -> bool:
         """Request a frame and wait until it is drawn; False on timeout."""
-        with self._condition:
-            self._requested += 1
-            self._urgent = True
-            target = self._requested
-            self._condition.notify_all()
-            return self._condition.wait_for(
-                lambda: self._completed >= target or self._closed, timeout)
+        requests = self._requests
+        with requests.condition:
+            requests.requested += 1
+            requests.urgent = True
+            target = requests.requested
+            self._serve()
+            requests.condition.notify_all()
+            return requests.condition.wait_for(lambda: requests.completed >= target, timeout)
 
     @property
     def has_error(self) -> bool:
         """Whether an error waits to be taken; lock-free, for per-batch checks."""
-        return bool(self._errors)
+        return bool(self._requests.errors)
 
     def take_error(self) -> BaseException | None:
         """The oldest drawing error not yet taken, if any."""
-        with self._condition:
-            return self._errors.pop(0) if self._errors else None
+        with self._requests.condition:
+            errors = self._requests.errors
+            return errors.pop(0) if errors else None
 
-    def close(self) -> None:
-        with self._condition:
-            self._closed = True
-            self._condition.notify_all()
+    def close(self, timeout: float | None = 60.0) -> None:
+        """Draw a pending request, end the thread and wait for it (at most ``timeout`` s).
+
+        Closing twice, or a worker that never drew, is harmless; a later
+        :meth:`request` starts a new thread.
+        """
+        requests = self._requests
+        with requests.condition:
+            thread = self._thread
+            requests.closing = True
+            requests.condition.notify_all()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
 
     @property
     def alive(self) -> bool:
-        return self._thread.is_alive()
+        """Whether a thread is serving requests now."""
+        return self._thread is not None and self._thread.is_alive()
 
-    def _run(self) -> None:
-        while True:
-            with self._condition:
-                self._condition.wait_for(lambda: self._requested > self._completed or self._closed)
-                while not (self._urgent or self._closed):
-                    remaining = self._last_start + self.min_interval - time.monotonic()
-                    if remaining <= 0:
-                        break
-                    self._condition.wait(remaining)
-                if self._closed:
-                    return
-                self._urgent = False
-                target = self._requested
-                self._last_start = time.monotonic()
-            start = time.perf_counter()
-            try:
-                self._draw()
-                if self._on_drawn is not None:
-                    self._on_drawn(time.perf_counter() - start)
-            except BaseException as error:  # noqa: BLE001 - kept for the training thread
-                with self._condition:
-                    self._errors.append(error)
-            with self._condition:
-                self._completed = target
-                self._condition.notify_all()
+    def _serve(self) -> None:
+        """Under the lock: make sure a thread will draw the request just counted."""
+        requests = self._requests
+        if requests.running:
+            # Still running, even if closing: the thread draws every request
+            # counted before it ends.
+            return
+        requests.running = True
+        requests.closing = False
+        self._thread = threading.Thread(target=_serve_requests,
+                                        args=(requests, weakref.ref(self)),
+                                        name=self._name, daemon=True)
+        self._thread.start()
+
+
+def _serve_requests(requests: _Requests, worker_ref) -> None:
+    """The thread's loop. It holds ``requests`` and a weak reference to the worker,
+    and the worker itself only while drawing, so the owner of ``draw`` can be freed."""
+    condition = requests.condition
+    while True:
+        with condition:
+            condition.wait_for(lambda: requests.requested > requests.completed
+                               or requests.closing)
+            if requests.requested <= requests.completed:  # closing, nothing pending
+                requests.running = False
+                condition.notify_all()
+                return
+            while not (requests.urgent or requests.closing):
+                remaining = requests.last_start + requests.min_interval - time.monotonic()
+                if remaining <= 0:
+                    break
+                condition.wait(remaining)
+            requests.urgent = False
+            target = requests.requested
+            requests.last_start = time.monotonic()
+        worker = worker_ref()
+        if worker is None:  # dropped: nobody is left to see the frame
+            with condition:
+                requests.running = False
+                requests.completed = requests.requested
+                condition.notify_all()
+            return
+        _draw_once(worker, requests)
+        del worker
+        with condition:
+            requests.completed = max(requests.completed, target)
+            condition.notify_all()
+
+
+def _draw_once(worker: RenderWorker, requests: _Requests) -> None:
+    start = time.perf_counter()
+    try:
+        worker._draw()
+        if worker._on_drawn is not None:
+            worker._on_drawn(time.perf_counter() - start)
+    except BaseException as error:  # noqa: BLE001 - kept for the training thread
+        with requests.condition:
+            requests.errors.append(error)
