@@ -63,7 +63,7 @@ REPORT = """print(json.dumps({
     "rates": rates, "optimizer_rate": float(model.optimizer.learning_rate),
     "elapsed": dash._clock.elapsed, "active": dash._clock.active,
     "steps": dash._clock.steps,
-    "route": [dash._click_route.name, dash._click_route.live, dash._click_route.verified]}))"""
+    "route": [dash.click_route.name, dash.click_route.live, dash.click_route.verified]}))"""
 HINT_WORDS = ("interrupt button", "only after the cell", "not yet tested")
 
 
@@ -414,23 +414,20 @@ def test_without_a_click_route_the_panel_says_what_works(tmp_path):
 
 def test_hint_wording_for_each_route_state():
     """The panel's sentence for: verified route (none), untested route, no route."""
-    from nbcallbacks import Dashboard
     from nbcallbacks.compat.click_route import ClickRoute
+    from nbcallbacks.outputs.widget_output import controls_hint
 
-    dash = Dashboard(output="none")
-    dash._click_route = ClickRoute("subshell", live=True, verified=True, kernel_version="7.4.0")
-    assert dash._controls_hint() == ""
-    dash._click_route = ClickRoute("subshell", live=True, verified=False, kernel_version="7.9.0")
-    assert "not yet tested on ipykernel 7.9.0" in dash._controls_hint()
-    assert "interrupt button" in dash._controls_hint()
-    dash._click_route = ClickRoute("none", live=False, verified=False, kernel_version="9.0.0",
-                                   reason="its internals changed")
-    hint = dash._controls_hint()
+    assert controls_hint(ClickRoute("subshell", live=True, verified=True,
+                                    kernel_version="7.4.0")) == ""
+    hint = controls_hint(ClickRoute("subshell", live=True, verified=False, kernel_version="7.9.0"))
+    assert "not yet tested on ipykernel 7.9.0" in hint
+    assert "interrupt button" in hint
+    hint = controls_hint(ClickRoute("none", live=False, verified=False, kernel_version="9.0.0",
+                                    reason="its internals changed"))
     assert "only after the cell ends: its internals changed" in hint
     assert "await dash.fit" not in hint  # not proven on that kernel: not recommended
-    dash._click_route = ClickRoute("none", live=False, verified=False, kernel_version="7.4.0",
-                                   reason="x", await_fit=True)
-    assert "await dash.fit" in dash._controls_hint()
+    assert "await dash.fit" in controls_hint(ClickRoute(
+        "none", live=False, verified=False, kernel_version="7.4.0", reason="x", await_fit=True))
 
 
 def test_route_outside_a_kernel_is_none():

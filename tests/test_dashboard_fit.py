@@ -192,3 +192,44 @@ def test_console_output_prints_one_line_per_epoch(tiny_model, tiny_data, capsys,
     assert "val_loss" in epoch_lines[0] and "accuracy" in epoch_lines[0]
     assert png.read_bytes().startswith(b"\x89PNG")
     assert any(str(png) in line for line in lines)
+
+
+def test_learning_rate_of_a_schedule_is_the_rate_each_batch_used(tiny_data):
+    """Each reading is the schedule's value at the step it is drawn at; the first one is the
+    initial rate (read after the first batch, it was the second batch's rate, 0.00933)."""
+    x, y = tiny_data
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(2, activation="softmax")])
+    schedule = keras.optimizers.schedules.ExponentialDecay(1e-2, 10, 0.5)
+    model.compile(keras.optimizers.Adam(schedule), "sparse_categorical_crossentropy")
+    dash = Dashboard(output="none", redraw_interval=0)
+    model.fit(x, y, epochs=3, batch_size=64, verbose=0, callbacks=[dash])
+    rates = dash.history.learning_rates
+    steps, values = rates.column("step"), rates.column("learning_rate")
+    assert values[0] == pytest.approx(0.01, rel=1e-6)
+    np.testing.assert_allclose(values, 0.01 * 0.5 ** (steps / 10), rtol=1e-5)
+
+
+def status_html(dash) -> str:
+    """The dashboard's status line as the widget panel shows it."""
+    widget, = [output for output in dash.outputs if output.name == "widget"]
+    return widget.panel.status.value
+
+
+@pytest.mark.needs_package("tensorflow")
+def test_eta_is_known_from_the_second_epoch_of_a_dataset_of_unknown_length(tiny_model,
+                                                                           tiny_data):
+    import tensorflow as tf
+
+    x, y = tiny_data
+    data = tf.data.Dataset.from_tensor_slices((x, y)).filter(lambda a, b: True).batch(64)
+    dash = Dashboard(output="widget")
+    seen = {}
+
+    class StatusProbe(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            seen[epoch] = status_html(dash)   # after the dashboard's epoch-end update
+
+    tiny_model().fit(data, epochs=3, verbose=0, callbacks=[dash, StatusProbe()])
+    assert "ETA --:--" not in seen[1] and "ETA --:--" not in seen[2], seen
+    assert "batch 8/8" in seen[1], seen[1]    # the epoch's length is known too

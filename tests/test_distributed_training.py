@@ -178,7 +178,8 @@ def test_a_worker_dashboard_never_opens_widgets(monkeypatch, tiny_model, tiny_da
     x, y = tiny_data
     model.fit(x, y, epochs=1, verbose=0, callbacks=[dash])  # no strategy: just the role
     assert dash.role.describe() == "worker 0 of 2" and not dash.role.is_chief
-    assert dash._mode == "none" and dash._panel is None and dash.png_path is None
+    assert dash._mode == "none" and dash.png_path is None
+    assert [output.name for output in dash.outputs] == ["null output"]
     assert not os.path.exists("never.png") and dash.history.steps == 16
 
 

@@ -110,8 +110,8 @@ def test_dashboard_panel_final_bundle_carries_widget_and_png():
     from nbcallbacks.ui.dashboard_panel import DashboardPanel
 
     panel = DashboardPanel("demo")
-    panel.attach_static_frame(b"\x89PNG fake", "demo: 3 epochs")
-    bundle = panel._bundle("demo: 3 epochs")
+    panel.set_static_frame(b"\x89PNG fake")
+    bundle = panel.mimebundle("demo: 3 epochs")
     assert bundle[WIDGET_VIEW_MIMETYPE]["model_id"] == panel.widget.model_id
     assert bundle["image/png"] and bundle["text/plain"] == "demo: 3 epochs"
 

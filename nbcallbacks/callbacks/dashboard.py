@@ -1,29 +1,34 @@
 """``Dashboard``: the Keras callback that turns a notebook cell into a live view of training.
 
-The callback itself only translates Keras hooks into records in a
-:class:`~nbcallbacks.core.MetricStore` and an :class:`~nbcallbacks.core.EventLog`,
-then asks an output to show them: the widget panel in a Jupyter kernel, or
-compact printed lines (and an optional PNG file) anywhere else.
+The callback only translates Keras hooks into records — every ``logs`` value
+into a :class:`~nbcallbacks.core.MetricStore`, everything that happened into an
+:class:`~nbcallbacks.core.EventLog` — and tells its outputs
+(:mod:`nbcallbacks.outputs`: the widget panel, console lines, a PNG file, or
+nothing) through one interface. A batch, from hook to PNG:
+``on_train_batch_end`` records the logs, asks the render worker for a frame
+when the throttle allows; the worker's thread draws the figure
+(:meth:`Dashboard._draw`) and hands the PNG to each output's ``frame``.
+
+Everything it starts for a ``fit`` — the render thread, the interrupt guard,
+the widgets' click route — is taken down at train end, and nothing it leaves
+behind (widgets, the signal handler) keeps a discarded dashboard alive.
 """
 
 from __future__ import annotations
 
-import html
 import math
 import os
 import threading
 import time
 import warnings
+import weakref
 
 import keras
 
-from nbcallbacks.compat.keras_fit_frame import infer_batch_size
 from nbcallbacks.callbacks.builtin_callback_watcher import BuiltinCallbackWatcher
-from nbcallbacks.model_access.learning_rate import read_learning_rate
 from nbcallbacks.callbacks.threaded_fit import fit_in_thread
 from nbcallbacks.callbacks.training_controller import TrainingController
-from nbcallbacks.compat.click_route import start_click_route
-from nbcallbacks.console.console_reporter import ConsoleReporter
+from nbcallbacks.compat.keras_fit_frame import infer_batch_size
 from nbcallbacks.core.events import EventLog
 from nbcallbacks.core.formatting import format_value
 from nbcallbacks.core.metric_names import base_name, is_learning_rate
@@ -34,12 +39,15 @@ from nbcallbacks.core.training_signals import TrainingSignals
 from nbcallbacks.core.view_options import ViewOptions
 from nbcallbacks.distributed.cluster_role import cluster_role
 from nbcallbacks.distributed.worker_sync import WorkerSync
-from nbcallbacks.render.dashboard_figure import DashboardFigure, available_panels
+from nbcallbacks.model_access.learning_rate import read_learning_rate
+from nbcallbacks.outputs.console_output import ConsoleOutput
+from nbcallbacks.outputs.dashboard_output import DashboardOutput, StatusReport
+from nbcallbacks.outputs.null_output import NullOutput
+from nbcallbacks.outputs.png_file_output import PngFileOutput
+from nbcallbacks.outputs.widget_output import weak_callback
+from nbcallbacks.render.dashboard_figure import DashboardFigure
 from nbcallbacks.render.render_worker import RenderWorker
-from nbcallbacks.ui.frontend import current_cell_id, detect_frontend
-from nbcallbacks.ui.event_log import event_log_html
-from nbcallbacks.ui.metric_table import metric_table_html
-from nbcallbacks.ui.status_line import status_line
+from nbcallbacks.ui.frontend import detect_frontend
 
 OUTPUTS = ("auto", "widget", "console", "none")
 
@@ -130,6 +138,8 @@ class Dashboard(keras.callbacks.Callback):
             raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
         if isinstance(metrics, str):
             metrics = [metrics]
+        if not max_control_delay >= 0:
+            raise ValueError(f"max_control_delay must be >= 0 seconds, got {max_control_delay!r}")
         self.requested_metrics = list(metrics) if metrics else None
         self.per_batch = bool(per_batch)
         self.output = output
@@ -140,55 +150,49 @@ class Dashboard(keras.callbacks.Callback):
         self.signals = TrainingSignals()
         self.show_controls = bool(controls)
         self.save_path = save_path
-        if not max_control_delay >= 0:
-            raise ValueError(f"max_control_delay must be >= 0 seconds, got {max_control_delay!r}")
         self.max_control_delay = float(max_control_delay)
-        self._controller = TrainingController(self.signals, self._on_control_event,
-                                              idle=self._while_paused)
-        self._controls = None
-        self._pump = None
-        self._click_route = None
-        self._threaded = False
-        self._training = False
+        self.role = cluster_role()  # read now: a malformed TF_CONFIG is reported at once
+        # What is shown, and how: chosen at the first fit (the frontend is known then).
+        self._mode: str | None = None
+        self._outputs: list[DashboardOutput] = []
         self._figure = DashboardFigure(width=width, max_points=max_points)
+        self._view = ViewOptions()
         self._throttle = Throttle(redraw_interval, max_busy)
         # The status line is cheap (< 1 ms): it gets its own, quicker, rhythm.
         self._status_throttle = Throttle(0.25, max_busy=0.02)
-        self._clock = TrainingClock()
-        self._view = ViewOptions()
-        self._mode: str | None = None
-        self._panel = None
-        self._console: ConsoleReporter | None = None
-        self._worker: RenderWorker | None = None
+        self._worker: RenderWorker | None = None      # one per fit, closed at its end
         self._draw_lock = threading.Lock()
         self._last_png: bytes | None = None
+        self._frame_problems: list[tuple[str, BaseException]] = []   # from the render thread
         self._reported_problems: set[str] = set()
-        self._displayed_in_cell = object()
-        self._epoch = 0
+        # Training state of the running fit.
+        self._controller = TrainingController(self.signals, self._on_control_event,
+                                              idle=self._while_paused)
+        self._watcher = BuiltinCallbackWatcher()
+        self._clock = TrainingClock()
+        self._training = False
         self._fit = None
-        self.role = cluster_role()  # read now: a malformed TF_CONFIG is reported at once
-        self._role_announced = False
+        self._epoch = 0
         self._epoch_started = None
+        self._steps_per_epoch = None     # Keras' count, or learned from the first epoch
+        self._first_epoch_of_fit = True
         self._checked_train_metrics = False
         self._checked_val_metrics = False
-        self._batch_size = None
-        self._watcher = BuiltinCallbackWatcher()
+        self._awaited_route = None       # the click route `await dash.fit` installed
+        self._role_announced = False
 
     # -- Keras hooks --------------------------------------------------------------
     # The per-batch path uses the raw ``self._model``: ``self.model`` makes JAX
     # write its whole training state back on every access (see model_sync).
     def on_train_begin(self, logs=None):
-        self._choose_output()
+        self._choose_outputs()
         params = self.params or {}
-        epochs = params.get("epochs")
-        steps = params.get("steps")
-        self._fit = self.history.begin_fit(0, epochs, steps)
-        self._batch_size = infer_batch_size()
+        self._fit = self.history.begin_fit(0, params.get("epochs"), params.get("steps"))
+        self._steps_per_epoch = self._fit.steps_per_epoch
         self._watcher = BuiltinCallbackWatcher.for_running_fit(self)
-        self._clock.start(total_steps=None, batch_size=self._batch_size)
+        self._clock.start(total_steps=None, batch_size=infer_batch_size())
         self._checked_train_metrics = self._checked_val_metrics = False
         self._first_epoch_of_fit = True
-        self._guard("display", self._show_panel)
         self._training = True
         self._controller.begin(self)
         self._controller.use_peers(WorkerSync.for_model(self._model, self.role),
@@ -197,8 +201,11 @@ class Dashboard(keras.callbacks.Callback):
             self._role_announced = True
             print(f"nbcallbacks: this process is {self.role.describe()} (TF_CONFIG); the chief "
                   "shows the dashboard, and its controls apply here too.", flush=True)
-        self._guard("controls", self._start_controls)
-        self._guard("status", self._update_status, "starting")
+        if any(output.wants_frames for output in self._outputs):
+            self._start_render_worker()
+        for output in self._outputs:
+            self._guard(f"{output.name} begin", output.begin, self._model, self._awaited_route)
+        self._show_status("starting")
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = int(epoch)
@@ -207,38 +214,37 @@ class Dashboard(keras.callbacks.Callback):
         if self._first_epoch_of_fit:
             self._first_epoch_of_fit = False
             self._fit.initial_epoch = self._epoch
-            if self._fit.epochs is not None and self._fit.steps_per_epoch:
-                remaining = max(0, self._fit.epochs - self._epoch)
-                self._clock.total_steps = remaining * self._fit.steps_per_epoch
+            self._plan_remaining_steps(self._epoch)
 
     def on_train_batch_begin(self, batch, logs=None):
         # The watcher looks first, so our own rate changes are not credited to Keras'.
         self._add_events(self._watcher.before_batch(self._epoch, self.history.steps))
         self._controller.before_batch(self._model, on_pause=self._on_pause_change)
+        if batch == 0:
+            # The rate this epoch's first batch is about to use: after every callback's
+            # on_epoch_begin (schedulers) and our controls acted, before the step
+            # counter moves (a LearningRateSchedule is read at the counter).
+            self._record_learning_rate(position=float(self._epoch), step=self.history.steps)
 
     def on_train_batch_end(self, batch, logs=None):
         self.history.record_batch(self._epoch, int(batch), logs if self.per_batch else None)
         self._clock.step_done()
         self._add_events(self._watcher.after_batch(self._epoch, int(batch), self.history.steps,
                                                    logs))
-        if batch == 0:
-            # The rate used by the epoch's first batch, after every callback's
-            # on_epoch_begin (schedulers) has acted.
-            self._record_learning_rate(position=float(self._epoch), step=self.history.steps - 1)
         if not self._checked_train_metrics and logs:
             self._check_requested_metrics(numeric_logs(logs), validation=False)
             self._checked_train_metrics = True
         if self._status_throttle.due():
             started = time.monotonic()
             self._status_throttle.start()
-            self._record_learning_rate()
-            self._guard("status", self._update_status, "training")
+            self._record_learning_rate()   # the rate the next batch uses
+            self._show_status("training")
             self._status_throttle.done(time.monotonic() - started)
         if self._throttle.due():
             self._throttle.start()
             self._request_frame()
-        if self._pump is not None:
-            self._pump.pump()
+        for output in self._outputs:
+            output.pump()
         self._controller.after_batch(self._model)
         self._report_drawing_errors()
 
@@ -254,12 +260,16 @@ class Dashboard(keras.callbacks.Callback):
         # A stop requested during validation or at the epoch's end ends training
         # now, rather than after the first batch of the next epoch.
         self._controller.after_batch(self._model, epoch_end=True)
+        if self._steps_per_epoch is None:
+            # Data of unknown length (a filtered tf.data pipeline): the first epoch
+            # tells how many batches an epoch has, so the ETA is known from now on.
+            self._steps_per_epoch = self.history.batches_in_epoch(self._epoch) or None
+            self._plan_remaining_steps(self._epoch + 1)
         seconds = None if self._epoch_started is None else time.monotonic() - self._epoch_started
-        if self._console is not None:
-            self._guard("console", self._console.epoch, self._epoch, self._fit.epochs,
+        for output in self._outputs:
+            self._guard(f"{output.name} epoch", output.epoch, self._epoch, self._fit.epochs,
                         numbers, seconds)
-        self._guard("table", self._update_table)
-        self._guard("status", self._update_status, "training")
+        self._show_status("training")
         last_epoch = self._fit.epochs is not None and self._epoch + 1 >= self._fit.epochs
         if not last_epoch:  # the frame at train end shows the last epoch
             self._request_frame()
@@ -268,21 +278,19 @@ class Dashboard(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         self._training = False
         self._controller.end()
-        self._guard("controls", self._stop_controls)
         stopped = bool(getattr(self._model, "stop_training", False))
         self._add_events(self._watcher.after_train(self.history.steps))
         self.history.end_fit(stopped_early=stopped)
         self._record_learning_rate()
-        if self._worker is not None:
-            self._worker.flush(timeout=60)
+        self._close_render_worker()   # draws the final frame first
         self._report_drawing_errors()
-        state = "stopped early" if stopped else "finished"
-        self._guard("status", self._update_status, state)
-        self._guard("table", self._update_table)
-        self._guard("static", self._finish_output)
+        self._show_status("stopped early" if stopped else "finished")
+        summary = self._summary()
+        for output in self._outputs:
+            self._guard(f"{output.name} end", output.end, summary, self._last_png)
 
-    # -- what the person sees ----------------------------------------------------
-    def _choose_output(self) -> None:
+    # -- outputs --------------------------------------------------------------------
+    def _choose_outputs(self) -> None:
         if self._mode is not None:
             return
         # In a multi-worker run only the chief shows anything and owns the controls;
@@ -294,66 +302,47 @@ class Dashboard(keras.callbacks.Callback):
             frontend = detect_frontend()
             mode = "widget" if frontend.kernel and frontend.widgets else "console"
         self._mode = mode
+        outputs: list[DashboardOutput] = []
+        console = None
         if mode == "widget":
-            from nbcallbacks.ui.dashboard_panel import DashboardPanel
+            from nbcallbacks.outputs.widget_output import WidgetOutput
 
-            self._panel = DashboardPanel(self.title, self._view, self._on_view_change,
-                                         width=self._figure.width)
+            outputs.append(WidgetOutput(
+                self.history, self.events, self.signals, title=self.title, view=self._view,
+                on_view_change=self._on_view_change, width=self._figure.width,
+                controls=self.show_controls, save_path=self.save_path))
         elif mode == "console":
-            self._console = ConsoleReporter()
-        if self._panel is not None or self.png_path is not None:
-            # Epoch ends always ask for a frame; with very short epochs they are
-            # drawn at most once per redraw_interval (deferred, never dropped).
-            self._worker = RenderWorker(self._draw, on_drawn=self._frame_drawn,
-                                        min_interval=self._throttle.interval)
-
-    def _show_panel(self) -> None:
-        if self._panel is None:
-            return
-        cell = current_cell_id()
-        # Each cell that trains shows the panel once (a second fit in another
-        # cell shows the same, continuing, panel there too).
-        if cell != self._displayed_in_cell or cell is None:
-            self._displayed_in_cell = cell
-            self._panel.display()
-
-    def _frame_drawn(self, cost: float) -> None:
-        """Render thread: an expensive frame spaces out the next ones, epoch-end frames too,
-        so drawing stays within ``max_busy`` of the wall time even with very short epochs."""
-        self._throttle.done(cost)
-        self._worker.min_interval = self._throttle.wait
-
-    def _request_frame(self) -> None:
-        if self._worker is not None:
-            self._worker.request()
-
-    def _draw(self) -> None:
-        """Runs on the render worker thread."""
-        with self._draw_lock:
-            png = self._figure.render_png(self.history.snapshot(), self._view,
-                                          self.events.snapshot(), final=not self._training)
-        self._last_png = png
-        if self._panel is not None:
-            self._panel.show_frame(png)
+            console = ConsoleOutput()
+            outputs.append(console)
         if self.png_path is not None:
-            _write_atomically(self.png_path, png)
+            outputs.append(PngFileOutput(self.png_path,
+                                         announce=console.note if console else None))
+        self._outputs = outputs or [NullOutput()]
 
-    def _on_view_change(self, options: ViewOptions) -> None:
-        self._view = options
-        self._request_frame()
+    @property
+    def outputs(self) -> tuple[DashboardOutput, ...]:
+        """Where this dashboard shows what it records (chosen at the first ``fit``).
 
-    def _update_status(self, state: str) -> None:
-        if self._panel is None:
-            return
+        Example:
+            >>> [type(output).__name__ for output in Dashboard(output="none").outputs]
+            []
+        """
+        return tuple(self._outputs)
+
+    @property
+    def click_route(self):
+        """How clicks on the controls reached Python during the latest ``fit`` (None: no controls)."""
+        return next((o.click_route for o in self._outputs if o.click_route is not None), None)
+
+    def _show_status(self, state: str) -> None:
         fit = self._fit
-        text, progress, style = status_line(
+        report = StatusReport(
             state, self._clock, epoch=self._epoch if fit else None,
             epochs=fit.epochs if fit else None,
             batch=self.history.batches_in_epoch(self._epoch),
-            steps_per_epoch=fit.steps_per_epoch if fit else None,
-            note=self._status_note())
-        self._panel.show_status(text, progress, style)
-        self._panel.view_controls.set_panels(available_panels(self.history.snapshot()))
+            steps_per_epoch=self._steps_per_epoch, note=self._status_note())
+        for output in self._outputs:
+            self._guard(f"{output.name} status", output.status, report)
 
     def _status_note(self) -> str | None:
         """What the status line adds: watched callbacks' counters, and the cluster when
@@ -367,17 +356,6 @@ class Dashboard(keras.callbacks.Callback):
             parts.append(watched)
         return " · ".join(parts) or None
 
-    def _update_table(self) -> None:
-        if self._panel is not None:
-            self._panel.show_table(metric_table_html(self.history.epoch_rows()))
-
-    def _finish_output(self) -> None:
-        png = self._last_png
-        if self._panel is not None and png is not None:
-            self._panel.attach_static_frame(png, self._summary())
-        if self._console is not None and self.png_path is not None and png is not None:
-            self._console.note(f"dashboard plot written to {self.png_path}")
-
     def _summary(self) -> str:
         rows = self.history.epoch_rows()
         if not rows:
@@ -386,6 +364,88 @@ class Dashboard(keras.callbacks.Callback):
         values = ", ".join(f"{k} {format_value(v)}" for k, v in last.items()
                            if k not in ("epoch", "step"))
         return f"{self.title}: {len(rows)} epochs; last: {values}"
+
+    def _add_events(self, events, recorded: bool = False, control_reply: bool = False) -> None:
+        """Record events (from the watcher, controls or the user) and show them."""
+        if not events:
+            return
+        for event in events:
+            if not recorded:
+                event = self.events.add(event.epoch, event.step, event.kind, event.message)
+            for output in self._outputs:
+                self._guard(f"{output.name} events", output.event, event, control_reply)
+        self._request_frame()
+
+    # -- frames -----------------------------------------------------------------------
+    def _start_render_worker(self) -> None:
+        self._close_render_worker()   # a fit that raised never reached on_train_end
+        # Epoch ends always ask for a frame; with very short epochs they are drawn at
+        # most once per redraw_interval (deferred, never dropped). The thread holds
+        # the dashboard only weakly, and a dashboard dropped mid-fit closes it.
+        worker = RenderWorker(weak_callback(self._draw),
+                              on_drawn=weak_callback(self._frame_drawn),
+                              min_interval=self._throttle.interval)
+        self._worker = worker
+        self._worker_finalizer = weakref.finalize(self, worker.close)
+
+    def _close_render_worker(self) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.flush(timeout=60)
+            worker.close()
+            self._worker_finalizer.detach()
+            self._take_worker_error(worker)
+
+    def _request_frame(self) -> None:
+        if self._worker is not None:
+            self._worker.request()
+
+    def _frame_drawn(self, cost: float) -> None:
+        """Render thread: an expensive frame spaces out the next ones, epoch-end frames too,
+        so drawing stays within ``max_busy`` of the wall time even with very short epochs."""
+        self._throttle.done(cost)
+        worker = self._worker
+        if worker is not None:
+            worker.min_interval = self._throttle.wait
+
+    def _draw(self) -> None:
+        """Draw the figure and hand the PNG to every output that shows frames.
+
+        Runs on the render worker's thread (after training: in the caller's). An output
+        that fails to take the frame does not keep the others from it.
+        """
+        with self._draw_lock:
+            png = self._figure.render_png(self.history.snapshot(), self._view,
+                                          self.events.snapshot(), final=not self._training)
+        self._last_png = png
+        for output in self._outputs:
+            if output.wants_frames:
+                try:
+                    output.frame(png)
+                except Exception as error:  # noqa: BLE001 - reported by the training thread
+                    self._frame_problems.append((output.name, error))
+
+    def _on_view_change(self, options: ViewOptions) -> None:
+        self._view = options
+        if self._worker is not None:
+            self._worker.request()
+        else:   # after training no thread is left: one frame, drawn here
+            self._guard("drawing", self._draw)
+            self._report_drawing_errors()
+
+    def figure_png(self) -> bytes:
+        """The current plot as PNG bytes (drawn now, in the calling thread)."""
+        with self._draw_lock:
+            return self._figure.render_png(self.history.snapshot(), self._view,
+                                           self.events.snapshot(), final=not self._training)
+
+    def _repr_mimebundle_(self, **kwargs):
+        summary = self._summary()
+        for output in self._outputs:
+            bundle = output.mimebundle(summary)
+            if bundle is not None:
+                return bundle
+        return {"text/plain": summary}
 
     # -- controls -----------------------------------------------------------------
     async def fit(self, model, *args, **kwargs):
@@ -398,48 +458,14 @@ class Dashboard(keras.callbacks.Callback):
         """
         return await fit_in_thread(self, model, *args, **kwargs)
 
-    def _start_controls(self) -> None:
-        if self._panel is None or not self.show_controls:
-            return
-        if self._controls is None:
-            from nbcallbacks.ui.training_controls import TrainingControls
+    def use_click_route(self, route) -> None:
+        """Let the controls take ``route`` during the next fits instead of installing their own.
 
-            self._controls = TrainingControls(self.signals, self.save_path)
-            self._panel.controls_row.children = [self._controls.widget]
-        self._controls.set_running(True)
-        self._controls.show_learning_rate(read_learning_rate(self._model))
-        if not self._threaded:  # `await dash.fit` installed its own route, in the cell's thread
-            self._click_route = start_click_route()
-            self._pump = self._click_route if self._click_route.pumps else None
-        self._controls.show_hint(self._controls_hint())
-
-    def _controls_hint(self) -> str:
-        """HTML telling the person when the buttons cannot answer during this fit, and what does."""
-        route = self._click_route
-        if route is None or route.verified:
-            return ""  # clicks are handled while training: nothing to explain
-        interrupt = ("The kernel's interrupt button (■) always stops training gracefully and "
-                     "keeps the History.")
-        kernel = f"ipykernel {route.kernel_version}" if route.kernel_version else "this kernel"
-        if route.live:
-            return (f"These buttons reach Python during training by a route not yet tested on "
-                    f"{kernel}: if they do not answer, use the interrupt. {interrupt}")
-        text = (f"Clicks on these buttons reach this kernel ({kernel}) only after the cell "
-                f"ends: {html.escape(route.reason)}. {interrupt}")
-        if not route.awaiting and route.await_fit:
-            text += (" For live buttons, train with "
-                     "<code>history = await dash.fit(model, x, y, …)</code>.")
-        return text
-
-    def _stop_controls(self) -> None:
-        route = self._click_route
-        if route is not None and not route.awaiting:  # `await dash.fit` takes its own down
-            route.stop()
-        self._pump = None
-        if self._controls is not None:
-            self._controls.set_running(False)
-            self._controls.show_hint("")
-            self._controls.show_learning_rate(read_learning_rate(self._model))
+        ``await dash.fit`` installs its route in the cell's thread (where it must be
+        installed), hands it over here and takes it down itself; ``None`` goes back to
+        the dashboard installing one per fit.
+        """
+        self._awaited_route = route
 
     def mark(self, text: str) -> None:
         """Put your own marker on the curves at the current step (event kind ``mark``).
@@ -453,45 +479,51 @@ class Dashboard(keras.callbacks.Callback):
         self._add_events([self.events.add(self._epoch, self.history.steps, "mark", str(text))],
                          recorded=True)
 
-    def _add_events(self, events, recorded: bool = False) -> None:
-        """Record events (from the watcher, controls or the user) and show them."""
-        if not events:
-            return
-        for event in events:
-            if not recorded:
-                self.events.add(event.epoch, event.step, event.kind, event.message)
-            if self._console is not None:
-                self._console.note(f"[{event.kind}] {event.message}")
-        if self._panel is not None:
-            self._guard("events", self._panel.show_events,
-                        event_log_html(self.events.snapshot()))
-        self._request_frame()
-
     def _on_control_event(self, kind: str, message: str) -> None:
         """Training thread: a control request was applied (or refused)."""
-        self._add_events([self.events.add(self._epoch, self.history.steps, kind, message)],
-                         recorded=True)
-        if self._controls is not None:
-            self._guard("controls", self._controls.show_message, message)
-            self._guard("controls", self._controls.show_hint, "")  # clicks evidently work
-            if kind == "lr_change":
-                self._guard("controls", self._controls.show_learning_rate,
-                            read_learning_rate(self._model))
         if kind == "lr_change":
             self._record_learning_rate(step=self.history.steps)
+        self._add_events([self.events.add(self._epoch, self.history.steps, kind, message)],
+                         recorded=True, control_reply=True)
 
     def _on_pause_change(self, paused: bool) -> None:
         if paused:
             self._clock.pause()
         else:
             self._clock.resume()
-        self._guard("status", self._update_status, "paused" if paused else "training")
+        self._show_status("paused" if paused else "training")
 
     def _while_paused(self) -> None:
-        if self._pump is not None:
-            self._pump.pump(force=True)
+        for output in self._outputs:
+            output.pump(paused=True)
 
-    # -- input checks and robustness ---------------------------------------------
+    # -- records ------------------------------------------------------------------------
+    def _plan_remaining_steps(self, from_epoch: int) -> None:
+        """Tell the clock how many batches are left (for the ETA), once both counts are known."""
+        if self._fit.epochs is not None and self._steps_per_epoch:
+            remaining = max(0, self._fit.epochs - from_epoch)
+            self._clock.total_steps = self._clock.steps + remaining * self._steps_per_epoch
+
+    def _record_learning_rate(self, numbers=None, position=None, step=None) -> None:
+        """Note the current rate: from ``logs["learning_rate"]`` when Keras' own
+        callbacks put it there, else read from the optimizer."""
+        rate = None
+        for key in ("learning_rate", "lr"):
+            if numbers and key in numbers:
+                rate = numbers[key]
+                break
+        if rate is None:
+            rate = read_learning_rate(self._model)
+        if rate is not None and math.isfinite(rate):
+            if position is None:
+                position = self._epoch + self._epoch_fraction()
+            self.history.record_learning_rate(position, rate, step)
+
+    def _epoch_fraction(self) -> float:
+        done = self.history.batches_in_epoch(self._epoch)
+        steps = self._steps_per_epoch
+        return min(1.0, done / steps) if steps else 0.0
+
     def _check_requested_metrics(self, numbers: dict, validation: bool) -> None:
         """Raise a clear ValueError for requested metrics that training does not log.
 
@@ -520,29 +552,10 @@ class Dashboard(keras.callbacks.Callback):
         shown = {base_name(n) for n in self.requested_metrics}
         hidden = frozenset(b for b in bases if b not in shown and not is_learning_rate(b))
         self._view = self._view.with_(hidden=self._view.hidden | hidden)
-        if self._panel is not None:
-            self._panel.view_controls.options = self._view
+        for output in self._outputs:
+            self._guard(f"{output.name} view", output.view, self._view)
 
-    def _record_learning_rate(self, numbers=None, position=None, step=None) -> None:
-        """Note the current rate: from ``logs["learning_rate"]`` when Keras' own
-        callbacks put it there, else read from the optimizer."""
-        rate = None
-        for key in ("learning_rate", "lr"):
-            if numbers and key in numbers:
-                rate = numbers[key]
-                break
-        if rate is None:
-            rate = read_learning_rate(self._model)
-        if rate is not None and math.isfinite(rate):
-            if position is None:
-                position = self._epoch + self._epoch_fraction()
-            self.history.record_learning_rate(position, rate, step)
-
-    def _epoch_fraction(self) -> float:
-        done = self.history.batches_in_epoch(self._epoch)
-        steps = self._fit.steps_per_epoch if self._fit is not None else None
-        return min(1.0, done / steps) if steps else 0.0
-
+    # -- robustness ---------------------------------------------------------------------
     def _guard(self, what: str, function, *args) -> None:
         """Run a display step; report its first failure and never let it stop training."""
         try:
@@ -551,10 +564,15 @@ class Dashboard(keras.callbacks.Callback):
             self._report_problem(what, error)
 
     def _report_drawing_errors(self) -> None:
-        # Runs every batch: a lock-free look first, the lock only when there is news.
-        if self._worker is None or not self._worker.has_error:
-            return
-        error = self._worker.take_error()
+        # Runs every batch: lock-free looks first, the lock only when there is news.
+        while self._frame_problems:
+            what, error = self._frame_problems.pop(0)
+            self._report_problem(what, error)
+        if self._worker is not None and self._worker.has_error:
+            self._take_worker_error(self._worker)
+
+    def _take_worker_error(self, worker: RenderWorker) -> None:
+        error = worker.take_error()
         if error is not None:
             self._report_problem("drawing", error)
 
@@ -566,29 +584,8 @@ class Dashboard(keras.callbacks.Callback):
                    f"({type(error).__name__}: {error}); training continues, "
                    f"the history is still recorded in dashboard.history.")
         warnings.warn(message, RuntimeWarning, stacklevel=2)
-        if self._panel is not None:
+        for output in self._outputs:
             try:
-                self._panel.show_notice(message)
-            except Exception:  # noqa: BLE001
+                output.notice(message)
+            except Exception:  # noqa: BLE001 - the warning above was shown already
                 pass
-
-    # -- showing the dashboard again ----------------------------------------------
-    def _repr_mimebundle_(self, **kwargs):
-        if self._panel is not None:
-            return self._panel._bundle(self._summary())
-        return {"text/plain": self._summary()}
-
-    def figure_png(self) -> bytes:
-        """The current plot as PNG bytes (drawn now, in the calling thread)."""
-        with self._draw_lock:
-            return self._figure.render_png(self.history.snapshot(), self._view,
-                                           self.events.snapshot(), final=not self._training)
-
-
-def _write_atomically(path: str, data: bytes) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    temporary = f"{path}.tmp-{os.getpid()}"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)

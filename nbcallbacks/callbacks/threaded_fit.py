@@ -45,9 +45,9 @@ async def fit_in_thread(dashboard, model, *args, **kwargs):
         except BaseException as error:  # noqa: BLE001 - re-raised in the awaiting cell
             result.set_exception(error)
 
-    dashboard._threaded = True
-    # Installed here, in the cell's thread; the dashboard reads it at train begin.
-    route = dashboard._click_route = start_click_route(awaiting=True)
+    # Installed here, in the cell's thread; the dashboard's controls take it at train begin.
+    route = start_click_route(awaiting=True)
+    dashboard.use_click_route(route)
     worker = threading.Thread(target=train, name="nbcallbacks-fit", daemon=True)
     worker.start()
     waiting = asyncio.wrap_future(result)
@@ -62,7 +62,7 @@ async def fit_in_thread(dashboard, model, *args, **kwargs):
         return history
     finally:
         route.stop()
-        dashboard._threaded = False
+        dashboard.use_click_route(None)
 
 
 async def _wait_awake(waiting, route):

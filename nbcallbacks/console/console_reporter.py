@@ -1,11 +1,14 @@
-"""Compact per-epoch lines for terminals and scripts (no widget frontend)."""
+"""Compact per-epoch lines for terminals and scripts (no widget frontend).
+
+One line per epoch keeps a terminal log readable next to Keras' own output
+(``verbose=0`` is the usual choice with a dashboard); the console output
+(:class:`nbcallbacks.outputs.console_output.ConsoleOutput`) prints them.
+"""
 
 from __future__ import annotations
 
-import sys
-
 from nbcallbacks.core.formatting import format_duration, format_value
-from nbcallbacks.ui.metric_table import table_columns
+from nbcallbacks.core.metric_columns import table_columns
 
 
 def epoch_line(epoch: int, epochs: int | None, logs: dict, seconds: float | None = None) -> str:
@@ -21,20 +24,3 @@ def epoch_line(epoch: int, epochs: int | None, logs: dict, seconds: float | None
         parts.append(f"{seconds:.1f}s" if seconds < 60 else format_duration(seconds))
     parts += [f"{key} {format_value(logs[key])}" for key in table_columns(list(logs))]
     return "  ".join(parts)
-
-
-class ConsoleReporter:
-    """Print epoch lines and notes to a stream (stdout by default)."""
-
-    def __init__(self, stream=None):
-        self._stream = stream
-
-    def _write(self, text: str) -> None:
-        stream = self._stream or sys.stdout
-        print(text, file=stream, flush=True)
-
-    def epoch(self, epoch: int, epochs: int | None, logs: dict, seconds: float | None) -> None:
-        self._write(epoch_line(epoch, epochs, logs, seconds))
-
-    def note(self, text: str) -> None:
-        self._write(text)

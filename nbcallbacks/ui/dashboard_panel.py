@@ -3,7 +3,7 @@
 The plot is an ``ipywidgets.Image`` whose ``value`` is replaced in place, so
 nothing is cleared and nothing flickers. At the end of training the panel's
 display output is updated once to also carry the final frame as plain
-``image/png``: widget frontends keep showing the live widget, while static
+``image/png`` (:meth:`DashboardPanel.mimebundle`): widget frontends keep showing the live widget, while static
 viewers (GitHub, nbviewer, nbconvert) that cannot render widgets show the PNG.
 """
 
@@ -13,7 +13,6 @@ import base64
 import html
 
 import ipywidgets as widgets
-from IPython.display import display
 
 from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
 from nbcallbacks.core.view_options import ViewOptions
@@ -50,7 +49,6 @@ class DashboardPanel:
             [self.status, self.progress, self.controls_row, self.image,
              self.view_controls.widget, self.table, self.events, self.notices],
             layout=widgets.Layout(width="100%", max_width=f"{width + 20}px"))
-        self._handle = None
         self._final_png = None
         self.show_status("waiting for training to start")
 
@@ -77,17 +75,12 @@ class DashboardPanel:
         self.notices.value = (f'<div style="{_HEADER_STYLE}color:#8a4b00;background:#fff4e0;'
                               f'padding:4px 8px;border-radius:4px">{html.escape(text)}</div>')
 
-    def display(self) -> None:
-        """Show the panel in the current cell output."""
-        self._handle = display(self._bundle(), raw=True, display_id=True)
-
-    def attach_static_frame(self, png: bytes, summary: str) -> None:
-        """Add the final frame as ``image/png`` to the panel's output (see module doc)."""
+    def set_static_frame(self, png: bytes) -> None:
+        """Carry ``png`` as plain ``image/png`` in :meth:`mimebundle` (see module doc)."""
         self._final_png = png
-        if self._handle is not None:
-            self._handle.update(self._bundle(summary), raw=True)
 
-    def _bundle(self, summary: str | None = None) -> dict:
+    def mimebundle(self, summary: str | None = None) -> dict:
+        """The panel as a display bundle: the widget view, ``summary`` as text, the static frame."""
         bundle = widget_mimebundle(self.widget)
         if summary:
             bundle["text/plain"] = summary

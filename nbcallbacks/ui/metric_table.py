@@ -11,7 +11,8 @@ import html
 import math
 
 from nbcallbacks.core.formatting import format_value
-from nbcallbacks.core.metric_names import base_name, higher_is_better, is_validation, panel_names
+from nbcallbacks.core.metric_columns import table_columns
+from nbcallbacks.core.metric_names import base_name, higher_is_better, is_validation
 
 _STYLE = (
     "<style>"
@@ -25,18 +26,6 @@ _STYLE = (
     ".nbcb-table .train{color:#1f77b4;} .nbcb-table .val{color:#c25e00;}"
     "</style>"
 )
-
-
-def table_columns(keys) -> list[str]:
-    """Log keys in display order: per metric, training then validation; rate last."""
-    keys = [k for k in keys if k not in ("epoch", "step")]
-    ordered = []
-    for panel in panel_names(keys):
-        for key in (panel, "val_" + panel):
-            if key in keys:
-                ordered.append(key)
-    ordered += [k for k in keys if k not in ordered]
-    return ordered
 
 
 def best_epochs(rows: list[dict], columns: list[str]) -> dict[str, int]:

@@ -1,0 +1,205 @@
+"""The dashboard as live ipywidgets in a Jupyter cell: the panel, the controls, the click route.
+
+What this output owns for one ``fit``, and gives back at its end:
+
+* the :class:`~nbcallbacks.ui.dashboard_panel.DashboardPanel` (status line,
+  plot, view toggles, metric table, event log), shown once per cell through
+  :class:`~nbcallbacks.outputs.cell_display.CellDisplay`, with the final frame
+  added as a static PNG at the end;
+* the :class:`~nbcallbacks.ui.training_controls.TrainingControls` (Stop,
+  Pause, learning rate, Save now), enabled while the fit runs;
+* the click route (:mod:`nbcallbacks.compat.click_route`) that lets clicks
+  reach a blocking ``fit``, installed at ``begin`` and taken down at ``end``
+  (``await dash.fit`` brings its own and takes it down itself), pumped
+  between batches where the route needs it.
+
+Widgets stay registered with the kernel after the dashboard is gone (their
+views live on in the notebook), so the callbacks they hold must not keep the
+dashboard alive: the view toggles reach it through a weak reference.
+"""
+
+from __future__ import annotations
+
+import html
+import weakref
+
+from nbcallbacks.compat.click_route import start_click_route
+from nbcallbacks.core.events import Event, EventLog
+from nbcallbacks.core.metric_store import MetricStore
+from nbcallbacks.core.training_signals import TrainingSignals
+from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.model_access.learning_rate import read_learning_rate
+from nbcallbacks.outputs.cell_display import CellDisplay
+from nbcallbacks.outputs.dashboard_output import DashboardOutput, StatusReport
+from nbcallbacks.render.dashboard_figure import available_panels
+from nbcallbacks.ui.dashboard_panel import DashboardPanel
+from nbcallbacks.ui.event_log import event_log_html
+from nbcallbacks.ui.metric_table import metric_table_html
+from nbcallbacks.ui.status_line import status_line
+
+
+def weak_callback(function):
+    """``function`` without a strong reference to the object it is a method of.
+
+    Once that object is gone, calling the result does nothing.
+
+    Example:
+        >>> class Owner:
+        ...     def hello(self, name): return f"hello {name}"
+        >>> owner = Owner(); call = weak_callback(owner.hello)
+        >>> call("you")
+        'hello you'
+        >>> del owner; call("you") is None
+        True
+    """
+    if function is None or not hasattr(function, "__self__"):
+        return function
+    method = weakref.WeakMethod(function)
+
+    def call(*args, **kwargs):
+        target = method()
+        return None if target is None else target(*args, **kwargs)
+
+    return call
+
+
+def controls_hint(route) -> str:
+    """HTML telling the person when the buttons cannot answer during this fit, and what does.
+
+    Example:
+        >>> from nbcallbacks.compat.click_route import ClickRoute
+        >>> controls_hint(ClickRoute("subshell", live=True, verified=True, kernel_version="7.4.0"))
+        ''
+        >>> "only after the cell ends" in controls_hint(ClickRoute(
+        ...     "none", live=False, verified=False, kernel_version=None, reason="no kernel"))
+        True
+    """
+    if route is None or route.verified:
+        return ""  # clicks are handled while training: nothing to explain
+    interrupt = ("The kernel's interrupt button (■) always stops training gracefully and "
+                 "keeps the History.")
+    kernel = f"ipykernel {route.kernel_version}" if route.kernel_version else "this kernel"
+    if route.live:
+        return (f"These buttons reach Python during training by a route not yet tested on "
+                f"{kernel}: if they do not answer, use the interrupt. {interrupt}")
+    text = (f"Clicks on these buttons reach this kernel ({kernel}) only after the cell "
+            f"ends: {html.escape(route.reason)}. {interrupt}")
+    if not route.awaiting and route.await_fit:
+        text += (" For live buttons, train with "
+                 "<code>history = await dash.fit(model, x, y, …)</code>.")
+    return text
+
+
+class WidgetOutput(DashboardOutput):
+    """Show a dashboard as widgets, with controls that act while ``fit`` runs.
+
+    Args:
+        history: the dashboard's metric store (read for the table and panel toggles).
+        events: the dashboard's event log (read for the event list).
+        signals: where the controls' requests go.
+        title: the panel's name.
+        view: the initial view options.
+        on_view_change: ``on_view_change(options)`` when the person changes the
+            view (held weakly, see module doc).
+        width: plot width in pixels.
+        controls: show the training controls.
+        save_path: initial path of "Save now".
+
+    Example:
+        >>> from nbcallbacks.core.training_clock import TrainingClock
+        >>> output = WidgetOutput(MetricStore(), EventLog(), TrainingSignals(), title="demo")
+        >>> output.status(StatusReport("training", TrainingClock(), epoch=0, epochs=3))
+        >>> "epoch <b>1/3</b>" in output.panel.status.value
+        True
+    """
+
+    name = "widget"
+    wants_frames = True
+
+    def __init__(self, history: MetricStore, events: EventLog, signals: TrainingSignals, *,
+                 title: str = "Training", view: ViewOptions = ViewOptions(),
+                 on_view_change=None, width: int = 960, controls: bool = True,
+                 save_path: str = "checkpoints/manual.keras"):
+        self._history = history
+        self._events = events
+        self._signals = signals
+        self._show_controls = bool(controls)
+        self._save_path = save_path
+        self.panel = DashboardPanel(title, view, weak_callback(on_view_change), width=width)
+        self.controls = None        # made at the first fit, kept for the next ones
+        self.click_route = None
+        self._owns_route = False
+        self._model = None
+        self._summary = None
+        self._display = CellDisplay(lambda: self.panel.mimebundle(self._summary))
+
+    # -- the fit's lifecycle ------------------------------------------------------------
+    def begin(self, model, click_route=None) -> None:
+        self._model = model
+        # Each cell that trains shows the panel once (a second fit in another cell
+        # shows the same, continuing, panel there too).
+        self._display.show()
+        if not self._show_controls:
+            return
+        if self.controls is None:
+            from nbcallbacks.ui.training_controls import TrainingControls
+
+            self.controls = TrainingControls(self._signals, self._save_path)
+            self.panel.controls_row.children = [self.controls.widget]
+        self.controls.set_running(True)
+        self.controls.show_learning_rate(read_learning_rate(model))
+        # `await dash.fit` installs its route in the cell's thread and takes it down itself.
+        self._owns_route = click_route is None
+        self.click_route = start_click_route() if click_route is None else click_route
+        self.controls.show_hint(controls_hint(self.click_route))
+
+    def end(self, summary: str, png: bytes | None) -> None:
+        if self._owns_route and self.click_route is not None:
+            self.click_route.stop()   # queued cells then run in order
+        self._owns_route = False
+        if self.controls is not None:
+            self.controls.set_running(False)
+            self.controls.show_hint("")
+            self.controls.show_learning_rate(read_learning_rate(self._model))
+        self.panel.show_table(metric_table_html(self._history.epoch_rows()))
+        self._model = None   # the model is the caller's: do not keep it past the fit
+        if png is not None:
+            self._summary = summary
+            self.panel.set_static_frame(png)
+            self._display.update()
+
+    def pump(self, paused: bool = False) -> None:
+        route = self.click_route
+        if self._owns_route and route is not None and route.pumps:
+            route.pump(force=paused)
+
+    # -- what happened ------------------------------------------------------------------
+    def status(self, report: StatusReport) -> None:
+        text, progress, style = status_line(
+            report.state, report.clock, epoch=report.epoch, epochs=report.epochs,
+            batch=report.batch, steps_per_epoch=report.steps_per_epoch, note=report.note)
+        self.panel.show_status(text, progress, style)
+        self.panel.view_controls.set_panels(available_panels(self._history.snapshot()))
+
+    def epoch(self, epoch: int, epochs: int | None, logs: dict, seconds: float | None) -> None:
+        self.panel.show_table(metric_table_html(self._history.epoch_rows()))
+
+    def event(self, event: Event, control_reply: bool = False) -> None:
+        self.panel.show_events(event_log_html(self._events.snapshot()))
+        if control_reply and self.controls is not None:
+            self.controls.show_message(event.message)
+            self.controls.show_hint("")  # clicks evidently work
+            if event.kind == "lr_change":
+                self.controls.show_learning_rate(read_learning_rate(self._model))
+
+    def notice(self, message: str) -> None:
+        self.panel.show_notice(message)
+
+    def frame(self, png: bytes) -> None:
+        self.panel.show_frame(png)
+
+    def view(self, options: ViewOptions) -> None:
+        self.panel.view_controls.options = options
+
+    def mimebundle(self, summary: str) -> dict:
+        return self.panel.mimebundle(summary)
