@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 
 def format_duration(seconds: float | None) -> str:
     """``75.2`` -> ``'01:15'``; hours when needed; ``'--:--'`` when unknown.
@@ -37,7 +39,26 @@ def format_value(value: float | None, digits: int = 4) -> str:
 
 
 def format_rate(value: float | None, unit: str) -> str:
-    """``1234.5, 'samples/s'`` -> ``'1,234 samples/s'``."""
+    """A throughput: ``1234.5, 'samples/s'`` -> ``'1,234 samples/s'``.
+
+    (A learning rate is :func:`format_learning_rate`.)
+    """
     if value is None:
         return f"— {unit}"
     return f"{value:,.0f} {unit}" if value >= 10 else f"{value:.2f} {unit}"
+
+
+def format_learning_rate(value) -> str:
+    """A learning rate as the optimizer stores it, in the shortest exact float32 form.
+
+    Example:
+        >>> format_learning_rate(0.1), format_learning_rate(np.float32(0.009048374))
+        ('0.1', '0.009048374')
+        >>> format_learning_rate(float("nan"))
+        'nan'
+    """
+    value = float(value)
+    if math.isnan(value):
+        return "nan"
+    with np.errstate(over="ignore"):
+        return str(np.float32(value))

@@ -18,9 +18,9 @@ from typing import Callable, Mapping
 
 import keras
 
-from nbcallbacks.lr_tools.schedule_preview import SchedulePreview, preview_schedule
 from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
 from nbcallbacks.core.schedule_parameters import build_schedule, schedule_parameters
+from nbcallbacks.lr_tools.schedule_preview import SchedulePreview, preview_schedule
 from nbcallbacks.ui.frontend import detect_frontend
 
 
@@ -35,7 +35,7 @@ class InteractiveSchedule:
         schedule: the schedule built from ``values`` — a ``schedule(epoch, lr)``
             function for ``keras.callbacks.LearningRateScheduler``, or a
             ``LearningRateSchedule`` for the optimizer.
-        preview: its :class:`~nbcallbacks.lr_tools.schedule_preview.SchedulePreview`.
+        preview: its :class:`~nbcallbacks.lr_tools.schedule_preview_result.SchedulePreview`.
         error: why the last change could not be previewed (the factory
             raised), or None; ``schedule`` and ``preview`` then keep the last
             good values.
@@ -107,7 +107,7 @@ class InteractiveSchedule:
             return
         self.values, self.schedule, self.preview, self.error = dict(values), schedule, preview, None
         if self._panel is not None:
-            self._panel.show(*preview._panel_content(), render=preview.png)
+            self._panel.show(*preview.panel_content(), render=preview.png)
 
     # -- using the result -----------------------------------------------------------------
     @property
@@ -138,7 +138,7 @@ class InteractiveSchedule:
 
             self._sliders = ParameterSliders(self.specs, on_change=self._changed)
             self._panel = SchedulePreviewPanel(self.preview.png)
-            self._panel.show(*self.preview._panel_content())
+            self._panel.show(*self.preview.panel_content())
             hint = widgets.HTML(
                 "<small style='color:#666'>Move a slider to redraw. Use the chosen schedule "
                 "with <code>tuner.schedule</code> or <code>tuner.callback()</code>; "
