@@ -374,7 +374,7 @@ class Dashboard(keras.callbacks.Callback):
                 event = self.events.add(event.epoch, event.step, event.kind, event.message)
             for output in self._outputs:
                 self._guard(f"{output.name} events", output.event, event, control_reply)
-        self._request_frame()
+        self._request_frame(urgent=control_reply)  # a click's marker shows at once
 
     # -- frames -----------------------------------------------------------------------
     def _start_render_worker(self) -> None:
@@ -396,9 +396,10 @@ class Dashboard(keras.callbacks.Callback):
             self._worker_finalizer.detach()
             self._take_worker_error(worker)
 
-    def _request_frame(self) -> None:
+    def _request_frame(self, urgent: bool = False) -> None:
+        # urgent: a person is waiting for this frame; the throttle only spaces the timed ones.
         if self._worker is not None:
-            self._worker.request()
+            self._worker.request(urgent=urgent)
 
     def _frame_drawn(self, cost: float) -> None:
         """Render thread: an expensive frame spaces out the next ones, epoch-end frames too,
@@ -428,7 +429,7 @@ class Dashboard(keras.callbacks.Callback):
     def _on_view_change(self, options: ViewOptions) -> None:
         self._view = options
         if self._worker is not None:
-            self._worker.request()
+            self._worker.request(urgent=True)
         else:   # after training no thread is left: one frame, drawn here
             self._guard("drawing", self._draw)
             self._report_drawing_errors()
