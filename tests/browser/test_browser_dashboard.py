@@ -9,6 +9,7 @@ real buttons while the training cell still shows ``[*]``.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -66,6 +67,20 @@ def stop_and_report(lab_page, cell) -> str:
     expect(report.locator(".jp-OutputArea-output")).to_contain_text("epochs trained:",
                                                                     timeout=60_000)
     return report.locator(".jp-OutputArea-output").inner_text()
+
+
+def steady_image(lab_page, cell, quiet: float = 1.5, timeout: float = 30) -> str:
+    """The plot's fingerprint once it has not changed for ``quiet`` seconds."""
+    seen = {"image": lab_page.look(cell)["image"], "since": time.monotonic()}
+
+    def settled():
+        image = lab_page.look(cell)["image"]
+        if image != seen["image"]:
+            seen.update(image=image, since=time.monotonic())
+        return image if time.monotonic() - seen["since"] >= quiet else None
+
+    return lab_page.wait_until(settled, timeout, f"the plot to stay unchanged for {quiet} s",
+                               seen=lambda: seen)
 
 
 def epochs_trained(text: str) -> int:
@@ -141,8 +156,9 @@ def test_view_controls_redraw_during_a_blocking_fit(lab_page):
     cell = start(lab_page)
     lab_page.button(cell, "Pause").click()  # a still plot: only the view changes it now
     expect(lab_page.button(cell, "Resume")).to_be_visible()
-    lab_page.page.wait_for_timeout(1000)  # the frame with the pause marker
-    still = lab_page.look(cell)["image"]
+    # The frame with the pause marker: wait for it rather than for a guessed time, or a
+    # late one would pass for the redraw the toggle below must cause.
+    still = steady_image(lab_page, cell)
     accuracy = lab_page.button(cell, "accuracy")
     expect(accuracy).to_have_class(re.compile(r"\bmod-active\b"))  # shown: pressed
     accuracy.click()
