@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from nbcallbacks import LRRangeTest, find_lr
+from nbcallbacks.compat.keras_optimizer import stored_learning_rate
 from nbcallbacks.model_access.model_state import ModelState
 
 
@@ -142,7 +143,7 @@ def test_an_optimizer_with_a_learning_rate_schedule_keeps_its_schedule():
     before = state_values(model)
     result = find_lr(model, x, y, steps=20)
     assert any("LearningRateSchedule" in note for note in result.notes)
-    assert model.optimizer._learning_rate is schedule
+    assert stored_learning_rate(model.optimizer) is schedule
     assert_same_state(before, state_values(model))
     model.fit(x, y, epochs=1, batch_size=32, verbose=0)  # traced again, with the schedule
     iterations = int(keras.ops.convert_to_numpy(model.optimizer.iterations))

@@ -10,13 +10,15 @@ or a callable), and, under mixed precision, on the optimizer *inside* the
 ``LossScaleOptimizer`` that ``compile`` wraps around it (the wrapper's own
 ``_learning_rate`` is a placeholder 0.0 variable it never uses).
 
-Verified on Keras 3.13.2 (Colab's stack) and 3.15.1, TensorFlow, JAX and
-PyTorch backends: ``optimizers/base_optimizer.py`` (``_learning_rate``, set in
-``__init__`` and by the ``learning_rate`` setter),
-``optimizers/loss_scale_optimizer.py`` (``inner_optimizer``) and
+Verified on Keras 3.13.2 (Colab's stack) and 3.15.1:
+``optimizers/base_optimizer.py`` (``_learning_rate``, set in ``__init__`` and
+by the ``learning_rate`` setter, which stores a schedule or callable as it
+is), ``optimizers/loss_scale_optimizer.py`` (``inner_optimizer``) and
 ``backend/*/trainer.py`` (``make_train_function`` traces again when
-``train_function`` is None). ``tests/test_keras_internals.py`` checks each on
-the installed Keras.
+``train_function`` is None) — run on the TensorFlow backend, and read in the
+JAX and PyTorch trainers of both versions (the optimizer files are shared by
+all backends). ``tests/test_keras_internals.py`` checks each on the installed
+Keras.
 
 When the internal is missing (a custom optimizer not derived from
 ``keras.optimizers.Optimizer``, or a Keras that renamed it),

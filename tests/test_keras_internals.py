@@ -1,0 +1,91 @@
+"""The Keras internals nbcallbacks reads (nbcallbacks/compat/keras_*.py), on the Keras installed.
+
+Each test fails when a Keras release moves what a compat function reads:
+``fit``'s locals ``epoch_iterator`` and ``callbacks``, an optimizer's
+``_learning_rate``, a ``LossScaleOptimizer``'s ``inner_optimizer``, and the
+retrace when ``train_function`` is None. The compat functions themselves
+fall back quietly (None, False) when the internal is missing, so only a real
+fit shows that they still find it.
+"""
+
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+from nbcallbacks.compat.keras_fit_frame import find_fit_callbacks, infer_batch_size, runs_inside_fit
+from nbcallbacks.compat.keras_optimizer import (forget_traced_train_step, rate_owner,
+                                                set_stored_learning_rate, stored_learning_rate)
+
+
+class Looks(keras.callbacks.Callback):
+    """Asks the fit-frame functions from inside a hook, as the dashboard does."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = {}
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if batch == 0:
+            self.seen = {"batch_size": infer_batch_size(),
+                         "callbacks": find_fit_callbacks(owner=self),
+                         "inside": runs_inside_fit(sys._getframe(), self),
+                         "inside_other": runs_inside_fit(sys._getframe(), Looks())}
+
+
+def small_model(optimizer="sgd"):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer=optimizer, loss="mse")
+    return model
+
+
+def test_a_real_fit_keeps_the_batch_size_and_the_callbacks_where_the_compat_walks_look():
+    looks, other = Looks(), keras.callbacks.Callback()
+    small_model().fit(np.ones((20, 3)), np.ones((20, 1)), batch_size=5, epochs=1, verbose=0,
+                      callbacks=[looks, other])
+    seen = looks.seen
+    assert seen["batch_size"] == 5, f"fit's epoch_iterator moved in Keras {keras.__version__}"
+    assert seen["callbacks"] is not None, f"fit's callbacks moved in Keras {keras.__version__}"
+    assert looks in seen["callbacks"] and other in seen["callbacks"]
+    assert seen["inside"] and not seen["inside_other"]
+
+
+@pytest.mark.parametrize("built_with", ["float", "schedule", "callable"])
+def test_the_stored_rate_is_what_the_optimizer_was_built_with(built_with):
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)
+    function = lambda: 0.1  # noqa: E731 - a rate callable as Keras accepts one
+    given = {"float": 0.1, "schedule": schedule, "callable": function}[built_with]
+    optimizer = keras.optimizers.Adam(given)
+    stored = stored_learning_rate(optimizer)
+    if built_with == "float":
+        assert isinstance(stored, keras.Variable)
+    else:
+        assert stored is given
+    other = keras.optimizers.schedules.CosineDecay(0.2, 5)
+    set_stored_learning_rate(optimizer, other)
+    assert stored_learning_rate(optimizer) is other  # stored as it is, put back as it was
+
+
+def test_under_mixed_precision_the_rate_lives_in_the_inner_optimizer():
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)
+    inner = keras.optimizers.SGD(schedule)
+    wrapped = keras.optimizers.LossScaleOptimizer(inner)
+    assert rate_owner(wrapped) is inner
+    assert stored_learning_rate(wrapped) is schedule  # not the wrapper's placeholder variable
+
+
+def test_dropping_the_traced_train_step_makes_the_next_fit_trace_again():
+    model = small_model()
+    x, y = np.ones((4, 3)), np.ones((4, 1))
+    model.fit(x, y, verbose=0)
+    traced = model.train_function
+    assert traced is not None
+    forget_traced_train_step(model)
+    model.fit(x, y, verbose=0)
+    assert model.train_function is not None and model.train_function is not traced
+
+
+def test_an_optimizer_without_the_internal_gets_a_clear_error():
+    with pytest.raises(AttributeError, match="keeps no _learning_rate.*Keras 3.13.2 and 3.15.1"):
+        stored_learning_rate(object())
