@@ -1,4 +1,4 @@
-"""RenderWorker: frames on request, a thread only while needed, and nothing kept alive after close."""
+"""RenderWorker: frames on request, a thread only while needed, nothing kept alive after close."""
 
 from __future__ import annotations
 

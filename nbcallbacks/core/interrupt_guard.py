@@ -14,11 +14,10 @@ import signal
 import threading
 from typing import Callable
 
-
 # The guards whose handlers are in the chain now, oldest first (main thread only).
 # Each guard's ``_previous`` is the handler it replaced: the chain runs from the
 # installed handler down to the one that was there before any guard.
-_ACTIVE: list["InterruptGuard"] = []
+_ACTIVE: list[InterruptGuard] = []
 
 
 class InterruptGuard:
@@ -87,7 +86,7 @@ class InterruptGuard:
         self.__exit__(None, None, None)
         raise KeyboardInterrupt
 
-    def __enter__(self) -> "InterruptGuard":
+    def __enter__(self) -> InterruptGuard:
         if threading.current_thread() is threading.main_thread() and not self.installed:
             try:
                 self._previous = signal.signal(signal.SIGINT, self._handle)
