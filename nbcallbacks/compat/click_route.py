@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from nbcallbacks.compat import subshell_routing
 from nbcallbacks.compat.ipykernel6_pump import KernelPump, is_ipykernel6
 from nbcallbacks.compat.main_shell_drain import MainShellDrain, main_shell_stream
+from nbcallbacks.compat.running_kernel import running_kernel
 
 PUMP, DRAIN, SUBSHELL, KERNEL, NONE = ("ipykernel6-pump", "main-shell-drain", "subshell",
                                        "kernel", "none")
@@ -73,15 +74,6 @@ def _major_minor(version: str) -> tuple[int, int] | None:
         return None
 
 
-def _kernel():
-    try:
-        from IPython import get_ipython
-
-        return getattr(get_ipython(), "kernel", None)
-    except Exception:  # noqa: BLE001 - no IPython, no kernel
-        return None
-
-
 def ipykernel_version() -> str | None:
     """The running kernel's ipykernel version, or None outside an ipykernel kernel.
 
@@ -89,7 +81,7 @@ def ipykernel_version() -> str | None:
         >>> ipykernel_version() is None    # doctests run outside a kernel
         True
     """
-    if _kernel() is None:
+    if running_kernel() is None:
         return None
     try:
         import ipykernel
@@ -193,7 +185,7 @@ def start_click_route(awaiting: bool = False) -> ClickRoute:
         ('none', False)
         >>> route.stop()
     """
-    kernel = _kernel()
+    kernel = running_kernel()
     version = ipykernel_version()
     if kernel is None:
         return _none(version, awaiting, "not running in a Jupyter kernel")

@@ -34,15 +34,7 @@ import sys
 import threading
 import time
 
-
-def _shell_and_kernel():
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-    except Exception:  # noqa: BLE001
-        return None, None
-    return shell, getattr(shell, "kernel", None)
+from nbcallbacks.compat.running_kernel import running_shell_and_kernel
 
 
 def is_ipykernel6(kernel) -> bool:
@@ -82,7 +74,7 @@ class KernelPump:
     def __init__(self, interval: float = 0.1, max_messages: int = 20):
         self.interval = interval
         self.max_messages = max_messages
-        self._shell, self._kernel = _shell_and_kernel()
+        self._shell, self._kernel = running_shell_and_kernel()
         self._deferred: list = []
         self._active = False
         self._last = 0.0

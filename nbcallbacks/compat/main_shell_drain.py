@@ -49,18 +49,10 @@ import logging
 import threading
 import time
 
+from nbcallbacks.compat.running_kernel import running_shell_and_kernel
+
 COMM_MESSAGES = frozenset({"comm_msg", "comm_open", "comm_close"})
 _log = logging.getLogger(__name__)
-
-
-def _running_kernel():
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-    except Exception:  # noqa: BLE001 - no IPython, no kernel
-        return None, None
-    return shell, getattr(shell, "kernel", None)
 
 
 def main_shell_stream(kernel):
@@ -101,7 +93,7 @@ class MainShellDrain:
         self.awaiting = awaiting
         self.interval = interval
         self.max_messages = max_messages
-        self._shell, self._kernel = _running_kernel()
+        self._shell, self._kernel = running_shell_and_kernel()
         self._stream = None
         self._original = None
         self._copy = False

@@ -33,17 +33,10 @@ from __future__ import annotations
 
 import threading
 
+from nbcallbacks.compat.running_kernel import running_kernel
+
 _own = {"id": None, "kernel": None}
 _lock = threading.Lock()
-
-
-def _kernel():
-    try:
-        from IPython import get_ipython
-
-        return getattr(get_ipython(), "kernel", None)
-    except Exception:  # noqa: BLE001 - no IPython, no kernel
-        return None
 
 
 def routes_comms() -> bool:
@@ -114,7 +107,7 @@ def own_subshell(timeout: float = 5.0) -> str | None:
     Returns None outside an ipykernel 7 kernel or when it cannot be created.
     Call from the main shell's thread (not the shell-channel thread).
     """
-    kernel = _kernel()
+    kernel = running_kernel()
     manager = _subshells(kernel)
     if manager is None:
         return None
