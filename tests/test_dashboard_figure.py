@@ -373,3 +373,89 @@ def test_a_constant_learning_rate_gets_distinct_tick_labels():
               if t.get_text() and low <= t.get_position()[1] <= high]
     assert "1e-02" in labels
     assert len(labels) == len(set(labels)), labels
+
+
+def _visible_texts(ax):
+    return [t.get_text() for t in ax.texts if t.get_visible() and t.get_text()]
+
+
+def test_a_metric_without_finite_values_says_so():
+    store = MetricStore()
+    for step in range(10):
+        store.record_batch(0, step, {"loss": 1.0 / (step + 1), "pearson": np.nan})
+    store.record_epoch(0, {"loss": 0.1, "pearson": np.nan, "val_pearson": np.nan})
+    fig = DashboardFigure()
+    png = fig.render_png(store.snapshot())
+    assert "no finite values" in _visible_texts(_axes(fig, "pearson"))
+    assert "no finite values" not in _visible_texts(_axes(fig, "loss"))
+    # The words are in the picture, not only in the artist tree.
+    fig._background = None
+    assert fig.render_png(store.snapshot()) == png
+    # Once a finite value arrives the note goes.
+    store.record_batch(1, 0, {"loss": 0.1, "pearson": 0.3})
+    fig.render_png(store.snapshot())
+    assert "no finite values" not in _visible_texts(_axes(fig, "pearson"))
+
+
+def test_a_metric_without_finite_values_is_marked_in_the_pixels():
+    store = MetricStore()
+    for step in range(10):
+        store.record_batch(0, step, {"loss": 1.0 / (step + 1), "pearson": np.nan})
+    fig = DashboardFigure()
+    pixels = _pixels(fig.render_png(store.snapshot()))
+    ax = _axes(fig, "pearson")
+    # Inside the empty panel (away from the grid lines' grey) something dark is drawn.
+    (x0, y0), (x1, y1) = ax.get_window_extent().get_points()
+    height = pixels.shape[0]
+    inner = pixels[int(height - y1) + 5:int(height - y0) - 5, int(x0) + 5:int(x1) - 5]
+    assert (inner.max(axis=2) < 180).sum() > 30
+
+
+def _long_run(epochs_done, planned_epochs=300, batches=58):
+    store = MetricStore()
+    store.begin_fit(0, epochs=planned_epochs, steps_per_epoch=batches)
+    for epoch in range(epochs_done):
+        for batch in range(batches):
+            store.record_batch(epoch, batch, {"loss": 1.0 / (store.steps + 1)})
+        store.record_epoch(epoch, {"loss": 1.0 / (epoch + 1)})
+    return store
+
+
+@pytest.mark.parametrize("x_axis, data_end", [("steps", 3 * 58), ("epochs", 3.0)])
+def test_a_long_run_shows_its_curves_not_the_whole_plan(x_axis, data_end):
+    store = _long_run(3)
+    fig = DashboardFigure()
+    fig.render_png(store.snapshot(), ViewOptions(x_axis=x_axis))
+    for ax in fig.figure.axes:
+        low, high = ax.get_xlim()
+        assert low == 0
+        assert data_end < high <= 3 * data_end, (x_axis, high)
+
+
+def test_the_x_axis_grows_in_steps_not_every_frame():
+    store = _long_run(3)
+    fig = DashboardFigure()
+    limits = []
+    for _ in range(40):  # one batch per frame
+        store.record_batch(3, store.steps - 3 * 58, {"loss": 0.01})
+        fig.render_png(store.snapshot())
+        limits.append(fig.figure.axes[0].get_xlim()[1])
+    assert limits == sorted(limits)           # never shrinks
+    assert len(set(limits)) <= 2, limits      # a few new limits over 40 frames, not 40
+    assert all(store.steps <= limit for limit in limits[-1:])
+
+
+def test_the_x_axis_stops_at_the_planned_end():
+    store = _long_run(9, planned_epochs=10, batches=20)
+    fig = DashboardFigure()
+    fig.render_png(store.snapshot())
+    assert fig.figure.axes[0].get_xlim()[1] == 200  # no headroom past the plan
+
+
+def test_the_final_frame_of_a_long_run_covers_all_its_data():
+    store = _long_run(3)
+    fig = DashboardFigure()
+    fig.render_png(store.snapshot())
+    fig.render_png(store.snapshot(), final=True)
+    high = fig.figure.axes[0].get_xlim()[1]
+    assert 3 * 58 <= high <= 1.05 * 3 * 58

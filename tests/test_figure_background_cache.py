@@ -57,6 +57,7 @@ def test_final_frame_fits_the_x_axis_to_the_data():
     grow(store, 0, 30, rng)
     figure = DashboardFigure()
     figure.render_png(store.snapshot())
-    assert figure.figure.axes[0].get_xlim()[1] == 1000  # the planned run while training
+    # While training the axis follows the data with headroom, not the planned 1000 steps.
+    assert 30 < figure.figure.axes[0].get_xlim()[1] <= 100
     figure.render_png(store.snapshot(), final=True)
     assert figure.figure.axes[0].get_xlim()[1] < 40      # the real run at the end

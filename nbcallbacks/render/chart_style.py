@@ -1,8 +1,9 @@
-"""The look shared by the one-off charts (schedule preview, LR range test), and PNG out.
+"""The look every chart shares, and the one way a drawn chart becomes PNG bytes.
 
-Same choices as the dashboard figure: an Agg canvas per figure and no pyplot,
-light grid, no top/right spines, grey ticks. These charts are drawn once per
-request, so a fresh figure each time keeps them simple.
+The dashboard figure, the schedule preview and the LR range test all draw on
+their own Agg canvas (no pyplot, so the user's figures and the inline backend
+are never touched), with the same light grid, no top/right spines and grey
+ticks, in the colours of :mod:`nbcallbacks.render.palette`.
 """
 
 from __future__ import annotations
@@ -12,41 +13,46 @@ import math
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter
 
-TEXT_COLOR = "#333333"
-TICK_COLOR = "#555555"
-GRID_COLOR = "#e6e6e6"
-MUTED_COLOR = "#7a7a7a"
-PROBLEM_COLOR = "#c62828"
+from nbcallbacks.render import palette
+from nbcallbacks.render.log_ticks import use_log_ticks
+
+TITLE_SIZE = 10.5      # points: panel and chart titles
+LABEL_SIZE = 8.5       # axis labels, legends of the dashboard
+TICK_SIZE = 8          # tick labels, small annotations
+GRID_WIDTH = 0.8
 
 
 def new_figure(width_px: int, height_px: int, dpi: int = 96) -> Figure:
     """A white figure of the given pixel size on its own Agg canvas."""
-    figure = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
+    figure = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi,
+                    facecolor=palette.BACKGROUND)
     FigureCanvasAgg(figure)
     return figure
 
 
 def style_axes(axes) -> None:
     """Grid, spines and tick colours of every chart."""
-    axes.grid(True, color=GRID_COLOR, linewidth=0.8)
+    axes.grid(True, color=palette.GRID, linewidth=GRID_WIDTH)
     axes.set_axisbelow(True)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    axes.tick_params(which="both", labelsize=8, colors=TICK_COLOR)
+    axes.tick_params(which="both", labelsize=TICK_SIZE, colors=palette.TICK)
 
 
-def compact_number(value: float) -> str:
+def compact_number(value: float, digits: int = 3) -> str:
     """Short tick label: ``0.001``, ``0.0005``, ``1e-05`` -> ``1e-5``, ``2.5``.
 
     Example:
         >>> [compact_number(v) for v in (0.0, 0.001, 0.00025, 1e-05, 2.5, 12000.0)]
         ['0', '0.001', '0.00025', '1e-5', '2.5', '1.2e+4']
+        >>> compact_number(0.01005, digits=4)
+        '0.01005'
     """
     if value == 0 or not math.isfinite(value):
         return "0" if value == 0 else str(value)
-    text = f"{value:.3g}"
+    text = f"{value:.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
         text = f"{mantissa}e{'-' if exponent.startswith('-') else '+'}{exponent[1:].lstrip('0')}"
@@ -55,34 +61,42 @@ def compact_number(value: float) -> str:
     return text
 
 
-def use_rate_axis(axis, log: bool, decades: float = 1.0) -> None:
+def use_rate_axis(axis, log: bool, max_ticks: int | None = None) -> None:
     """Tick labels for a learning-rate axis, as compact numbers.
 
-    In log scale: 1, 2 and 5 x 10^k over up to three decades, powers of ten
-    beyond (more labels would overlap).
+    In log scale the ticks of :mod:`~nbcallbacks.render.log_ticks`: a few
+    distinct labels whether the rates span ten decades or none.
     """
-    formatter = FuncFormatter(lambda v, _: compact_number(v))
     if log:
-        subs = (1.0, 2.0, 5.0) if decades <= 3 else (1.0,)
-        axis.set_major_locator(LogLocator(base=10, subs=subs))
-        axis.set_minor_formatter(NullFormatter())
-    axis.set_major_formatter(formatter)
+        use_log_ticks(axis, lambda value, digits: compact_number(value, max(3, digits + 1)),
+                      **({"max_ticks": max_ticks} if max_ticks else {}))
+    else:
+        axis.set_major_formatter(FuncFormatter(lambda v, _: compact_number(v)))
 
 
-def figure_png(figure: Figure) -> bytes:
-    """Draw ``figure`` and return PNG bytes, with a 256-colour palette.
+def encode_png(canvas: FigureCanvasAgg, few_colours: bool = False) -> bytes:
+    """PNG bytes of what ``canvas`` last drew (``savefig`` would draw it again).
 
-    A chart of a few flat colours loses nothing visible in a palette, and its
-    PNG is several times smaller: saved notebooks hold each chart twice (as
-    the widget's image and as the static fallback).
+    ``few_colours`` stores a 256-colour palette: a one-off chart of a few flat
+    colours loses nothing visible and its PNG is several times smaller (saved
+    notebooks hold each chart twice, as the widget's image and the static
+    fallback). Live dashboard frames skip it: quantizing costs more than a
+    frame's drawing, and a fast zlib level keeps encoding a few milliseconds.
     """
     from PIL import Image
 
-    canvas = figure.canvas
-    canvas.draw()
     width, height = canvas.get_width_height(physical=True)
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    palette = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
     buffer = io.BytesIO()
-    palette.save(buffer, format="png", optimize=True)
+    if few_colours:
+        image = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+        image.save(buffer, format="png", optimize=True)
+    else:
+        image.convert("RGB").save(buffer, format="png", compress_level=3)
     return buffer.getvalue()
+
+
+def figure_png(figure: Figure) -> bytes:
+    """Draw a one-off chart and return it as a small (256-colour) PNG."""
+    figure.canvas.draw()
+    return encode_png(figure.canvas, few_colours=True)

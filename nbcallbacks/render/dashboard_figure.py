@@ -10,14 +10,13 @@ the length of the history.
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from nbcallbacks.core.decimation import minmax_decimate
@@ -26,15 +25,38 @@ from nbcallbacks.core.metric_names import higher_is_better, panel_names
 from nbcallbacks.core.metric_store import POSITION_COLUMNS, StoreSnapshot
 from nbcallbacks.core.smoothing import ema
 from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.render import palette
+from nbcallbacks.render.chart_style import LABEL_SIZE, TITLE_SIZE, encode_png, style_axes
 from nbcallbacks.render.event_colors import KIND_COLORS
+from nbcallbacks.render.log_ticks import plain_label, scientific_label, use_log_ticks
 
 LEARNING_RATE_PANEL = "learning rate"
-TRAIN_COLOR = "#1f77b4"
-VALIDATION_COLOR = "#e8710a"
-LEARNING_RATE_COLOR = "#2ca02c"
-EVENT_COLOR = "#7a7a7a"
+NO_FINITE_VALUES = "no finite values"
+TRAIN_COLOR = palette.TRAIN
+VALIDATION_COLOR = palette.VALIDATION
 MAX_COLUMNS = 3
 COMPACT_FORMATTER = FuncFormatter(lambda value, _: f"{value:.4g}")
+
+# Layout, in inches unless named otherwise. Fixed margins turned into figure
+# fractions: layout engines cost tens of milliseconds per frame and would make
+# the axes jump as tick labels change.
+LEGEND_ROW_IN = 0.35      # added to the panels' height for the legend on top
+LEFT_MARGIN_IN = 0.6      # room for the y tick labels
+RIGHT_MARGIN_IN = 0.15
+TOP_MARGIN_IN = 0.62      # the legend and the first row's titles
+BOTTOM_MARGIN_IN = 0.45   # the last row's tick and axis labels
+ROW_GAP_IN = 1.43         # between rows: tick labels, axis label, next title
+COLUMN_GAP = 0.28         # between columns, as a fraction of a panel's width
+X_LABEL_Y = -0.16         # the x axis label, in axes coordinates (below the tick labels)
+PLACEHOLDER_SIZE = 12     # points: "waiting for the first batch…"
+EVENT_LABEL_SIZE = 7
+EVENT_LABEL_ROOM = 0.045  # share of the x range between two event names on a panel
+MAX_EVENTS_DRAWN = 200    # the most recent; the event log lists all
+# While training the x axis ends at the next round value above the data with this
+# much room (at most the planned end); the final frame ends just after the data.
+X_HEADROOM = 1.1
+FINAL_X_ROOM = 1.02
+PLANNED_RUN_DONE = 0.9    # a final frame this close to the planned end keeps that end
 # Events drawn as full lines; all others are small ticks on the top edge.
 MAJOR_EVENT_KINDS = frozenset({"stop", "interrupt", "nan", "early_stopping", "reduce_lr",
                                "lr_change", "lr_schedule", "mark", "backup_restore"})
@@ -48,6 +70,7 @@ class _PanelArtists:
     epoch_train: object
     epoch_val: object
     best: object
+    no_finite_values: object  # the panel's note, shown while nothing can be drawn
     log_scale: bool = False
 
 
@@ -112,61 +135,58 @@ class DashboardFigure:
         count = max(1, len(panels))
         columns = min(MAX_COLUMNS, count)
         rows = math.ceil(count / columns)
-        fig.set_size_inches(self.width / self.dpi, rows * self.panel_height / self.dpi + 0.35)
+        fig.set_size_inches(self.width / self.dpi,
+                            rows * self.panel_height / self.dpi + LEGEND_ROW_IN)
         if not panels:
             self._placeholder = fig.text(0.5, 0.5, "waiting for the first batch…",
-                                         ha="center", va="center", color="#888888",
-                                         fontsize=12)
+                                         ha="center", va="center", color=palette.PLACEHOLDER,
+                                         fontsize=PLACEHOLDER_SIZE)
             return
-        height = fig.get_figheight()
-        # Fixed margins in inches, turned into fractions: layout engines cost
-        # tens of milliseconds per frame and would make the axes jump.
-        fig.subplots_adjust(left=0.6 / fig.get_figwidth() * (1 if columns > 1 else 1),
-                            right=1 - 0.15 / fig.get_figwidth(),
-                            top=1 - 0.62 / height, bottom=0.45 / height,
-                            wspace=0.28, hspace=0.55 * (2.6 * self.dpi / self.panel_height))
+        width, height = fig.get_figwidth(), fig.get_figheight()
+        fig.subplots_adjust(left=LEFT_MARGIN_IN / width, right=1 - RIGHT_MARGIN_IN / width,
+                            top=1 - TOP_MARGIN_IN / height, bottom=BOTTOM_MARGIN_IN / height,
+                            wspace=COLUMN_GAP, hspace=ROW_GAP_IN * self.dpi / self.panel_height)
         grid = fig.add_gridspec(rows, columns)
         for index, name in enumerate(panels):
             ax = fig.add_subplot(grid[index // columns, index % columns])
             # Fixed title and label positions: matplotlib would otherwise measure
             # the tick labels on every draw to place them (~20 % of a frame).
-            ax.set_title(name, fontsize=10.5, loc="left", fontweight="bold", color="#333333",
-                         y=1.0)
-            ax.xaxis.set_label_coords(0.5, -0.16)
-            ax.grid(True, color="#e6e6e6", linewidth=0.8)
-            ax.set_axisbelow(True)
-            for side in ("top", "right"):
-                ax.spines[side].set_visible(False)
-            ax.tick_params(which="both", labelsize=8, colors="#555555")
+            ax.set_title(name, fontsize=TITLE_SIZE, loc="left", fontweight="bold",
+                         color=palette.TEXT, y=1.0)
+            ax.xaxis.set_label_coords(0.5, X_LABEL_Y)
+            style_axes(ax)
             ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
             ax.yaxis.set_major_locator(MaxNLocator(5))
             # Compact labels ("2e+33") instead of an offset text that would sit
             # on the panel title when a loss explodes.
             ax.yaxis.set_major_formatter(COMPACT_FORMATTER)
             if name == LEARNING_RATE_PANEL:
-                (line,) = ax.plot([], [], color=LEARNING_RATE_COLOR, linewidth=1.6,
+                (line,) = ax.plot([], [], color=palette.LEARNING_RATE, linewidth=1.6,
                                   drawstyle="steps-post", label="learning rate", animated=True)
                 ax.set_yscale("log")
-                # Rates rarely span decades: label 1, 2 and 5 x 10^k, as "5e-04".
-                ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _rate_label(v)))
-                ax.yaxis.set_minor_formatter(FuncFormatter(
-                    lambda value, _, ax=ax: _narrow_log_label(ax, value, _rate_label)))
+                # "5e-04", "1.2e-02": distinct labels whether the rate spans decades or
+                # never changes (a constant rate leaves a sliver of a decade).
+                use_log_ticks(ax.yaxis, scientific_label)
                 self._lr_artists = (ax, line)
                 continue
             artists = _PanelArtists(
                 axes=ax,
-                batch_raw=ax.plot([], [], color=TRAIN_COLOR, linewidth=0.8, alpha=0.45,
+                batch_raw=ax.plot([], [], color=palette.TRAIN, linewidth=0.8, alpha=0.45,
                                   label="train (per batch)")[0],
-                batch_smooth=ax.plot([], [], color=TRAIN_COLOR, linewidth=1.3, alpha=0.9,
+                batch_smooth=ax.plot([], [], color=palette.TRAIN, linewidth=1.3, alpha=0.9,
                                      label="train (smoothed)")[0],
-                epoch_train=ax.plot([], [], color=TRAIN_COLOR, linewidth=1.8, marker="o",
+                epoch_train=ax.plot([], [], color=palette.TRAIN, linewidth=1.8, marker="o",
                                     markersize=3.5, label="train (epoch)")[0],
-                epoch_val=ax.plot([], [], color=VALIDATION_COLOR, linewidth=1.8, marker="o",
+                epoch_val=ax.plot([], [], color=palette.VALIDATION, linewidth=1.8, marker="o",
                                   markersize=3.5, label="validation (epoch)")[0],
                 best=ax.plot([], [], linestyle="none", marker="*", markersize=11,
-                             color="#ffbf00", markeredgecolor="#8a6d00", zorder=5,
+                             color=palette.BEST, markeredgecolor=palette.BEST_EDGE, zorder=5,
                              label="best")[0],
+                # A metric that is NaN throughout (a correlation of a constant output)
+                # would leave the panel blank without a word.
+                no_finite_values=ax.text(0.5, 0.5, NO_FINITE_VALUES, transform=ax.transAxes,
+                                         ha="center", va="center", color=palette.PLACEHOLDER,
+                                         fontsize=TITLE_SIZE, visible=False),
             )
             self._panels[name] = artists
             for line in (artists.batch_raw, artists.batch_smooth, artists.epoch_train,
@@ -184,7 +204,7 @@ class DashboardFigure:
         handles = [by_label[label] for label in entries if label in by_label]
         self._legend = self.figure.legend(handles=handles, loc="upper center",
                                           ncol=max(1, len(handles)), frameon=False,
-                                          fontsize=8.5, bbox_to_anchor=(0.5, 1.0))
+                                          fontsize=LABEL_SIZE, bbox_to_anchor=(0.5, 1.0))
         self._legend_key = entries
 
     # -- drawing ---------------------------------------------------------------
@@ -192,9 +212,12 @@ class DashboardFigure:
                events: list[Event] | tuple = (), final: bool = False) -> None:
         """Put the snapshot's data into the figure (no drawing yet).
 
-        While training (``final=False``) the x axis spans the whole planned
-        fit, so the frame stays put and only the curves grow; the final frame
-        fits the x axis to the data (a run that stopped early is not squashed).
+        While training (``final=False``) the x axis ends at the next round
+        value (1, 2, 2.5 or 5 x 10^k) above the data, so the curves fill most of
+        the width and the limit moves a few times per run, not every frame; the
+        final frame fits the x axis to the data. The planned length is in the
+        status line: an axis spanning it would squeeze the first epochs of a long
+        run into a sliver at the left.
         """
         panels = tuple(p for p in available_panels(snapshot) if p not in view.hidden)
         if panels != self._layout:
@@ -210,9 +233,9 @@ class DashboardFigure:
         for ax in self.figure.axes:
             if ax.get_xlim() != (0.0, x_high):
                 ax.set_xlim(0.0, x_high)
-            ax.set_xlabel("epoch" if view.x_axis == "epochs" else "step", fontsize=8.5,
-                          color="#555555")
-        events = list(events)[-200:]
+            ax.set_xlabel("epoch" if view.x_axis == "epochs" else "step", fontsize=LABEL_SIZE,
+                          color=palette.TICK)
+        events = list(events)[-MAX_EVENTS_DRAWN:]
         decoration_key = (len(snapshot.fits), tuple((e.step, e.kind) for e in events),
                           view.x_axis, x_high)
         if decoration_key != self._decoration_key:
@@ -261,15 +284,14 @@ class DashboardFigure:
         ax = artists.axes
         values = np.concatenate([by[np.isfinite(by)], train[np.isfinite(train)],
                                  val[np.isfinite(val)]])
+        artists.no_finite_values.set_visible(len(values) == 0)
         use_log = view.log_scale and len(values) > 0 and values.min() > 0
         if use_log != artists.log_scale:
             ax.set_yscale("log" if use_log else "linear")
             if use_log:
-                # Decades alone leave a loss between 0.6 and 0.8 without a single label:
-                # label in plain numbers, and the 2..9 x 10^k ticks on narrow ranges.
-                ax.yaxis.set_major_formatter(COMPACT_FORMATTER)
-                ax.yaxis.set_minor_formatter(FuncFormatter(
-                    lambda value, _, ax=ax: _narrow_log_label(ax, value)))
+                # Decades alone leave a loss between 0.6 and 0.8 without a single
+                # label: plain numbers at ticks chosen for the span.
+                use_log_ticks(ax.yaxis, plain_label)
             else:
                 ax.yaxis.set_major_locator(MaxNLocator(5))
                 ax.yaxis.set_major_formatter(COMPACT_FORMATTER)
@@ -297,19 +319,19 @@ class DashboardFigure:
         routine ones (checkpoints, pauses) only a small triangle on the top
         edge, so that a save every epoch does not bury the curves.
         """
-        lines = [(positions.x_for_steps(np.array([s]), None)[0], ":", f"fit {n}", EVENT_COLOR)
+        lines = [(positions.x_for_steps(np.array([s]), None)[0], ":", f"fit {n}", palette.MUTED)
                  for n, s in enumerate((f.first_step for f in snapshot.fits[1:]), start=2)]
         ticks: dict[str, list[float]] = {}
         for event in events:  # the most recent ones; the event log lists all
             x = float(positions.x_for_steps(np.array([event.step]), None)[0])
             if event.kind in MAJOR_EVENT_KINDS:
-                lines.append((x, "--", event.kind, KIND_COLORS.get(event.kind, EVENT_COLOR)))
+                lines.append((x, "--", event.kind, KIND_COLORS.get(event.kind, palette.MUTED)))
             else:
                 ticks.setdefault(event.kind, []).append(x)
         for index, ax in enumerate(self.figure.axes):
             transform = blended_transform_factory(ax.transData, ax.transAxes)
             low, high = ax.get_xlim()
-            room = 0.045 * (high - low)
+            room = EVENT_LABEL_ROOM * (high - low)
             last_label = None
             for x, style, label, colour in lines:
                 self._decorations.append(ax.axvline(x, color=colour, linestyle=style,
@@ -317,13 +339,14 @@ class DashboardFigure:
                 if index == 0 and (last_label is None or abs(x - last_label) > room):
                     last_label = x
                     self._decorations.append(ax.text(
-                        x, 0.98, f" {label}", transform=transform, fontsize=7, color=colour,
+                        x, 0.98, f" {label}", transform=transform, fontsize=EVENT_LABEL_SIZE,
+                        color=colour,
                         va="top", ha="left", rotation=90 if style == "--" else 0,
                         clip_on=True))
             for kind, xs in ticks.items():
                 self._decorations.append(ax.plot(
                     xs, [1.0] * len(xs), linestyle="none", marker="v", markersize=4,
-                    color=KIND_COLORS.get(kind, EVENT_COLOR), transform=transform,
+                    color=KIND_COLORS.get(kind, palette.MUTED), transform=transform,
                     clip_on=False, zorder=6)[0])
 
     def render_png(self, snapshot: StoreSnapshot | None = None,
@@ -349,13 +372,14 @@ class DashboardFigure:
             for line in ax.get_lines():
                 if line.get_animated():
                     ax.draw_artist(line)
-        return _encode_png(canvas)
+        return encode_png(canvas)
 
     def _frame_key(self) -> tuple:
-        """What the background depends on: limits, scales, legend, markers, size."""
+        """What the background depends on: limits, scales, legend, markers, notes, size."""
         axes = tuple((ax.get_xlim(), ax.get_ylim(), ax.get_yscale(), ax.get_xlabel())
                      for ax in self.figure.axes)
-        return (self._layout, axes, self._legend_key, self._decoration_key,
+        notes = tuple(a.no_finite_values.get_visible() for a in self._panels.values())
+        return (self._layout, axes, self._legend_key, self._decoration_key, notes,
                 tuple(self.figure.get_size_inches()))
 
 
@@ -411,8 +435,14 @@ def _finite(values: np.ndarray) -> np.ndarray:
 
 
 def _x_limit(positions, snapshot: StoreSnapshot, x_axis: str, final: bool) -> float:
-    """Right end of the x axis: the planned end of the current fit while
-    training (when known), else the data's end with a little room."""
+    """Right end of the x axis.
+
+    While training: the next round value above the data with some headroom,
+    never past the planned end of the current fit (when known). It changes
+    only when the data reaches it, a few times per run, so most frames reuse
+    the drawn background. At the end: the data's end with a little room, or
+    the planned end when the run got there.
+    """
     data_end = max([float(np.nanmax(a)) for a in (positions.batch_x, positions.epoch_x)
                     if len(a)] + [1.0])
     planned = None
@@ -425,10 +455,11 @@ def _x_limit(positions, snapshot: StoreSnapshot, x_axis: str, final: bool) -> fl
                             + (fit.epochs - fit.initial_epoch) * fit.steps_per_epoch)
     fits_plan = planned is not None and planned >= data_end
     if final:
-        if fits_plan and data_end >= 0.9 * planned:
+        if fits_plan and data_end >= PLANNED_RUN_DONE * planned:
             return planned  # the run went as planned: keep the frame and its background
-        return data_end * 1.02
-    return planned if fits_plan else _nice_ceiling(data_end * 1.1)
+        return data_end * FINAL_X_ROOM
+    limit = _nice_ceiling(data_end * X_HEADROOM)
+    return min(limit, planned) if fits_plan else limit
 
 
 def _nice_ceiling(value: float) -> float:
@@ -438,38 +469,6 @@ def _nice_ceiling(value: float) -> float:
         if step * 10 ** exponent >= value:
             return step * 10 ** exponent
     return 10.0 ** (exponent + 1)
-
-
-def _rate_label(value: float) -> str:
-    """A rate as "5e-04", with one more digit where that would hide a difference:
-    over a narrow span matplotlib 3.10 puts major ticks at 1.2e-02 and 1.4e-02,
-    which "{:.0e}" would print as copies of the "1e-02" below them.
-
-    Example:
-        >>> _rate_label(0.0005), _rate_label(0.012)
-        ('5e-04', '1.2e-02')
-    """
-    text = f"{value:.0e}"
-    if value > 0 and abs(float(text) - value) > 1e-6 * value:
-        text = f"{value:.1e}"
-    return text
-
-
-def _narrow_log_label(ax, value: float, style=lambda v: f"{v:.4g}") -> str:
-    """Label of a minor tick on a log axis: none when the axis spans a decade or more
-    (the decades are labelled), 2, 3 and 5 x 10^k over 0.6 decade or more, else all."""
-    low, high = ax.get_ylim()
-    if value <= 0 or low <= 0 or high <= low:
-        return ""
-    decades = math.log10(high / low)
-    if decades >= 1:
-        return ""
-    if sum(low <= tick <= high for tick in ax.yaxis.get_majorticklocs()) >= 3:
-        return ""  # matplotlib 3.10 already put linear major ticks in the span
-    mantissa = round(value / 10 ** math.floor(math.log10(value)))
-    if decades >= 0.6 and mantissa not in (2, 3, 5):
-        return ""
-    return style(value)
 
 
 def _rescale(ax, values: np.ndarray, log: bool = False) -> None:
@@ -508,14 +507,3 @@ def _snap(low: float, high: float, log: bool) -> tuple[float, float]:
                 10 ** (math.ceil(math.log10(high) * 10) / 10))
     unit = _nice_ceiling((high - low) / 10)
     return math.floor(low / unit) * unit, math.ceil(high / unit) * unit
-
-
-def _encode_png(canvas: FigureCanvasAgg) -> bytes:
-    # Encode the already-drawn buffer: savefig would draw the figure a second time.
-    from PIL import Image
-
-    width, height = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="png", compress_level=3)
-    return buffer.getvalue()

@@ -1,10 +1,13 @@
 """Colours of event kinds, shared by the plot markers and the event log."""
 
+from nbcallbacks.render import palette
+
 # One colour per family of events, shared with the markers on the plot.
 KIND_COLORS = {
-    "stop": "#b3261e", "interrupt": "#b3261e", "nan": "#b3261e",
-    "early_stopping": "#8e24aa", "pause": "#e8710a", "resume": "#e8710a",
-    "lr_change": "#2ca02c", "reduce_lr": "#2ca02c", "lr_schedule": "#2ca02c",
-    "save": "#1565c0", "checkpoint": "#1565c0", "backup_restore": "#1565c0",
-    "csv_logger": "#5f6368", "mark": "#5f6368",
+    "stop": palette.STOP, "interrupt": palette.STOP, "nan": palette.STOP,
+    "early_stopping": palette.EARLY_STOPPING, "pause": palette.PAUSE, "resume": palette.PAUSE,
+    "lr_change": palette.RATE_CHANGE, "reduce_lr": palette.RATE_CHANGE,
+    "lr_schedule": palette.RATE_CHANGE,
+    "save": palette.SAVE, "checkpoint": palette.SAVE, "backup_restore": palette.SAVE,
+    "csv_logger": palette.ROUTINE, "mark": palette.ROUTINE,
 }

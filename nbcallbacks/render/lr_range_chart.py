@@ -10,12 +10,14 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.transforms import blended_transform_factory
 
-from nbcallbacks.render.chart_style import (MUTED_COLOR, PROBLEM_COLOR, TEXT_COLOR, TICK_COLOR,
-                                            compact_number, figure_png, new_figure, style_axes,
-                                            use_rate_axis)
+from nbcallbacks.render import palette
+from nbcallbacks.render.chart_style import (LABEL_SIZE, TICK_SIZE, TITLE_SIZE, compact_number,
+                                            figure_png, new_figure, style_axes, use_rate_axis)
 
-LOSS_COLOR = "#1f77b4"
-SUGGESTION_COLOR = "#d62728"
+# Margins around the axes, in inches (room for tick labels and the title).
+LEFT_IN, RIGHT_IN, TOP_IN, BOTTOM_IN = 0.75, 0.25, 0.5, 0.5
+TITLE_DROP_IN = 0.12   # the title's top edge below the figure's
+MAX_RATE_TICKS = 8     # a wide x axis has room for more rate labels than a panel's y axis
 
 
 def lr_range_chart_png(learning_rates, losses, smoothed, suggestion_index: int | None = None,
@@ -43,38 +45,36 @@ def lr_range_chart_png(learning_rates, losses, smoothed, suggestion_index: int |
     figure = new_figure(width, height, dpi)
     height_in = height / dpi
     width_in = figure.get_figwidth()
-    figure.subplots_adjust(left=0.75 / width_in, right=1 - 0.25 / width_in,
-                           top=1 - 0.5 / height_in, bottom=0.5 / height_in)
+    figure.subplots_adjust(left=LEFT_IN / width_in, right=1 - RIGHT_IN / width_in,
+                           top=1 - TOP_IN / height_in, bottom=BOTTOM_IN / height_in)
     axes = figure.add_subplot(1, 1, 1)
     style_axes(axes)
-    figure.text(0.75 / figure.get_figwidth(), 1 - 0.12 / height_in, title, ha="left", va="top",
-                fontsize=10.5, fontweight="bold", color=TEXT_COLOR)
-    axes.plot(rates, raw, color=LOSS_COLOR, linewidth=0.9, alpha=0.35, label="loss (per batch)")
-    axes.plot(rates, smooth, color=LOSS_COLOR, linewidth=1.9, label="loss (smoothed)")
+    figure.text(LEFT_IN / width_in, 1 - TITLE_DROP_IN / height_in, title, ha="left", va="top",
+                fontsize=TITLE_SIZE, fontweight="bold", color=palette.TEXT)
+    axes.plot(rates, raw, color=palette.TRAIN, linewidth=0.9, alpha=0.35, label="loss (per batch)")
+    axes.plot(rates, smooth, color=palette.TRAIN, linewidth=1.9, label="loss (smoothed)")
     axes.set_xscale("log")
-    positive = rates[rates > 0]
-    decades = float(np.log10(positive.max() / positive.min())) if len(positive) > 1 else 1.0
-    use_rate_axis(axes.xaxis, log=True, decades=decades)
-    axes.set_xlabel("learning rate (log scale)", fontsize=8.5, color=TICK_COLOR)
-    axes.set_ylabel("loss", fontsize=8.5, color=TICK_COLOR)
+    use_rate_axis(axes.xaxis, log=True, max_ticks=MAX_RATE_TICKS)
+    axes.set_xlabel("learning rate (log scale)", fontsize=LABEL_SIZE, color=palette.TICK)
+    axes.set_ylabel("loss", fontsize=LABEL_SIZE, color=palette.TICK)
     if len(rates):
         axes.set_xlim(rates[0], rates[-1] * 1.05)
     _set_loss_limits(axes, raw, smooth)
     transform = blended_transform_factory(axes.transData, axes.transAxes)
     if suggestion_index is not None and 0 <= suggestion_index < len(rates):
         rate = rates[suggestion_index]
-        axes.axvline(rate, color=SUGGESTION_COLOR, linestyle="--", linewidth=1.0, zorder=2)
+        axes.axvline(rate, color=palette.SUGGESTION, linestyle="--", linewidth=1.0, zorder=2)
         axes.plot([rate], [smooth[suggestion_index]], marker="o", markersize=8,
-                  color=SUGGESTION_COLOR, zorder=5, label=f"suggestion {compact_number(rate)}")
+                  color=palette.SUGGESTION, zorder=5, label=f"suggestion {compact_number(rate)}")
         axes.text(rate, 0.04, f" suggested {compact_number(rate)} ", transform=transform,
-                  fontsize=8.5, color=SUGGESTION_COLOR, ha="left", va="bottom",
+                  fontsize=LABEL_SIZE, color=palette.SUGGESTION, ha="left", va="bottom",
                   fontweight="bold", zorder=6,
-                  bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.0))
+                  bbox=dict(facecolor=palette.BACKGROUND, edgecolor="none", alpha=0.85, pad=1.0))
     if diverged and len(rates):
-        axes.axvline(rates[-1], color=PROBLEM_COLOR, linestyle=":", linewidth=1.0)
-        axes.text(rates[-1], 0.97, "diverged ", transform=transform, fontsize=8,
-                  color=MUTED_COLOR, ha="right", va="top")
-    axes.legend(loc="lower left", fontsize=8, frameon=False)
+        axes.axvline(rates[-1], color=palette.PROBLEM, linestyle=":", linewidth=1.0)
+        axes.text(rates[-1], 0.97, "diverged ", transform=transform, fontsize=TICK_SIZE,
+                  color=palette.MUTED, ha="right", va="top")
+    axes.legend(loc="lower left", fontsize=TICK_SIZE, frameon=False)
     return figure_png(figure)
 
 

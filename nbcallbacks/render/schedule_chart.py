@@ -19,14 +19,20 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from nbcallbacks.core.decimation import minmax_decimate
-from nbcallbacks.render.chart_style import (MUTED_COLOR, PROBLEM_COLOR, TEXT_COLOR, TICK_COLOR,
-                                            compact_number, figure_png, new_figure, style_axes,
-                                            use_rate_axis)
+from matplotlib.figure import Figure
 
-RATE_COLOR = "#2ca02c"
-MONITOR_COLOR = "#e8710a"
-BEST_COLOR = "#ffbf00"
+from nbcallbacks.render import palette
+from nbcallbacks.render.chart_style import (LABEL_SIZE, TICK_SIZE, TITLE_SIZE, compact_number,
+                                            figure_png, new_figure, style_axes, use_rate_axis)
+
 MAX_POINTS = 4000
+PANEL_HEIGHT_PX = 240
+# Layout in inches: the gap between the two panels (the upper one has no tick
+# labels below), the margins (the step axis on top needs more), the title.
+PANEL_GAP_IN = 0.25
+TOP_MARGIN_IN, TOP_MARGIN_WITH_STEPS_IN, BOTTOM_MARGIN_IN = 0.45, 0.8, 0.5
+LEFT_MARGIN_IN, RIGHT_MARGIN_IN = 0.8, 0.25
+TITLE_INSET_IN = 0.1
 
 
 @dataclass
@@ -82,14 +88,21 @@ def schedule_chart_png(data: ScheduleChartData, log_scale: bool = False, width: 
         >>> schedule_chart_png(data)[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
         True
     """
-    panel_in = 240 / dpi
-    gap_in = 0.25  # between the two panels; the upper one has no tick labels below
-    top_margin = 0.8 if data.steps_per_epoch else 0.45
-    bottom_margin = 0.5
+    return figure_png(schedule_chart_figure(data, log_scale, width, dpi))
+
+
+def schedule_chart_figure(data: ScheduleChartData, log_scale: bool = False, width: int = 760,
+                          dpi: int = 96) -> Figure:
+    """The chart as a matplotlib figure on its own Agg canvas, not drawn yet."""
+    panel_in = PANEL_HEIGHT_PX / dpi
+    gap_in = PANEL_GAP_IN
+    top_margin = TOP_MARGIN_WITH_STEPS_IN if data.steps_per_epoch else TOP_MARGIN_IN
+    bottom_margin = BOTTOM_MARGIN_IN
     panels = 2 if data.monitored is not None else 1
     height_in = panels * panel_in + top_margin + bottom_margin + gap_in * (panels - 1)
     figure = new_figure(width, int(round(height_in * dpi)), dpi)
-    figure.subplots_adjust(left=0.8 / figure.get_figwidth(), right=1 - 0.25 / figure.get_figwidth(),
+    width_in = figure.get_figwidth()
+    figure.subplots_adjust(left=LEFT_MARGIN_IN / width_in, right=1 - RIGHT_MARGIN_IN / width_in,
                            top=1 - top_margin / height_in, bottom=bottom_margin / height_in,
                            hspace=gap_in / panel_in)
     if panels == 2:
@@ -98,9 +111,9 @@ def schedule_chart_png(data: ScheduleChartData, log_scale: bool = False, width: 
         rate_axes = figure.add_subplot(grid[1], sharex=monitor_axes)
     else:
         monitor_axes, rate_axes = None, figure.add_subplot(1, 1, 1)
-    figure.text(0.1 / figure.get_figwidth(), 1 - 0.1 / height_in,
-                fit_title(data.title, width), ha="left", va="top", fontsize=10.5,
-                fontweight="bold", color=TEXT_COLOR)
+    figure.text(TITLE_INSET_IN / width_in, 1 - TITLE_INSET_IN / height_in,
+                fit_title(data.title, width), ha="left", va="top", fontsize=TITLE_SIZE,
+                fontweight="bold", color=palette.TEXT)
 
     x, y = _rate_positions(data)
     _draw_rates(rate_axes, x, y, data, log_scale)
@@ -109,8 +122,8 @@ def schedule_chart_png(data: ScheduleChartData, log_scale: bool = False, width: 
         per_epoch = float(data.steps_per_epoch)
         secondary = top_axes.secondary_xaxis(
             "top", functions=(lambda e: e * per_epoch, lambda s: s / per_epoch))
-        secondary.set_xlabel("step", fontsize=8.5, color=TICK_COLOR)
-        secondary.tick_params(labelsize=8, colors=TICK_COLOR)
+        secondary.set_xlabel("step", fontsize=LABEL_SIZE, color=palette.TICK)
+        secondary.tick_params(labelsize=TICK_SIZE, colors=palette.TICK)
     if monitor_axes is not None:
         _draw_monitored(monitor_axes, data.monitored, data.first_epoch)
         _draw_cuts(monitor_axes, rate_axes, data.monitored, data.first_epoch, _end_epoch(data))
@@ -120,8 +133,7 @@ def schedule_chart_png(data: ScheduleChartData, log_scale: bool = False, width: 
     rate_axes.xaxis.set_major_locator(MaxNLocator(10, integer=True))
     for epoch, label, fatal in data.problems:
         _mark_problem(rate_axes, epoch, label, fatal, end)
-    return figure_png(figure)
-
+    return figure
 
 
 def _rate_positions(data: ScheduleChartData) -> tuple[np.ndarray, np.ndarray]:
@@ -144,7 +156,7 @@ def _draw_rates(axes, x, y, data: ScheduleChartData, log_scale: bool) -> None:
     positive = y[np.isfinite(y) & (y > 0)]
     log = log_scale and len(positive) > 0
     shown = np.where(np.isfinite(y) & ((y > 0) if log else True), y, np.nan)
-    axes.plot(x, shown, color=RATE_COLOR, linewidth=1.8, drawstyle="steps-post",
+    axes.plot(x, shown, color=palette.LEARNING_RATE, linewidth=1.8, drawstyle="steps-post",
               label="learning rate")
     if log:
         axes.set_yscale("log")
@@ -157,26 +169,25 @@ def _draw_rates(axes, x, y, data: ScheduleChartData, log_scale: bool) -> None:
             low, high = min(0.0, float(finite.min())), float(finite.max())
             span = (high - low) or abs(high) or 1.0
             axes.set_ylim(low - 0.04 * span if low < 0 else 0.0, high + 0.08 * span)
-    decades = float(np.log10(positive.max() / positive.min())) if log else 1.0
-    use_rate_axis(axes.yaxis, log, decades)
-    axes.set_ylabel("learning rate" + (" (log)" if log else ""), fontsize=8.5, color=TICK_COLOR)
-    axes.set_xlabel("epoch", fontsize=8.5, color=TICK_COLOR)
+    use_rate_axis(axes.yaxis, log)
+    axes.set_ylabel("learning rate" + (" (log)" if log else ""), fontsize=LABEL_SIZE, color=palette.TICK)
+    axes.set_xlabel("epoch", fontsize=LABEL_SIZE, color=palette.TICK)
     if log_scale and not log:
         axes.text(0.99, 0.97, "no positive rate to show in log scale", transform=axes.transAxes,
-                  ha="right", va="top", fontsize=8, color=MUTED_COLOR)
+                  ha="right", va="top", fontsize=TICK_SIZE, color=palette.MUTED)
 
 
 def _draw_monitored(axes, curve: MonitoredCurve, first_epoch: int) -> None:
     style_axes(axes)
     values = np.asarray(curve.values, dtype=np.float64)
     x = first_epoch + np.arange(len(values)) + 1.0  # a value is known at the epoch's end
-    axes.plot(x, values, color=MONITOR_COLOR, linewidth=1.6, marker="o", markersize=3.5,
+    axes.plot(x, values, color=palette.VALIDATION, linewidth=1.6, marker="o", markersize=3.5,
               label=curve.name)
     improved = np.asarray(curve.improved, dtype=bool)
     axes.plot(x[improved], values[improved], linestyle="none", marker="o", markersize=7,
-              markerfacecolor="none", markeredgecolor="#8a6d00", label="new best")
-    axes.set_ylabel(curve.name, fontsize=8.5, color=TICK_COLOR)
-    axes.legend(loc="best", fontsize=8, frameon=False)
+              markerfacecolor="none", markeredgecolor=palette.BEST_EDGE, label="new best")
+    axes.set_ylabel(curve.name, fontsize=LABEL_SIZE, color=palette.TICK)
+    axes.legend(loc="best", fontsize=TICK_SIZE, frameon=False)
 
 
 def _draw_cuts(monitor_axes, rate_axes, curve: MonitoredCurve, start: float, end: float) -> None:
@@ -184,13 +195,13 @@ def _draw_cuts(monitor_axes, rate_axes, curve: MonitoredCurve, start: float, end
     transform = blended_transform_factory(rate_axes.transData, rate_axes.transAxes)
     for index, epoch in enumerate(curve.reduction_epochs):
         for axes in (monitor_axes, rate_axes):
-            axes.axvline(epoch + 1, color=MUTED_COLOR, linestyle="--", linewidth=0.9, zorder=1)
+            axes.axvline(epoch + 1, color=palette.MUTED, linestyle="--", linewidth=0.9, zorder=1)
         if index < len(curve.new_rates):
             # Alternate heights so labels of close cuts do not overlap.
             near_right = epoch + 1 > start + 0.85 * (end - start)
             label = f" {compact_number(curve.new_rates[index])} "
             rate_axes.text(epoch + 1, 0.96 - 0.09 * (index % 3), label,
-                           transform=transform, fontsize=7.5, color=MUTED_COLOR,
+                           transform=transform, fontsize=7.5, color=palette.MUTED,
                            ha="right" if near_right else "left", va="top")
 
 
@@ -216,11 +227,11 @@ def _mark_problem(axes, epoch: int, label: str, fatal: bool, end: float) -> None
     start = float(epoch)
     transform = blended_transform_factory(axes.transData, axes.transAxes)
     if fatal:
-        axes.axvspan(start, max(end, start + 1), color=PROBLEM_COLOR, alpha=0.08, zorder=0)
-    axes.axvline(start, color=PROBLEM_COLOR, linewidth=1.2, zorder=3)
+        axes.axvspan(start, max(end, start + 1), color=palette.PROBLEM, alpha=0.08, zorder=0)
+    axes.axvline(start, color=palette.PROBLEM, linewidth=1.2, zorder=3)
     # Left of the line when the line is in the right half: the text stays inside the axes.
     right_half = start > axes.get_xlim()[0] + 0.55 * (end - axes.get_xlim()[0])
     axes.text(start, 0.5 if fatal else 0.8, f" {label} ", transform=transform,
-              color=PROBLEM_COLOR, fontsize=8.5, ha="right" if right_half else "left",
+              color=palette.PROBLEM, fontsize=LABEL_SIZE, ha="right" if right_half else "left",
               va="center", fontweight="bold", zorder=4,
-              bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5))
+              bbox=dict(facecolor=palette.BACKGROUND, edgecolor="none", alpha=0.85, pad=1.5))
