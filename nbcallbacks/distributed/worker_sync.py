@@ -59,7 +59,8 @@ def _decode(values) -> ControlRequest:
         >>> worker = ControlRequest(stop=True, paused=True, learning_rate=9.0)
         >>> summed = [a + b for a, b in zip(_encode(chief, True), _encode(worker, False))]
         >>> _decode(summed)
-        ControlRequest(stop=True, hard_stop=False, paused=True, learning_rate=0.01, save=None, sync_every=1)
+        ControlRequest(stop=True, hard_stop=False, paused=True, learning_rate=0.01, save=None,
+                       sync_every=1)
     """
     return ControlRequest(stop=values[0] > 0, hard_stop=values[1] > 0, paused=values[2] > 0,
                           learning_rate=float(values[4]) if values[3] > 0 else None,

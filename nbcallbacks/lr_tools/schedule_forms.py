@@ -173,7 +173,8 @@ def _resolve_mode(callback) -> str:
 def _initial_rate(initial_lr, fallback) -> tuple[float, list[str]]:
     if initial_lr is None:
         if fallback is not None:
-            return float(fallback), [f"initial_lr taken from the history: {format_learning_rate(fallback)}"]
+            return float(fallback), [
+                f"initial_lr taken from the history: {format_learning_rate(fallback)}"]
         return DEFAULT_INITIAL_LR, [
             f"initial_lr not given: assumed {DEFAULT_INITIAL_LR} (Adam's default; SGD's is 0.01)"]
     optimizer = getattr(initial_lr, "optimizer", None) or initial_lr

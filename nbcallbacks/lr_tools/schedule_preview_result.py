@@ -113,8 +113,9 @@ class SchedulePreview:
         if self.per_step:
             text += f", {self.steps_per_epoch} steps per epoch"
         if len(finite):
-            text += (f"; rate {format_learning_rate(finite[0])} -> {format_learning_rate(finite[-1])}"
-                     f" (min {format_learning_rate(finite.min())}, max {format_learning_rate(finite.max())})")
+            first, last, low, high = (format_learning_rate(rate) for rate in
+                                      (finite[0], finite[-1], finite.min(), finite.max()))
+            text += f"; rate {first} -> {last} (min {low}, max {high})"
         stop = self.stop_epoch
         if stop is not None:
             text += f"; Keras stops at epoch {stop}"
