@@ -5,6 +5,8 @@ callback: it compares the callback's public attributes (``wait``, ``best``,
 ``stopped_epoch``, ``cooldown_counter``, the file it writes, the optimizer's
 learning rate) with what it saw at the previous look, and turns a difference
 into an :class:`~nbcallbacks.core.events.Event` with a message a person reads.
+(Which file a checkpoint or backup is, Keras keeps privately: that is read
+through :mod:`nbcallbacks.compat.keras_builtin_callbacks`.)
 
 When to look is decided by
 :class:`~nbcallbacks.callbacks.builtin_callback_watcher.BuiltinCallbackWatcher`:
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 
 import keras
 
+from nbcallbacks.compat.keras_builtin_callbacks import backup_files, latest_checkpoint_file
 from nbcallbacks.core.events import Event
 from nbcallbacks.core.formatting import format_value
 
@@ -336,16 +339,7 @@ class ModelCheckpointObserver(CallbackObserver):
         return (path, stat.st_mtime_ns, stat.st_size)
 
     def _latest_file(self):
-        pattern = self.callback.filepath
-        finder = getattr(self.callback, "_get_most_recently_modified_file_matching_pattern",
-                         None)
-        path = None
-        if "{" in pattern and finder is not None:
-            try:
-                path = finder(pattern)
-            except Exception:  # noqa: BLE001 - a Keras internal; fall back to the plain path
-                path = None
-        return self._file_state(path or pattern)
+        return self._file_state(latest_checkpoint_file(self.callback))
 
 
 class LearningRateSchedulerObserver(CallbackObserver):
@@ -376,11 +370,7 @@ class BackupAndRestoreObserver(CallbackObserver):
 
     def __init__(self, callback):
         super().__init__(callback)
-        directory = getattr(callback, "backup_dir", "")
-        weights = getattr(callback, "_weights_path", None) or \
-            os.path.join(directory, "latest.weights.h5")
-        metadata = getattr(callback, "_training_metadata_path", None) or \
-            os.path.join(directory, "training_metadata.json")
+        weights, metadata = backup_files(callback)
         self._had_backup = os.path.exists(weights)
         self._backup_epoch = None
         try:
