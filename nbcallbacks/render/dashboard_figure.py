@@ -248,7 +248,8 @@ class DashboardFigure:
 
     def _legend_entries(self, view: ViewOptions) -> tuple[str, ...]:
         present = []
-        for label, attr in (("train (per batch)", "batch_raw"), ("train (smoothed)", "batch_smooth"),
+        for label, attr in (("train (per batch)", "batch_raw"),
+                            ("train (smoothed)", "batch_smooth"),
                             ("train (epoch)", "epoch_train"), ("validation (epoch)", "epoch_val"),
                             ("best", "best")):
             # Drawn = has a finite value (an all-NaN val_ line has x data but shows nothing).

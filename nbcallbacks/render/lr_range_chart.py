@@ -11,8 +11,16 @@ import numpy as np
 from matplotlib.transforms import blended_transform_factory
 
 from nbcallbacks.render import palette
-from nbcallbacks.render.chart_style import (LABEL_SIZE, TICK_SIZE, TITLE_SIZE, compact_number,
-                                            figure_png, new_figure, style_axes, use_rate_axis)
+from nbcallbacks.render.chart_style import (
+    LABEL_SIZE,
+    TICK_SIZE,
+    TITLE_SIZE,
+    compact_number,
+    figure_png,
+    new_figure,
+    style_axes,
+    use_rate_axis,
+)
 
 # Margins around the axes, in inches (room for tick labels and the title).
 LEFT_IN, RIGHT_IN, TOP_IN, BOTTOM_IN = 0.75, 0.25, 0.5, 0.5

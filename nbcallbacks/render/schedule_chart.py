@@ -15,15 +15,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from nbcallbacks.core.decimation import minmax_decimate
-from matplotlib.figure import Figure
-
 from nbcallbacks.render import palette
-from nbcallbacks.render.chart_style import (LABEL_SIZE, TICK_SIZE, TITLE_SIZE, compact_number,
-                                            figure_png, new_figure, style_axes, use_rate_axis)
+from nbcallbacks.render.chart_style import (
+    LABEL_SIZE,
+    TICK_SIZE,
+    TITLE_SIZE,
+    compact_number,
+    figure_png,
+    new_figure,
+    style_axes,
+    use_rate_axis,
+)
 
 MAX_POINTS = 4000
 PANEL_HEIGHT_PX = 240
@@ -170,7 +177,8 @@ def _draw_rates(axes, x, y, data: ScheduleChartData, log_scale: bool) -> None:
             span = (high - low) or abs(high) or 1.0
             axes.set_ylim(low - 0.04 * span if low < 0 else 0.0, high + 0.08 * span)
     use_rate_axis(axes.yaxis, log)
-    axes.set_ylabel("learning rate" + (" (log)" if log else ""), fontsize=LABEL_SIZE, color=palette.TICK)
+    axes.set_ylabel("learning rate" + (" (log)" if log else ""), fontsize=LABEL_SIZE,
+                    color=palette.TICK)
     axes.set_xlabel("epoch", fontsize=LABEL_SIZE, color=palette.TICK)
     if log_scale and not log:
         axes.text(0.99, 0.97, "no positive rate to show in log scale", transform=axes.transAxes,

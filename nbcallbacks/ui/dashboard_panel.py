@@ -16,9 +16,11 @@ import ipywidgets as widgets
 
 from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
 from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.render import palette
 from nbcallbacks.ui.view_controls import ViewControls
 
-_HEADER_STYLE = "font:13px/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;color:#222;"
+_HEADER_STYLE = ("font:13px/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;"
+                 f"color:{palette.BODY_TEXT};")
 
 
 class DashboardPanel:
@@ -72,7 +74,8 @@ class DashboardPanel:
             self.events.value = events_html
 
     def show_notice(self, text: str) -> None:
-        self.notices.value = (f'<div style="{_HEADER_STYLE}color:#8a4b00;background:#fff4e0;'
+        self.notices.value = (f'<div style="{_HEADER_STYLE}color:{palette.NOTICE_TEXT};'
+                              f'background:{palette.NOTICE_BACKGROUND};'
                               f'padding:4px 8px;border-radius:4px">{html.escape(text)}</div>')
 
     def set_static_frame(self, png: bytes) -> None:

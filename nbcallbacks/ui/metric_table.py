@@ -13,17 +13,21 @@ import math
 from nbcallbacks.core.formatting import format_value
 from nbcallbacks.core.metric_columns import table_columns
 from nbcallbacks.core.metric_names import base_name, higher_is_better, is_validation
+from nbcallbacks.render import palette
 
 _STYLE = (
     "<style>"
     ".nbcb-table{border-collapse:collapse;font:12px/1.5 ui-monospace,Menlo,Consolas,monospace;}"
-    ".nbcb-table th{font-weight:600;text-align:right;padding:2px 10px;border-bottom:1px solid #ccc;"
-    "color:#333;}"
-    ".nbcb-table td{text-align:right;padding:1px 10px;color:#222;}"
-    ".nbcb-table tr.latest td{background:#f3f6fb;}"
-    ".nbcb-table td.best{background:#e3f5e8;color:#0b6b2c;font-weight:700;}"
-    ".nbcb-table tr.bestrow td{border-top:1px solid #ccc;color:#0b6b2c;}"
-    ".nbcb-table .train{color:#1f77b4;} .nbcb-table .val{color:#c25e00;}"
+    ".nbcb-table th{font-weight:600;text-align:right;padding:2px 10px;"
+    f"border-bottom:1px solid {palette.RULE};"
+    f"color:{palette.TEXT};}}"
+    f".nbcb-table td{{text-align:right;padding:1px 10px;color:{palette.BODY_TEXT};}}"
+    f".nbcb-table tr.latest td{{background:{palette.HIGHLIGHT_BACKGROUND};}}"
+    f".nbcb-table td.best{{background:{palette.GOOD_BACKGROUND};color:{palette.GOOD_TEXT};"
+    "font-weight:700;}"
+    f".nbcb-table tr.bestrow td{{border-top:1px solid {palette.RULE};color:{palette.GOOD_TEXT};}}"
+    f".nbcb-table .train{{color:{palette.TRAIN};}} "
+    f".nbcb-table .val{{color:{palette.VALIDATION_TEXT};}}"
     "</style>"
 )
 
@@ -71,7 +75,8 @@ def metric_table_html(rows: list[dict], last: int = 8) -> str:
         for c in columns)
     body = []
     if shown.start > 0:
-        body.append(f'<tr><td colspan="{len(columns) + 1}" style="text-align:left;color:#888">'
+        body.append(f'<tr><td colspan="{len(columns) + 1}" '
+                    f'style="text-align:left;color:{palette.PLACEHOLDER}">'
                     f"… {shown.start} earlier epochs (all in <code>dashboard.history</code>)</td></tr>")
     for index in shown:
         row = rows[index]

@@ -12,8 +12,13 @@ from typing import Callable
 
 import ipywidgets as widgets
 
-_TEXT_STYLE = "font:13px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#222;"
-_PROBLEM_STYLE = (_TEXT_STYLE + "color:#8b1a1a;background:#fdecea;border-left:4px solid #c62828;"
+from nbcallbacks.render import palette
+
+_TEXT_STYLE = ("font:13px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
+               f"color:{palette.BODY_TEXT};")
+_PROBLEM_STYLE = (_TEXT_STYLE + f"color:{palette.PROBLEM_TEXT};"
+                  f"background:{palette.PROBLEM_BACKGROUND};"
+                  f"border-left:4px solid {palette.PROBLEM};"
                   "padding:6px 10px;border-radius:3px;")
 
 

@@ -17,11 +17,14 @@ import ipywidgets as widgets
 from nbcallbacks.compat.ipywidgets_versions import tooltip_kwargs
 from nbcallbacks.core.hook_call import HookCall, format_log_value
 from nbcallbacks.core.hook_timeline import FoldedBatches, timeline_entries
+from nbcallbacks.render import palette
 
-METHOD_COLORS = {"fit": "#1f77b4", "evaluate": "#c25e00", "predict": "#2a8a2a"}
+METHOD_COLORS = {"fit": palette.TRAIN, "evaluate": palette.VALIDATION_TEXT,
+                 "predict": palette.PREDICT}
 _FONT = "font:12px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;"
-_HOOK_STYLE = {"method": "font-weight:700;color:#111;", "epoch": "color:#111;",
-               "batch": "color:#666;"}
+_HOOK_STYLE = {"method": f"font-weight:700;color:{palette.HEADING};",
+               "epoch": f"color:{palette.HEADING};",
+               "batch": f"color:{palette.FAINT_TEXT};"}
 
 
 def timeline_html(calls, batches: bool = True, hook_filter: str | None = None,
@@ -39,23 +42,25 @@ def timeline_html(calls, batches: bool = True, hook_filter: str | None = None,
     rows = []
     hidden = max(0, len(entries) - max_entries)
     if hidden:
-        rows.append(f'<tr><td colspan="3" style="color:#888;padding:2px 8px">… {hidden:,} '
+        rows.append(f'<tr><td colspan="3" style="color:{palette.PLACEHOLDER};padding:2px 8px">'
+                    f'… {hidden:,} '
                     f"earlier entries (all calls are in <code>tracer.calls</code>)</td></tr>")
     run = None
     for entry in entries[hidden:]:
         if entry.run != run:
             run = entry.run
-            color = METHOD_COLORS.get(entry.method, "#444")
+            color = METHOD_COLORS.get(entry.method, palette.SECONDARY_TEXT)
             rows.append(f'<tr><td colspan="3" style="padding:6px 8px 2px;color:{color};'
                         f'font-weight:700;border-bottom:1px solid {color}">'
                         f"{html.escape(entry.method)} #{entry.run}</td></tr>")
         rows.append(_row(entry))
     if not entries:
         message = "no hook calls yet" if not calls else "no hook matches the filter"
-        rows.append(f'<tr><td style="color:#888;padding:4px 8px">{message}</td></tr>')
+        rows.append(f'<tr><td style="color:{palette.PLACEHOLDER};padding:4px 8px">'
+                    f'{message}</td></tr>')
     # column-reverse keeps the scroll position at the bottom: the newest call stays in view.
     return (f'<div style="{_FONT}max-height:{height}px;overflow:auto;display:flex;'
-            f'flex-direction:column-reverse;border:1px solid #ddd;border-radius:4px">'
+            f'flex-direction:column-reverse;border:1px solid {palette.BORDER};border-radius:4px">'
             f'<div><table style="border-collapse:collapse;width:100%">{"".join(rows)}'
             f"</table></div></div>")
 
@@ -63,25 +68,29 @@ def timeline_html(calls, batches: bool = True, hook_filter: str | None = None,
 def _row(entry) -> str:
     indent = 12 + 18 * entry.depth
     if isinstance(entry, FoldedBatches):
-        return (f'<tr><td style="color:#999;padding:0 8px;white-space:nowrap"></td>'
-                f'<td colspan="2" style="padding:0 8px 0 {indent}px;color:#777;font-style:italic">'
+        return (f'<tr><td style="color:{palette.TIMESTAMP};padding:0 8px;white-space:nowrap"></td>'
+                f'<td colspan="2" style="padding:0 8px 0 {indent}px;color:{palette.DIM_TEXT};'
+                'font-style:italic">'
                 f"… {html.escape(entry.describe())}</td></tr>")
     call: HookCall = entry
     argument = f"{call.index_name}={call.index}" if call.index_name else ""
-    logs = " ".join(f'{html.escape(key)}=<span style="color:#0b5394">'
+    logs = " ".join(f'{html.escape(key)}=<span style="color:{palette.VALUE}">'
                     f"{html.escape(format_log_value(value))}</span>"
                     for key, value in call.logs.items())
     # Validation inside fit is an evaluate in disguise: say so where it starts.
-    tag = (' <span style="color:#c25e00;font-weight:400;font-size:11px">validation</span>'
+    tag = (f' <span style="color:{palette.VALIDATION_TEXT};font-weight:400;font-size:11px">'
+           'validation</span>'
            if call.depth and call.hook == "on_test_begin" else "")
     # A faint line before each epoch keeps the epochs apart in a long list.
-    row_style = ' style="border-top:1px solid #eee"' if call.hook == "on_epoch_begin" else ""
-    return (f'<tr{row_style}><td style="color:#999;padding:0 8px;white-space:nowrap;'
+    row_style = (f' style="border-top:1px solid {palette.ROW_RULE}"'
+                 if call.hook == "on_epoch_begin" else "")
+    return (f'<tr{row_style}><td style="color:{palette.TIMESTAMP};padding:0 8px;white-space:nowrap;'
             f'text-align:right">{call.time:.3f}s</td>'
             f'<td style="padding:0 8px 0 {indent}px;white-space:nowrap;'
             f'{_HOOK_STYLE[call.level]}">{html.escape(call.hook)}'
-            f'<span style="color:#888;font-weight:400">({argument})</span>{tag}</td>'
-            f'<td style="padding:0 8px;color:#333">{logs}</td></tr>')
+            f'<span style="color:{palette.PLACEHOLDER};font-weight:400">({argument})</span>'
+            f'{tag}</td>'
+            f'<td style="padding:0 8px;color:{palette.TEXT}">{logs}</td></tr>')
 
 
 class TracerTimeline:
@@ -134,7 +143,7 @@ class TracerTimeline:
         self.body.value = self.html(calls)
         runs = list(dict.fromkeys(f"{call.method} #{call.run}" for call in calls))
         note = self._note() if self._note is not None else ""
-        self.counts.value = (f'<span style="{_FONT}color:#555">{len(calls):,} calls'
+        self.counts.value = (f'<span style="{_FONT}color:{palette.TICK}">{len(calls):,} calls'
                              + "".join(f" · {html.escape(run)}" for run in runs[-4:])
                              + (f" · {html.escape(note)}" if note else "") + "</span>")
 
