@@ -89,3 +89,17 @@ def test_dropping_the_traced_train_step_makes_the_next_fit_trace_again():
 def test_an_optimizer_without_the_internal_gets_a_clear_error():
     with pytest.raises(AttributeError, match="keeps no _learning_rate.*Keras 3.13.2 and 3.15.1"):
         stored_learning_rate(object())
+
+
+def test_model_checkpoint_and_backup_keep_their_files_where_the_compat_lookups_read(tmp_path):
+    from nbcallbacks.compat.keras_builtin_callbacks import backup_files, latest_checkpoint_file
+
+    pattern = str(tmp_path / "ckpt-{epoch:02d}.weights.h5")
+    checkpoint = keras.callbacks.ModelCheckpoint(pattern, save_weights_only=True)
+    backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
+    assert hasattr(checkpoint, "_get_most_recently_modified_file_matching_pattern")
+    assert (getattr(backup, "_weights_path", None), getattr(backup, "_training_metadata_path",
+                                                            None)) == backup_files(backup)
+    small_model().fit(np.ones((4, 3)), np.ones((4, 1)), epochs=2, verbose=0,
+                      callbacks=[checkpoint])
+    assert latest_checkpoint_file(checkpoint) == str(tmp_path / "ckpt-02.weights.h5")
