@@ -19,6 +19,9 @@ from matplotlib.ticker import Formatter, Locator, LogLocator, MaxNLocator, NullF
 MIN_TICKS = 3   # fewer labels than this and a reader cannot tell the scale
 MAX_TICKS = 6   # more would overlap on a 250-pixel panel
 MAX_DIGITS = 4  # decimals of the mantissa a label may grow to
+# Two 1-2-5 ticks are enough when they are this far apart, as a share of the
+# axis (a rate cut from 0.01 to 0.005 is best labelled at exactly those two).
+TWO_TICK_SPREAD = 0.4
 
 
 def log_tick_values(low: float, high: float, max_ticks: int = MAX_TICKS) -> list[float]:
@@ -26,13 +29,16 @@ def log_tick_values(low: float, high: float, max_ticks: int = MAX_TICKS) -> list
 
     1, 2 and 5 x 10^k when that gives a readable number of ticks, else powers
     of ten (every second or third one over many decades), else, under about
-    half a decade, evenly spaced round values as on a linear axis.
+    half a decade, two 1-2-5 ticks far enough apart or evenly spaced round
+    values as on a linear axis.
 
     Example:
         >>> log_tick_values(1e-5, 1.0)
         [1e-05, 0.0001, 0.001, 0.01, 0.1, 1.0]
         >>> log_tick_values(0.0015, 0.012)
         [0.002, 0.005, 0.01]
+        >>> log_tick_values(0.0043, 0.0115)
+        [0.005, 0.01]
         >>> log_tick_values(0.0067, 0.015)
         [0.008, 0.01, 0.012, 0.014]
     """
@@ -47,6 +53,9 @@ def log_tick_values(low: float, high: float, max_ticks: int = MAX_TICKS) -> list
     for ticks in (decades, one_two_five):
         if len(ticks) >= MIN_TICKS:
             return ticks[::math.ceil(len(ticks) / max_ticks)]
+    if (len(one_two_five) == 2 and math.log10(one_two_five[1] / one_two_five[0])
+            >= TWO_TICK_SPREAD * math.log10(high / low)):
+        return one_two_five
     # Under about half a decade: round values evenly spaced, as on a linear axis.
     ticks = MaxNLocator(nbins=MAX_TICKS - 1, steps=[1, 2, 5, 10]).tick_values(low, high)
     return [_round_to_nice(t) for t in ticks if low <= t <= high and t > 0]
