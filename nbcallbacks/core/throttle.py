@@ -4,6 +4,12 @@ A fixed "every N batches" rule is wrong for both fast and slow models. This
 rule waits at least ``interval`` seconds between redraws, and longer when a
 redraw is expensive, so that drawing never takes more than ``max_busy``
 of the wall time (the fastprogress idea, applied to plots).
+
+One expensive redraw does not set the pace: the first one builds the figure
+(ten times a normal frame), and a garbage collection or a busy machine can
+slow any single one. The wait follows the cheaper of the last two redraws, so
+it grows only when redraws are expensive twice in a row; a single slow one
+costs at most one interval's worth of extra drawing.
 """
 
 from __future__ import annotations
@@ -27,10 +33,13 @@ class Throttle:
         >>> throttle.start()             # a redraw starts at t=0 ...
         >>> throttle.due()
         False
-        >>> throttle.done(cost=0.5)      # ... and was slow: wait 0.5 / 0.1 = 5 s
-        >>> now[0] = 2.0; throttle.due()
-        False
+        >>> throttle.done(cost=0.5)      # ... and was slow, but the first: wait 1 s
+        >>> now[0] = 1.0; throttle.due()
+        True
+        >>> throttle.start(); throttle.done(cost=0.5)   # slow twice: 0.5 / 0.1 = 5 s
         >>> now[0] = 5.0; throttle.due()
+        False
+        >>> now[0] = 6.0; throttle.due()
         True
     """
 
@@ -44,6 +53,7 @@ class Throttle:
         self._clock = clock
         self._last = None
         self._wait = self.interval
+        self._previous_cost: float | None = None
 
     @property
     def wait(self) -> float:
@@ -59,10 +69,13 @@ class Throttle:
         self._last = self._clock()
 
     def done(self, cost: float) -> None:
-        """Note that the redraw took ``cost`` seconds; the wait grows with expensive ones."""
+        """Note that the redraw took ``cost`` seconds; the wait grows with expensive ones
+        (two in a row: see the module docstring)."""
         if self._last is None:
             self._last = self._clock()
-        self._wait = max(self.interval, cost / self.max_busy)
+        previous, self._previous_cost = self._previous_cost, float(cost)
+        steady = 0.0 if previous is None else min(previous, self._previous_cost)
+        self._wait = max(self.interval, steady / self.max_busy)
 
     def reset(self) -> None:
         """Make the next call to :meth:`due` return True."""
