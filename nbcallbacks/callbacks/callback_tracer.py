@@ -14,14 +14,15 @@ import time
 
 import keras
 
-from nbcallbacks.compat.keras_fit_frame import find_fit_callbacks
 from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
+from nbcallbacks.compat.keras_fit_frame import find_fit_callbacks
 from nbcallbacks.core.hook_call import (HookCall, format_hook_call, method_of_hook,
                                         summarize_log_value)
 from nbcallbacks.core.hook_summary import HookSummary
 from nbcallbacks.core.hook_timeline import timeline_lines
 from nbcallbacks.core.throttle import Throttle
-from nbcallbacks.ui.frontend import current_cell_id, detect_frontend
+from nbcallbacks.outputs.cell_display import CellDisplay
+from nbcallbacks.ui.frontend import detect_frontend
 
 OUTPUTS = ("auto", "widget", "console", "none")
 _BEGIN_HOOKS = {"on_train_begin": "fit", "on_test_begin": "evaluate",
@@ -126,8 +127,7 @@ class CallbackTracer(keras.callbacks.Callback):
         self._batch_calls_in_run = 0
         self._mode = None
         self._timeline = None
-        self._handle = None
-        self._displayed_in_cell = object()
+        self._display = CellDisplay(self._bundle)
         self._unprinted_batches: list[HookCall] = []
 
     # -- the hooks ------------------------------------------------------------------
@@ -317,24 +317,16 @@ class CallbackTracer(keras.callbacks.Callback):
     def _show(self, call: HookCall, finished: bool) -> None:
         timeline = self._ensure_timeline()
         if call.hook in _BEGIN_HOOKS and call.depth == 0:
-            self._display_once_per_cell()
+            self._display.show()
         if finished or self._throttle.due():
             self._throttle.start()
             started = time.perf_counter()
             timeline.refresh()
             self._throttle.done(time.perf_counter() - started)
-        if finished and self._handle is not None:
-            # Saved notebooks (GitHub, nbviewer) cannot show widgets: give the
-            # display a static copy of the timeline too.
-            self._handle.update(self._bundle(), raw=True)
-
-    def _display_once_per_cell(self) -> None:
-        cell = current_cell_id()
-        if cell != self._displayed_in_cell or cell is None:
-            from IPython.display import display
-
-            self._displayed_in_cell = cell
-            self._handle = display(self._bundle(), raw=True, display_id=True)
+        if finished:
+            # Saved notebooks (GitHub, nbviewer) cannot show widgets: the bundle
+            # carries a static copy of the timeline too.
+            self._display.update()
 
     def _bundle(self) -> dict:
         timeline = self._ensure_timeline()

@@ -161,6 +161,7 @@ class Dashboard(keras.callbacks.Callback):
         # The status line is cheap (< 1 ms): it gets its own, quicker, rhythm.
         self._status_throttle = Throttle(0.25, max_busy=0.02)
         self._worker: RenderWorker | None = None      # one per fit, closed at its end
+        self._worker_finalizer: weakref.finalize | None = None
         self._draw_lock = threading.Lock()
         self._last_png: bytes | None = None
         self._frame_problems: list[tuple[str, BaseException]] = []   # from the render thread

@@ -169,9 +169,9 @@ class WidgetOutput(DashboardOutput):
             self._display.update()
 
     def pump(self, paused: bool = False) -> None:
-        route = self.click_route
-        if self._owns_route and route is not None and route.pumps:
-            route.pump(force=paused)
+        # Only a blocking fit's route pumps; `await dash.fit` pumps from the awaiting cell.
+        if self.click_route is not None and self.click_route.pumps:
+            self.click_route.pump(force=paused)
 
     # -- what happened ------------------------------------------------------------------
     def status(self, report: StatusReport) -> None:
