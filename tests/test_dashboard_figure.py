@@ -459,3 +459,18 @@ def test_the_final_frame_of_a_long_run_covers_all_its_data():
     fig.render_png(store.snapshot(), final=True)
     high = fig.figure.axes[0].get_xlim()[1]
     assert 3 * 58 <= high <= 1.05 * 3 * 58
+
+
+@pytest.mark.parametrize("low, high", [(0.6, 0.8), (0.3, 0.9), (1e-4, 2.0), (0.999, 1.001)])
+def test_log_scale_metric_panels_have_distinct_labels(low, high):
+    store = MetricStore()
+    for step, value in enumerate(np.linspace(high, low, 50)):
+        store.record_batch(0, step, {"loss": float(value)})
+    fig = DashboardFigure()
+    fig.render_png(store.snapshot(), ViewOptions(log_scale=True))
+    ax = _axes(fig, "loss")
+    assert ax.get_yscale() == "log"
+    shown_low, shown_high = ax.get_ylim()
+    labels = [t.get_text() for t in ax.yaxis.get_ticklabels(which="both")
+              if t.get_text() and shown_low <= t.get_position()[1] <= shown_high]
+    assert len(labels) >= 2 and len(labels) == len(set(labels)), labels
