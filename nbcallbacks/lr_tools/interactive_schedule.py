@@ -21,6 +21,7 @@ import keras
 from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
 from nbcallbacks.core.schedule_parameters import build_schedule, schedule_parameters
 from nbcallbacks.lr_tools.schedule_preview import SchedulePreview, preview_schedule
+from nbcallbacks.render.palette import FAINT_TEXT
 from nbcallbacks.ui.frontend import detect_frontend
 
 
@@ -140,7 +141,7 @@ class InteractiveSchedule:
             self._panel = SchedulePreviewPanel(self.preview.png)
             self._panel.show(*self.preview.panel_content())
             hint = widgets.HTML(
-                "<small style='color:#666'>Move a slider to redraw. Use the chosen schedule "
+                f"<small style='color:{FAINT_TEXT}'>Move a slider to redraw. Use the chosen schedule "
                 "with <code>tuner.schedule</code> or <code>tuner.callback()</code>; "
                 "<code>tuner.values</code> holds the values.</small>")
             sliders = self._sliders.widget if self.specs else widgets.HTML(

@@ -181,7 +181,9 @@ class SchedulePreview:
         table of values (HTML), in the order ``SchedulePreviewPanel.show`` takes them."""
         import html
 
-        notes = "".join(f"<br><small style='color:#666'>{html.escape(n)}</small>"
+        from nbcallbacks.render.palette import FAINT_TEXT
+
+        notes = "".join(f"<br><small style='color:{FAINT_TEXT}'>{html.escape(n)}</small>"
                         for n in self.notes)
         summary = (f"<b>Learning-rate preview</b> &nbsp;·&nbsp; "
                    f"{html.escape(self.summary())}{notes}")
