@@ -31,10 +31,10 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from nbcallbacks.core import MetricStore  # noqa: E402
-from nbcallbacks.render.dashboard_figure import DashboardFigure  # noqa: E402
+from nbcallbacks.core import MetricStore
+from nbcallbacks.render.dashboard_figure import DashboardFigure
 
 TARGET_MS = 80.0
 EPOCHS = 100

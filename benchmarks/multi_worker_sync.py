@@ -37,9 +37,9 @@ def worker(repeats: int, steps: int) -> dict:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ["KERAS_BACKEND"] = "tensorflow"
+    import keras
     import numpy as np
     import tensorflow as tf
-    import keras
 
     from nbcallbacks import Dashboard
     from nbcallbacks.distributed.cluster_role import cluster_role

@@ -29,10 +29,9 @@ import statistics
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-import nbformat  # noqa: E402
-from nbclient import NotebookClient  # noqa: E402
-
-from overhead import SETUP  # noqa: E402  (same data, model and run() as overhead.py)
+import nbformat
+from nbclient import NotebookClient
+from overhead import SETUP
 
 PROBE = r'''
 class ProbedDashboard(nbcallbacks.Dashboard):

@@ -10,11 +10,11 @@ __version__ = "0.1.0"
 from nbcallbacks.callbacks.builtin_callback_watcher import BuiltinCallbackWatcher
 from nbcallbacks.callbacks.callback_tracer import CallbackTracer
 from nbcallbacks.callbacks.dashboard import Dashboard
+from nbcallbacks.core.piecewise_schedule import PiecewiseSchedule
 from nbcallbacks.lr_tools.interactive_schedule import InteractiveSchedule, interactive_schedule
 from nbcallbacks.lr_tools.lr_finder import find_lr
 from nbcallbacks.lr_tools.lr_range_test import LRRangeTest
 from nbcallbacks.lr_tools.schedule_preview import SchedulePreview, preview_schedule
-from nbcallbacks.core.piecewise_schedule import PiecewiseSchedule
 
 __all__ = ["Dashboard", "__version__",
            "BuiltinCallbackWatcher", "CallbackTracer",

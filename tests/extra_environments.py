@@ -108,7 +108,7 @@ def _hold_colab_lock():
     if os.environ.get(_LOCK_HOLDER) == str(COLAB_ROOT):
         return None  # a process of this run (its parent) holds it: waiting would deadlock
     name = hashlib.sha256(str(COLAB_ROOT).encode()).hexdigest()[:16]
-    lock = open(Path(tempfile.gettempdir(), f"nbcallbacks-venv-colab-{name}.lock"), "w")  # noqa: SIM115
+    lock = open(Path(tempfile.gettempdir(), f"nbcallbacks-venv-colab-{name}.lock"), "w")
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

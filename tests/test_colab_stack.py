@@ -23,10 +23,16 @@ import subprocess
 import time
 
 import pytest
+from extra_environments import (
+    COLAB_ROOT,
+    REPOSITORY,
+    built_distributions,
+    colab_dry_run,
+    colab_python,
+    copy_suite,
+    pins_moved,
+)
 from packaging.requirements import Requirement
-
-from extra_environments import (COLAB_ROOT, REPOSITORY, built_distributions, colab_dry_run, colab_python,
-                                copy_suite, pins_moved)
 
 # What the gallery's set-up cell installs on Colab: the package, nothing else, no upgrade.
 COLAB_INSTALL = "nbcallbacks @ git+https://github.com/nbcallbacks/nbcallbacks"

@@ -8,8 +8,13 @@ import pytest
 
 from nbcallbacks.core.events import Event, EventLog
 from nbcallbacks.core.formatting import format_duration, format_rate, format_value
-from nbcallbacks.core.metric_names import (base_name, higher_is_better, is_learning_rate,
-                                           is_validation, panel_names)
+from nbcallbacks.core.metric_names import (
+    base_name,
+    higher_is_better,
+    is_learning_rate,
+    is_validation,
+    panel_names,
+)
 from nbcallbacks.core.smoothing import ema
 from nbcallbacks.core.throttle import Throttle
 from nbcallbacks.core.training_clock import TrainingClock
@@ -346,7 +351,7 @@ def test_event_log_is_thread_safe():
         try:
             for i in range(per_writer):
                 log.add(epoch=worker, step=i, kind="mark", message=f"{worker}:{i}")
-        except BaseException as error:
+        except BaseException as error:  # noqa: BLE001 - the main thread fails the test with it
             errors.append(error)
 
     def read():
@@ -354,7 +359,7 @@ def test_event_log_is_thread_safe():
             while not stop.is_set():
                 seen = [e.step for e in log if e.epoch == 0]
                 assert seen == sorted(seen)  # one writer's events keep their order
-        except BaseException as error:
+        except BaseException as error:  # noqa: BLE001 - the main thread fails the test with it
             errors.append(error)
 
     reader = threading.Thread(target=read)

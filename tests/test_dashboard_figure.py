@@ -11,8 +11,12 @@ from nbcallbacks.core.events import EventLog
 from nbcallbacks.core.metric_store import MetricStore
 from nbcallbacks.core.smoothing import ema
 from nbcallbacks.core.view_options import ViewOptions
-from nbcallbacks.render.dashboard_figure import (LEARNING_RATE_PANEL, TRAIN_COLOR,
-                                                 VALIDATION_COLOR, DashboardFigure)
+from nbcallbacks.render.dashboard_figure import (
+    LEARNING_RATE_PANEL,
+    TRAIN_COLOR,
+    VALIDATION_COLOR,
+    DashboardFigure,
+)
 
 BATCHES = 20
 

@@ -6,8 +6,6 @@ the person sees from each, and that a failing output is reported once and never 
 
 import warnings
 
-import pytest
-
 from nbcallbacks import Dashboard
 
 

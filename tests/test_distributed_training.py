@@ -20,7 +20,7 @@ import ipykernel
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "distributed"))
-from scripted_run import EXPECTED_SUM_OF_RATES, NEW_RATE, PAUSE_SECONDS, STOP_AT  # noqa: E402
+from scripted_run import EXPECTED_SUM_OF_RATES, NEW_RATE, PAUSE_SECONDS, STOP_AT
 
 SCRIPTS = Path(__file__).parent / "distributed"
 REPOSITORY = Path(__file__).resolve().parent.parent

@@ -25,7 +25,7 @@ def step_decay(epoch, lr, drop=0.5, every=10):
 
 
 def sliders_of(tuner):
-    tuner.widget  # builds the sliders
+    _ = tuner.widget  # builds the sliders
     return tuner._sliders.sliders
 
 

@@ -13,10 +13,14 @@ import warnings
 
 import ipywidgets
 import pytest
-
 from kernel_session import KernelSession
-from nbcallbacks.compat.ipywidgets_versions import (WIDGET_VIEW_MIMETYPE, ipywidgets_major,
-                                                    tooltip_kwargs, widget_mimebundle)
+
+from nbcallbacks.compat.ipywidgets_versions import (
+    WIDGET_VIEW_MIMETYPE,
+    ipywidgets_major,
+    tooltip_kwargs,
+    widget_mimebundle,
+)
 
 MAJOR = ipywidgets_major()
 

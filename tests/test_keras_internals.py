@@ -15,8 +15,12 @@ import numpy as np
 import pytest
 
 from nbcallbacks.compat.keras_fit_frame import find_fit_callbacks, infer_batch_size, runs_inside_fit
-from nbcallbacks.compat.keras_optimizer import (forget_traced_train_step, rate_owner,
-                                                set_stored_learning_rate, stored_learning_rate)
+from nbcallbacks.compat.keras_optimizer import (
+    forget_traced_train_step,
+    rate_owner,
+    set_stored_learning_rate,
+    stored_learning_rate,
+)
 
 
 class Looks(keras.callbacks.Callback):

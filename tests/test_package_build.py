@@ -12,10 +12,9 @@ import zipfile
 from email.parser import Parser
 
 import pytest
+from extra_environments import REPOSITORY, built_distributions, pyproject_list
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-
-from extra_environments import REPOSITORY, built_distributions, pyproject_list
 
 # Where the wheel's platform-dependent requirements are looked at.
 PLATFORMS = {

@@ -23,11 +23,10 @@ from dataclasses import replace
 
 import keras
 
-from nbcallbacks.callbacks.builtin_callback_observers import (EVENT_KINDS, Moment,
-                                                             observer_for)
+from nbcallbacks.callbacks.builtin_callback_observers import EVENT_KINDS, Moment, observer_for
 from nbcallbacks.compat.keras_fit_frame import find_fit_callbacks
-from nbcallbacks.model_access.learning_rate import read_learning_rate
 from nbcallbacks.core.events import Event
+from nbcallbacks.model_access.learning_rate import read_learning_rate
 
 __all__ = ["BuiltinCallbackWatcher", "EVENT_KINDS"]
 
@@ -141,7 +140,7 @@ class BuiltinCallbackWatcher:
         self._nan_reported = False
 
     @classmethod
-    def for_running_fit(cls, owner) -> "BuiltinCallbackWatcher":
+    def for_running_fit(cls, owner) -> BuiltinCallbackWatcher:
         """The watcher for the ``fit`` that is calling ``owner`` now.
 
         Finds the fit's callbacks with

@@ -16,8 +16,12 @@ import keras
 
 from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
 from nbcallbacks.compat.keras_fit_frame import find_fit_callbacks
-from nbcallbacks.core.hook_call import (HookCall, format_hook_call, method_of_hook,
-                                        summarize_log_value)
+from nbcallbacks.core.hook_call import (
+    HookCall,
+    format_hook_call,
+    method_of_hook,
+    summarize_log_value,
+)
 from nbcallbacks.core.hook_summary import HookSummary
 from nbcallbacks.core.hook_timeline import timeline_lines
 from nbcallbacks.core.throttle import Throttle

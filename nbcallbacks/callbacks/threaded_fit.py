@@ -23,8 +23,8 @@ import concurrent.futures
 import contextvars
 import threading
 
-from nbcallbacks.core.interrupt_guard import InterruptGuard
 from nbcallbacks.compat.click_route import start_click_route
+from nbcallbacks.core.interrupt_guard import InterruptGuard
 
 
 async def fit_in_thread(dashboard, model, *args, **kwargs):

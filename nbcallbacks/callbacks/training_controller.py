@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from nbcallbacks.compat.keras_fit_frame import runs_inside_fit
 from nbcallbacks.core.formatting import format_value

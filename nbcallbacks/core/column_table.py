@@ -10,7 +10,7 @@ snapshot without copying, because filled rows are never written again.
 from __future__ import annotations
 
 import threading
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -76,7 +76,7 @@ class ColumnTable:
                     chunks[chunk_index][offset] = np.nan if value is None else value
             self._rows += 1
 
-    def snapshot(self) -> "TableSnapshot":
+    def snapshot(self) -> TableSnapshot:
         """A read-only view of the rows written so far, safe to read without a lock."""
         with self._lock:
             return TableSnapshot(self._rows, {k: list(v) for k, v in self._chunks.items()})

@@ -12,8 +12,8 @@ numbers a real ``fit`` applies.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

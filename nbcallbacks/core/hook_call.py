@@ -54,7 +54,7 @@ class LogArray:
     dtype: str
 
     @classmethod
-    def of(cls, value) -> "LogArray":
+    def of(cls, value) -> LogArray:
         return cls(tuple(int(n) for n in value.shape), str(value.dtype))
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 # The guards whose handlers are in the chain now, oldest first (main thread only).
 # Each guard's ``_previous`` is the handler it replaced: the chain runs from the

@@ -12,8 +12,8 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 _RATE_WORDS = ("lr", "rate", "learning")
 

@@ -30,5 +30,5 @@ class ViewOptions:
         if not 0.0 <= self.smoothing < 1.0:
             raise ValueError(f"smoothing must be in [0, 1), got {self.smoothing!r}")
 
-    def with_(self, **changes) -> "ViewOptions":
+    def with_(self, **changes) -> ViewOptions:
         return replace(self, **changes)

@@ -18,6 +18,7 @@ import glob
 import os
 
 import numpy as np
+
 from nbcallbacks.datasets.reachability import can_connect
 
 __all__ = ["load_cats_vs_dogs"]
@@ -118,7 +119,7 @@ def load_cats_vs_dogs(n_train: int = 400, n_val: int = 100, image_size: int = 64
     if reason is None:
         try:
             data = _tfds_subset(n_train, n_val, image_size, seed, data_dir)
-        except Exception as error:  # noqa: BLE001 - any failed download or read means: fall back
+        except Exception as error:
             if source == "tfds":
                 raise
             reason = f"loading it failed ({type(error).__name__}: {error})"

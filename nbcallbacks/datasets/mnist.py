@@ -17,6 +17,7 @@ import os
 import socket
 
 import numpy as np
+
 from nbcallbacks.datasets.reachability import can_connect
 
 __all__ = ["load_mnist"]
@@ -95,7 +96,7 @@ def load_mnist(n_train: int | None = None, n_test: int | None = None, source: st
     if reason is None:
         try:
             data = _first(_keras_mnist(), n_train, n_test)
-        except Exception as error:  # noqa: BLE001 - any failed download means: fall back
+        except Exception as error:
             if source == "mnist":
                 raise
             reason = f"its download failed: {type(error).__name__}"

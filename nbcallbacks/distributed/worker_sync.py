@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 from nbcallbacks.distributed.cluster_role import ClusterRole
 
-
 SAVE_KINDS = (None, ".keras", ".weights.h5")
 
 
@@ -108,7 +107,7 @@ class WorkerSync:
         self.calls = 0
 
     @classmethod
-    def for_model(cls, model, role: ClusterRole) -> "WorkerSync | None":
+    def for_model(cls, model, role: ClusterRole) -> WorkerSync | None:
         """A sync for ``model``'s strategy when it spans several processes, else None."""
         strategy = multi_worker_strategy(model) if role.multi_worker else None
         return None if strategy is None else cls(strategy, role)

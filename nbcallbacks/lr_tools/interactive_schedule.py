@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import html
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import keras
 
@@ -64,7 +64,7 @@ class InteractiveSchedule:
         self.schedule, self.preview = self._build(self.values)
 
     # -- changing values ------------------------------------------------------------------
-    def set(self, **values) -> "InteractiveSchedule":
+    def set(self, **values) -> InteractiveSchedule:
         """Change some values (the sliders follow) and redraw.
 
         Example:

@@ -16,17 +16,25 @@ import math
 import keras
 import numpy as np
 
-from nbcallbacks.model_access.learning_rate_override import learning_rate_override, uses_schedule
-from nbcallbacks.lr_tools.lr_range_test import LRRangeTest
-from nbcallbacks.model_access.model_state import ModelState
-from nbcallbacks.lr_tools.training_batches import (array_batches, count_array_batches,
-                                                   dataset_batches, dataset_length,
-                                                   is_dataset_like)
-from nbcallbacks.core.lr_range_math import (exponential_ramp, has_diverged,
-                                            smooth_range_test_losses, steepest_descent)
+from nbcallbacks.core.lr_range_math import (
+    exponential_ramp,
+    has_diverged,
+    smooth_range_test_losses,
+    steepest_descent,
+)
 from nbcallbacks.core.smoothing import ema
 from nbcallbacks.distributed.cluster_role import cluster_role
 from nbcallbacks.distributed.worker_sync import multi_worker_strategy
+from nbcallbacks.lr_tools.lr_range_test import LRRangeTest
+from nbcallbacks.lr_tools.training_batches import (
+    array_batches,
+    count_array_batches,
+    dataset_batches,
+    dataset_length,
+    is_dataset_like,
+)
+from nbcallbacks.model_access.learning_rate_override import learning_rate_override, uses_schedule
+from nbcallbacks.model_access.model_state import ModelState
 
 DEFAULT_STEPS = 100
 MIN_STEPS = 10

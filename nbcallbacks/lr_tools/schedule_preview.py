@@ -27,8 +27,12 @@ from __future__ import annotations
 
 import keras
 
-from nbcallbacks.lr_tools.schedule_forms import (preview_epoch_schedule, preview_plateau,
-                                                 preview_step_schedule, whole_number)
+from nbcallbacks.lr_tools.schedule_forms import (
+    preview_epoch_schedule,
+    preview_plateau,
+    preview_step_schedule,
+    whole_number,
+)
 from nbcallbacks.lr_tools.schedule_preview_result import SchedulePreview
 
 __all__ = ["SchedulePreview", "preview_schedule"]

@@ -91,7 +91,7 @@ class SchedulePreview:
         """For ``ReduceLROnPlateau``: the cuts (epoch, old and new rate); else empty."""
         return list(self.plateau.reductions) if self.plateau is not None else []
 
-    def check(self) -> "SchedulePreview":
+    def check(self) -> SchedulePreview:
         """Raise ``ValueError`` describing the problem, if there is one; else return self.
 
         Example:

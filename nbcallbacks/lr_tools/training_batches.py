@@ -17,7 +17,7 @@ steps that runs out of data after 30 has only tried the lowest rates.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 

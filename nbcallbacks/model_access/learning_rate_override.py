@@ -18,8 +18,12 @@ from contextlib import contextmanager
 
 import keras
 
-from nbcallbacks.compat.keras_optimizer import (forget_traced_train_step, rate_owner,
-                                                set_stored_learning_rate, stored_learning_rate)
+from nbcallbacks.compat.keras_optimizer import (
+    forget_traced_train_step,
+    rate_owner,
+    set_stored_learning_rate,
+    stored_learning_rate,
+)
 
 
 def rate_source(optimizer) -> str:

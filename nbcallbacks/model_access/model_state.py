@@ -80,7 +80,7 @@ class ModelState:
         self._random_state = random_state
 
     @classmethod
-    def capture(cls, model) -> "ModelState":
+    def capture(cls, model) -> ModelState:
         optimizer = getattr(model, "optimizer", None)
         if optimizer is not None and not optimizer.built and model.built:
             optimizer.build(model.trainable_variables)

@@ -9,7 +9,7 @@ view, static viewers (GitHub, nbviewer, nbconvert) show the copy.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from nbcallbacks.ui.frontend import current_cell_id
 

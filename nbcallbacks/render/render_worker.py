@@ -29,7 +29,7 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from typing import Callable
+from collections.abc import Callable
 
 
 class _Requests:

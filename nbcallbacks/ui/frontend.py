@@ -43,7 +43,7 @@ def detect_frontend() -> Frontend:
             from IPython import get_ipython
 
             shell = get_ipython()
-        except Exception:  # pragma: no cover - a broken IPython is "no IPython"
+        except Exception:  # noqa: BLE001 - a broken IPython is "no IPython"
             shell = None
     kernel = shell is not None and getattr(shell, "kernel", None) is not None
     try:
@@ -69,6 +69,6 @@ def current_cell_id() -> object:
         from IPython import get_ipython
 
         shell = get_ipython()
-    except Exception:
+    except Exception:  # noqa: BLE001 - no cell id is a valid answer
         return None
     return getattr(shell, "execution_count", None) if shell is not None else None

@@ -8,7 +8,7 @@ off): each change redraws a chart, and a drag would queue dozens of redraws.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import ipywidgets as widgets
 

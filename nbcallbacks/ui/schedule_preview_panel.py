@@ -8,7 +8,7 @@ everything at once (the interactive schedule calls it on each slider change).
 from __future__ import annotations
 
 import html
-from typing import Callable
+from collections.abc import Callable
 
 import ipywidgets as widgets
 

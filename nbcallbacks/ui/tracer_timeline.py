@@ -10,7 +10,7 @@ in ``tracer.calls``.
 from __future__ import annotations
 
 import html
-from typing import Callable
+from collections.abc import Callable
 
 import ipywidgets as widgets
 

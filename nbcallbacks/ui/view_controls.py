@@ -11,7 +11,7 @@ subshell's thread and only swaps the options and asks for a frame.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import ipywidgets as widgets
 

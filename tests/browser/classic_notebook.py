@@ -22,8 +22,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 from .browser_lab import KERNEL_ENV, VIEWPORT, BrowserLab, JupyterLab, LabPage, expect, free_port
 
 WIDGETS_NBEXTENSION = "jupyter-js-widgets/extension"

@@ -12,10 +12,9 @@ os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "")
                            + " --xla_force_host_platform_device_count=2").strip()
 os.environ["KERAS_BACKEND"] = "jax"
 
-import jax  # noqa: E402
-import keras  # noqa: E402
-
-from scripted_run import scripted_fit  # noqa: E402
+import jax
+import keras
+from scripted_run import scripted_fit
 
 
 def main(report_path, save_path):

@@ -9,7 +9,7 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-import tensorflow as tf  # noqa: E402
+import tensorflow as tf
 
 # Two logical devices must be declared before TensorFlow initialises the CPU.
 cpu = tf.config.list_physical_devices("CPU")[0]

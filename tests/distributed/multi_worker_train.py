@@ -19,12 +19,19 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-import tensorflow as tf  # noqa: E402
-import keras  # noqa: E402
+import keras
+import tensorflow as tf
+from scripted_run import (
+    Person,
+    StepTimes,
+    gradient_scale,
+    hook_calls,
+    ones,
+    rate_summing_model,
+    write_report,
+)
 
-from nbcallbacks import CallbackTracer, Dashboard  # noqa: E402
-from scripted_run import (Person, StepTimes, gradient_scale, hook_calls, ones,  # noqa: E402
-                          rate_summing_model, write_report)
+from nbcallbacks import CallbackTracer, Dashboard
 
 STEPS, GLOBAL_BATCH = 8, 8
 
