@@ -93,7 +93,7 @@ def test_script_mode_prints_epoch_lines_and_writes_png(tmp_path):
 
 
 def test_ctrl_c_in_a_script_stops_gracefully_and_keeps_the_history(tmp_path):
-    """A terminal run: the first Ctrl-C finishes the batch, ends training and returns the History."""
+    """A terminal run: the first Ctrl-C finishes the batch, ends training, returns the History."""
     import signal
     import time
 

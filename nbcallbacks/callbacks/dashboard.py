@@ -332,7 +332,7 @@ class Dashboard(keras.callbacks.Callback):
 
     @property
     def click_route(self):
-        """How clicks on the controls reached Python during the latest ``fit`` (None: no controls)."""
+        """How clicks on the controls reached Python in the latest ``fit`` (None: no controls)."""
         return next((o.click_route for o in self._outputs if o.click_route is not None), None)
 
     def _show_status(self, state: str) -> None:

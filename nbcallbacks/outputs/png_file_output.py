@@ -31,7 +31,7 @@ def write_atomically(path: str, data: bytes) -> None:
         >>> write_atomically(folder, b"png bytes")
         Traceback (most recent call last):
         ...
-        nbcallbacks.outputs.png_file_output.PngWriteError: png_path '...' is a directory: give a file name, e.g. png_path='.../dashboard.png'
+        nbcallbacks.outputs.png_file_output.PngWriteError: png_path '...' is a directory: ...
         >>> sorted(os.listdir(folder))
         ['plot.png']
     """

@@ -3,8 +3,9 @@
 The plot is an ``ipywidgets.Image`` whose ``value`` is replaced in place, so
 nothing is cleared and nothing flickers. At the end of training the panel's
 display output is updated once to also carry the final frame as plain
-``image/png`` (:meth:`DashboardPanel.mimebundle`): widget frontends keep showing the live widget, while static
-viewers (GitHub, nbviewer, nbconvert) that cannot render widgets show the PNG.
+``image/png`` (:meth:`DashboardPanel.mimebundle`): widget frontends keep showing
+the live widget, while static viewers (GitHub, nbviewer, nbconvert) that cannot
+render widgets show the PNG.
 """
 
 from __future__ import annotations
