@@ -77,7 +77,8 @@ def metric_table_html(rows: list[dict], last: int = 8) -> str:
     if shown.start > 0:
         body.append(f'<tr><td colspan="{len(columns) + 1}" '
                     f'style="text-align:left;color:{palette.PLACEHOLDER}">'
-                    f"… {shown.start} earlier epochs (all in <code>dashboard.history</code>)</td></tr>")
+                    f"… {shown.start} earlier epochs "
+                    "(all in <code>dashboard.history</code>)</td></tr>")
     for index in shown:
         row = rows[index]
         cells = "".join(
@@ -86,7 +87,8 @@ def metric_table_html(rows: list[dict], last: int = 8) -> str:
         latest = ' class="latest"' if index == len(rows) - 1 else ""
         body.append(f"<tr{latest}><td>{int(row['epoch']) + 1}</td>{cells}</tr>")
     best_cells = "".join(
-        f"<td>{format_value(rows[best[c]][c])} <small>(ep {int(rows[best[c]]['epoch']) + 1})</small></td>"
+        f"<td>{format_value(rows[best[c]][c])} "
+        f"<small>(ep {int(rows[best[c]]['epoch']) + 1})</small></td>"
         if c in best else "<td></td>" for c in columns)
     body.append(f'<tr class="bestrow"><td>best</td>{best_cells}</tr>')
     return (f'{_STYLE}<table class="nbcb-table"><thead><tr><th>epoch</th>{head}</tr></thead>'
