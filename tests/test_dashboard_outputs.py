@@ -26,3 +26,59 @@ def test_png_path_that_is_a_directory_is_reported_once_and_leaves_no_temporary_f
     assert "is a directory" in messages[0] and "dashboard.png" in messages[0], messages[0]
     printed = capsys.readouterr().out
     assert "written to" not in printed, printed
+
+
+def widget_output_of(dash):
+    widget, = [output for output in dash.outputs if output.name == "widget"]
+    return widget
+
+
+def test_outputs_follow_the_output_argument(tmp_path):
+    """``output=`` and ``png_path`` choose the outputs; every one answers the same interface."""
+    from nbcallbacks.outputs.dashboard_output import DashboardOutput
+
+    chosen = {}
+    for output in ("widget", "console", "none"):
+        dash = Dashboard(output=output, png_path=tmp_path / "plot.png")
+        dash._choose_outputs()
+        assert all(isinstance(o, DashboardOutput) for o in dash.outputs)
+        chosen[output] = [o.name for o in dash.outputs]
+    assert chosen == {"widget": ["widget", "png file"], "console": ["console", "png file"],
+                      "none": ["png file"]}
+    dash = Dashboard(output="none")
+    dash._choose_outputs()
+    assert [o.name for o in dash.outputs] == ["null output"]
+
+
+def test_a_view_toggle_after_training_redraws_without_a_thread(tiny_model, tiny_data, capsys):
+    """After the fit no render thread is left: the toggle's frame is drawn in the caller."""
+    import threading
+
+    x, y = tiny_data
+    dash = Dashboard(output="widget")
+    tiny_model().fit(x, y, epochs=2, batch_size=128, verbose=0, callbacks=[dash])
+    assert not [t for t in threading.enumerate() if t.name.startswith("nbcallbacks-render")]
+    panel = widget_output_of(dash).panel
+    before = panel.image.value
+    panel.view_controls.log_scale.value = True
+    assert panel.image.value != before
+    assert "stopped" not in panel.status.value and "finished" in panel.status.value
+
+
+def test_a_failing_output_is_reported_once_and_training_goes_on(tiny_model, tiny_data):
+    x, y = tiny_data
+    dash = Dashboard(output="widget", redraw_interval=0)
+    dash._choose_outputs()
+    widget = widget_output_of(dash)
+
+    def broken(*args):
+        raise RuntimeError("table widget gone")
+
+    widget.epoch = broken
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = tiny_model().fit(x, y, epochs=3, batch_size=128, verbose=0, callbacks=[dash])
+    assert len(history.history["loss"]) == 3
+    reports = [str(w.message) for w in caught if "table widget gone" in str(w.message)]
+    assert len(reports) == 1 and "widget epoch step failed" in reports[0], reports
+    assert "table widget gone" in widget.panel.notices.value

@@ -322,11 +322,13 @@ class Dashboard(keras.callbacks.Callback):
 
     @property
     def outputs(self) -> tuple[DashboardOutput, ...]:
-        """Where this dashboard shows what it records (chosen at the first ``fit``).
+        """Where this dashboard shows what it records (:mod:`nbcallbacks.outputs`).
+
+        Chosen at the first ``fit``, when the frontend is known: empty before it.
 
         Example:
-            >>> [type(output).__name__ for output in Dashboard(output="none").outputs]
-            []
+            >>> Dashboard(output="none").outputs
+            ()
         """
         return tuple(self._outputs)
 
