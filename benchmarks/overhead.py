@@ -196,7 +196,8 @@ def print_table(report: dict, repeats: int, epochs: int, load: tuple) -> None:
     print("  less sensitive to other programs on a shared machine than wall time; with as")
     print("  many busy threads as cores, extra CPU work lands almost fully on the wall time.")
     if max(load) > report["cpu_count"]:
-        print("NOTE: the load average exceeded the cpu count: other programs ran, figures are noisy;")
+        print("NOTE: the load average exceeded the cpu count: other programs ran, "
+              "figures are noisy;")
         print("  rerun with more --repeats on an idle machine before trusting a few percent.")
 
 

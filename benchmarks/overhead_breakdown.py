@@ -1,4 +1,5 @@
-"""Where the Dashboard's training overhead goes, in a real Jupyter kernel (diagnostic for overhead.py).
+"""Where the Dashboard's training overhead goes, in a real Jupyter kernel
+(diagnostic for overhead.py).
 
 What it measures, for the workload of ``overhead.py`` (a few fits of a fresh
 model with ``Dashboard()`` after a warm-up, executed with nbclient):
@@ -96,7 +97,8 @@ def report(probe: dict) -> None:
         print(f"  {hook:20} {seconds * 1000:7.1f} ms{per}")
     cpu = [c * 1000 for _, _, c in draws]
     wall = [(b - a) * 1000 for a, b, _ in draws]
-    print(f"  frames drawn         {len(draws):7d}   CPU ms each: {', '.join(f'{c:.0f}' for c in cpu)}"
+    print(f"  frames drawn         {len(draws):7d}   "
+          f"CPU ms each: {', '.join(f'{c:.0f}' for c in cpu)}"
           f"  (total CPU {sum(cpu):.0f} ms, wall {sum(wall):.0f} ms)")
     normal = statistics.median(s for s, during in steps if not during)
     overlapped = [s for s, during in steps if during]

@@ -28,8 +28,9 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "backend(name): runs only when KERAS_BACKEND is name")
     config.addinivalue_line("markers", "needs_package(name): runs only where name is installed "
                                        "(e.g. tf.data cases in the JAX/PyTorch environments)")
-    config.addinivalue_line("markers", "main_environment: builds and runs another test environment, "
-                                       "so runs only in the main one (never inside what it builds)")
+    config.addinivalue_line("markers", "main_environment: builds and runs another test "
+                                       "environment, so runs only in the main one (never "
+                                       "inside what it builds)")
     if ENVIRONMENT == "colab":
         _check_installed_package()
 
@@ -42,9 +43,10 @@ def _check_installed_package():
     origin = Path(spec.origin).resolve() if spec is not None and spec.origin else None
     site = Path(sysconfig.get_paths()["purelib"]).resolve()
     if origin is None or site not in origin.parents:
-        raise pytest.UsageError(f"NBCALLBACKS_TEST_ENVIRONMENT=colab tests the installed wheel, but "
-                                f"nbcallbacks is imported from {origin}, not {site}: run from a copy "
-                                f"of tests/ without the sources (tests/extra_environments.py)")
+        raise pytest.UsageError(f"NBCALLBACKS_TEST_ENVIRONMENT=colab tests the installed wheel, "
+                                f"but nbcallbacks is imported from {origin}, not {site}: run from "
+                                f"a copy of tests/ without the sources "
+                                f"(tests/extra_environments.py)")
 
 
 def _runs_here(item) -> str | None:
@@ -85,7 +87,8 @@ def pytest_collection_modifyitems(config, items):
 def pytest_report_header(config):
     spec = importlib.util.find_spec("nbcallbacks")
     origin = Path(spec.origin).parent if spec is not None and spec.origin else None
-    return f"nbcallbacks tests on Keras backend: {BACKEND}, environment {ENVIRONMENT}, package from {origin}"
+    return (f"nbcallbacks tests on Keras backend: {BACKEND}, environment {ENVIRONMENT}, "
+            f"package from {origin}")
 
 
 def pytest_terminal_summary(terminalreporter, config):

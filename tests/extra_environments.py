@@ -45,7 +45,8 @@ _PIP = ["-m", "pip", "--disable-pip-version-check"]
 
 def _run(command, **options):
     """subprocess.run that fails with the command's own output, not just its exit code."""
-    done = subprocess.run([str(part) for part in command], capture_output=True, text=True, **options)
+    done = subprocess.run([str(part) for part in command], capture_output=True, text=True,
+                          **options)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, command))} exited with {done.returncode}:\n"
                            f"{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
@@ -69,7 +70,8 @@ def pyproject_list(table: str, key: str) -> list[str]:
         code = line.split("#", 1)[0].rstrip()
         if collected is None and re.fullmatch(r"\[[^\]]+\]", code.strip()):
             section = code.strip()[1:-1].strip()
-        elif collected is None and section == table and re.match(rf"{re.escape(key)}\s*=\s*\[", code):
+        elif (collected is None and section == table
+              and re.match(rf"{re.escape(key)}\s*=\s*\[", code)):
             collected = [code.split("=", 1)[1]]
         elif collected is not None:
             collected.append(code)
@@ -96,7 +98,8 @@ _LOCK_HOLDER = "NBCALLBACKS_COLAB_LOCK_HELD"
 
 @functools.cache
 def _hold_colab_lock():
-    """Own .venv-colab until this process exits: one test run at a time builds, installs and runs there.
+    """Own .venv-colab until this process exits: one test run at a time builds, installs and
+    runs there.
 
     Two runs at once (two terminals, or a run beside a quick check) would
     reinstall the wheel and recopy the suite under each other's feet; the
@@ -112,7 +115,8 @@ def _hold_colab_lock():
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        print(f"waiting for another test run to finish with {COLAB_ROOT} ...", file=sys.stderr, flush=True)
+        print(f"waiting for another test run to finish with {COLAB_ROOT} ...", file=sys.stderr,
+              flush=True)
         fcntl.flock(lock, fcntl.LOCK_EX)
     os.environ[_LOCK_HOLDER] = str(COLAB_ROOT)  # inherited by this run's subprocesses
     return lock

@@ -1,4 +1,5 @@
-"""Google Colab's stack: the package installs there replacing nothing, and the suite and gallery pass.
+"""Google Colab's stack: the package installs there replacing nothing, and the suite and
+gallery pass.
 
 ``.venv-colab`` holds exactly Colab's pins (``tests/environments/colab-pins.txt``:
 ipykernel 6.17.1, IPython 7.34, ipywidgets 7.7.1, TensorFlow 2.20, Keras 3.13.2,
@@ -46,14 +47,16 @@ def test_installing_the_wheel_on_colab_replaces_no_pin(capsys):
     started = time.monotonic()
     python = colab_python()
     with capsys.disabled():
-        print(f"\n[colab] environment, build and install of the wheel: {time.monotonic() - started:.0f} s")
-    assert pins_moved(python) == [], f"{COLAB_ROOT} no longer holds Colab's pins: delete it to rebuild"
+        print(f"\n[colab] environment, build and install of the wheel: "
+              f"{time.monotonic() - started:.0f} s")
+    assert pins_moved(python) == [], (
+        f"{COLAB_ROOT} no longer holds Colab's pins: delete it to rebuild")
     _, wheel = built_distributions()
     version = wheel.name.split("-")[1]
     would = [line for line in colab_dry_run().splitlines() if line.startswith("Would install")]
     assert would == [f"Would install nbcallbacks-{version}"], (
-        "pip install of the wheel on Colab's stack would replace pins (raise no floor in pyproject.toml "
-        "above tests/environments/colab-pins.txt):\n" + "\n".join(would))
+        "pip install of the wheel on Colab's stack would replace pins (raise no floor in "
+        "pyproject.toml above tests/environments/colab-pins.txt):\n" + "\n".join(would))
 
 
 def _inner_pytest(arguments: list[str], capsys, label: str, timeout: float) -> str:
@@ -67,23 +70,29 @@ def _inner_pytest(arguments: list[str], capsys, label: str, timeout: float) -> s
     # PYDEVD_...: ipykernel 6's debugger warns about frozen modules at every kernel start.
     env.update(KERAS_BACKEND="tensorflow", NBCALLBACKS_TEST_ENVIRONMENT="colab",
                PYDEVD_DISABLE_FILE_VALIDATION="1")
-    where = subprocess.run([str(python), "-c", "import nbcallbacks, os; print(os.path.dirname(nbcallbacks.__file__))"],
-                           cwd=suite, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    where = subprocess.run(
+        [str(python), "-c",
+         "import nbcallbacks, os; print(os.path.dirname(nbcallbacks.__file__))"],
+        cwd=suite, env=env, capture_output=True, text=True, check=True).stdout.strip()
     assert "site-packages" in where, where
     started = time.monotonic()
     run = subprocess.run([str(python), "-m", "pytest", "-c", str(suite / "pyproject.toml"),
-                          "--rootdir", str(suite), *[a.replace("{package}", where) for a in arguments]],
+                          "--rootdir", str(suite),
+                          *[a.replace("{package}", where) for a in arguments]],
                          cwd=suite, env=env, capture_output=True, text=True, timeout=timeout)
     log = COLAB_ROOT / f"{label}.log"
     log.write_text(run.stdout + "\n" + run.stderr)
     lines = run.stdout.strip().splitlines()
     with capsys.disabled():  # the inner summary belongs in the outer log
-        summary = [line for line in lines[-30:] if line.startswith(("FAILED", "ERROR", "deselected on"))
-                   or line.startswith("=") and ("passed" in line or "failed" in line or "error" in line)]
-        print(f"\n[colab {label}, {time.monotonic() - started:.0f} s] " + f"\n[colab {label}] ".join(summary))
+        summary = [line for line in lines[-30:]
+                   if line.startswith(("FAILED", "ERROR", "deselected on"))
+                   or line.startswith("=")
+                   and ("passed" in line or "failed" in line or "error" in line)]
+        print(f"\n[colab {label}, {time.monotonic() - started:.0f} s] "
+              + f"\n[colab {label}] ".join(summary))
     if run.returncode != 0:
-        pytest.fail(f"the {label} failed on Colab's stack (whole output: {log}):\n" + "\n".join(lines[-150:])
-                    + run.stderr[-3000:], pytrace=False)
+        pytest.fail(f"the {label} failed on Colab's stack (whole output: {log}):\n"
+                    + "\n".join(lines[-150:]) + run.stderr[-3000:], pytrace=False)
     assert f"package from {where}" in run.stdout, "the inner run did not use the installed wheel"
     return run.stdout
 
@@ -102,7 +111,8 @@ def test_the_suite_passes_on_colab_stack_against_the_wheel(capsys):
 def test_the_gallery_runs_on_colab_stack_against_the_wheel(capsys):
     # tests/conftest.py as an argument: loaded (quiet TensorFlow, the installed-wheel check, the
     # header) as in the main run, where it comes with tests/; it holds no tests itself.
-    _inner_pytest(["tests/conftest.py", "--nbval-lax", "notebooks"], capsys, "gallery", timeout=1100)
+    _inner_pytest(["tests/conftest.py", "--nbval-lax", "notebooks"], capsys, "gallery",
+                  timeout=1100)
 
 
 def _pip_lines(source: str) -> list[tuple[int, str]]:
@@ -116,7 +126,8 @@ def _pip_lines(source: str) -> list[tuple[int, str]]:
 
 
 def install_problems(notebook: dict) -> list[str]:
-    """Why a gallery notebook's Colab install cell could replace Colab's pins (empty when it cannot).
+    """Why a gallery notebook's Colab install cell could replace Colab's pins (empty when it
+    cannot).
 
     >>> cell = {"cell_type": "code", "source": 'import sys\\nif "google.colab" in sys.modules:\\n'
     ...         '    %pip install -q -U "nbcallbacks[tf] @ git+https://github.com/nbcallbacks/nbcallbacks"'}
@@ -132,8 +143,10 @@ def install_problems(notebook: dict) -> list[str]:
         lines = source.splitlines()
         for number, line in _pip_lines(source):
             installs += 1
-            guard = next((i for i in range(number - 1, -1, -1) if lines[i].strip() == COLAB_CONDITION), None)
-            if guard is None or len(line) - len(line.lstrip()) <= len(lines[guard]) - len(lines[guard].lstrip()):
+            guard = next((i for i in range(number - 1, -1, -1)
+                          if lines[i].strip() == COLAB_CONDITION), None)
+            if guard is None or (len(line) - len(line.lstrip())
+                                 <= len(lines[guard]) - len(lines[guard].lstrip())):
                 problems.append(f"{line.strip()!r} is not inside {COLAB_CONDITION!r}")
             arguments = shlex.split(line.strip().lstrip("%!").split("install", 1)[1])
             options = [a for a in arguments if a.startswith("-")]
@@ -147,16 +160,18 @@ def install_problems(notebook: dict) -> list[str]:
                 continue
             requirement = Requirement(requirements[0])
             if requirement.extras:
-                problems.append(f"extras {sorted(requirement.extras)} (Colab has TensorFlow: install "
-                                f"plain nbcallbacks)")
+                problems.append(f"extras {sorted(requirement.extras)} (Colab has TensorFlow: "
+                                f"install plain nbcallbacks)")
             if (requirement.name, requirement.url, requirement.specifier) != (
-                    "nbcallbacks", COLAB_INSTALL.split(" @ ")[1], Requirement(COLAB_INSTALL).specifier):
+                    "nbcallbacks", COLAB_INSTALL.split(" @ ")[1],
+                    Requirement(COLAB_INSTALL).specifier):
                 problems.append(f"installs {requirements[0]!r} (only {COLAB_INSTALL!r})")
     if installs != 1:
         problems.append(f"{installs} pip install commands (one: {COLAB_INSTALL!r} on Colab)")
     return problems
 
 
-@pytest.mark.parametrize("path", sorted((REPOSITORY / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((REPOSITORY / "notebooks").glob("*.ipynb")),
+                         ids=lambda p: p.name)
 def test_the_gallerys_colab_install_leaves_colabs_pins_alone(path):
     assert install_problems(json.loads(path.read_text())) == []

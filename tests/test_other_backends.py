@@ -51,7 +51,8 @@ def backend_python(backend: str) -> Path:
 def test_the_suite_passes_on_another_backend(backend, capsys):
     python = backend_python(backend)
     has_tensorflow = subprocess.run(
-        [str(python), "-c", "import importlib.util as u; print(u.find_spec('tensorflow') is not None)"],
+        [str(python), "-c",
+         "import importlib.util as u; print(u.find_spec('tensorflow') is not None)"],
         capture_output=True, text=True, check=True).stdout.strip()
     assert has_tensorflow == "False", f".venv-{backend} must not hold TensorFlow"
     env = dict(os.environ, KERAS_BACKEND=backend)

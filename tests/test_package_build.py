@@ -1,4 +1,5 @@
-"""The package as users get it: the sdist and the wheel hold the whole package, and the extras agree.
+"""The package as users get it: the sdist and the wheel hold the whole package, and the
+extras agree.
 
 The sdist and the wheel are built by ``tests/extra_environments.py`` (the
 wheel from the unpacked sdist, as pip does), once per run; the Colab-pinned
@@ -26,9 +27,11 @@ PLATFORMS = {
 
 
 def package_files() -> set[str]:
-    """Every file under nbcallbacks/ in the working tree, as a path inside the package's archives."""
+    """Every file under nbcallbacks/ in the working tree, as a path inside the package's
+    archives."""
     skipped = {"__pycache__", ".ipynb_checkpoints"}
-    return {path.relative_to(REPOSITORY).as_posix() for path in (REPOSITORY / "nbcallbacks").rglob("*")
+    return {path.relative_to(REPOSITORY).as_posix()
+            for path in (REPOSITORY / "nbcallbacks").rglob("*")
             if path.is_file() and not skipped & set(path.parts) and path.suffix != ".pyc"}
 
 
@@ -39,8 +42,8 @@ def test_the_wheel_holds_every_file_of_the_package():
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     missing = sorted(package_files() - names)
-    assert not missing, (f"{wheel.name} lacks {missing}: setuptools ships the .py files of the packages "
-                         f"[tool.setuptools.packages.find] finds; list other files under "
+    assert not missing, (f"{wheel.name} lacks {missing}: setuptools ships the .py files of the "
+                         f"packages [tool.setuptools.packages.find] finds; list other files under "
                          f"[tool.setuptools.package-data] in pyproject.toml")
     top_level = {name.split("/", 1)[0] for name in names}
     assert top_level == {"nbcallbacks", wheel.name.split("-py3")[0] + ".dist-info"}, top_level
@@ -55,7 +58,8 @@ def test_the_sdist_holds_the_package_and_what_builds_it():
         names = {name.removeprefix(root + "/") for name in archive.getnames()}
     needed = package_files() | {"PKG-INFO", "pyproject.toml", "README.md"}
     missing = sorted(needed - names)
-    assert not missing, f"{sdist.name} lacks {missing} (MANIFEST.in decides what else an sdist holds)"
+    assert not missing, (
+        f"{sdist.name} lacks {missing} (MANIFEST.in decides what else an sdist holds)")
 
 
 @pytest.mark.backend("tensorflow")
@@ -80,7 +84,8 @@ def resolved_extra(requires: list[str], extra: str, platform: dict) -> set[str]:
     """What ``nbcallbacks[extra]`` adds on ``platform``, self-references expanded.
 
     >>> sorted(resolved_extra(['a>=1; extra == "x"', 'nbcallbacks[x]; extra == "y"',
-    ...                        'b; extra == "y" and sys_platform == "win32"'], "y", {"sys_platform": "linux"}))
+    ...                        'b; extra == "y" and sys_platform == "win32"'], "y",
+    ...                       {"sys_platform": "linux"}))
     ['a>=1']
     """
     found, todo, done = set(), [extra], set()
@@ -88,7 +93,8 @@ def resolved_extra(requires: list[str], extra: str, platform: dict) -> set[str]:
         current = todo.pop()
         done.add(current)
         for requirement in map(Requirement, requires):
-            if requirement.marker is None or not requirement.marker.evaluate({**platform, "extra": current}):
+            if requirement.marker is None or not requirement.marker.evaluate(
+                    {**platform, "extra": current}):
                 continue
             if "extra" not in str(requirement.marker):
                 continue  # a base dependency with a platform marker: not part of any extra
@@ -101,10 +107,12 @@ def resolved_extra(requires: list[str], extra: str, platform: dict) -> set[str]:
 
 
 def test_tensorflow_and_tf_extras_install_the_same():
-    """``nbcallbacks[tensorflow]`` (what users type first) and ``[tf]`` (the short name) are one set."""
+    """``nbcallbacks[tensorflow]`` (what users type first) and ``[tf]`` (the short name) are
+    one set."""
     requires = importlib.metadata.requires("nbcallbacks")
     for name, platform in PLATFORMS.items():
-        long, short = resolved_extra(requires, "tensorflow", platform), resolved_extra(requires, "tf", platform)
+        long = resolved_extra(requires, "tensorflow", platform)
+        short = resolved_extra(requires, "tf", platform)
         assert long == short, (name, long, short)
         # The CPU-only wheel where it exists (Linux x86_64), TensorFlow itself elsewhere.
         wanted = "tensorflow-cpu" if name == "Linux x86_64" else "tensorflow"

@@ -1,8 +1,9 @@
 """Frames a person asks for (a view toggle, a pause) are drawn at once, however costly drawing was.
 
 The dashboard spaces frames by ``cost / max_busy`` when they are expensive
-(0.3 s frames on a loaded two-core machine: 10 s with ``max_busy=0.03``). That spacing keeps drawing from slowing
-training; applied to a click, it made the person wait that long for the plot to
+(0.3 s frames on a loaded two-core machine: 10 s with ``max_busy=0.03``). That
+spacing keeps drawing from slowing training; applied to a click, it made the
+person wait that long for the plot to
 follow, and the browser test that toggles a panel while paused gave up after 15 s.
 """
 

@@ -141,7 +141,8 @@ class InteractiveSchedule:
             self._panel = SchedulePreviewPanel(self.preview.png)
             self._panel.show(*self.preview.panel_content())
             hint = widgets.HTML(
-                f"<small style='color:{FAINT_TEXT}'>Move a slider to redraw. Use the chosen schedule "
+                f"<small style='color:{FAINT_TEXT}'>Move a slider to redraw. "
+                "Use the chosen schedule "
                 "with <code>tuner.schedule</code> or <code>tuner.callback()</code>; "
                 "<code>tuner.values</code> holds the values.</small>")
             sliders = self._sliders.widget if self.specs else widgets.HTML(

@@ -29,7 +29,8 @@ CELLS_JS = """notebook => [...notebook.querySelectorAll('.jp-CodeCell')].map(cel
     const shown = text(out);
     const stderr = out.matches('[data-mime-type="application/vnd.jupyter.stderr"]') ||
                    out.querySelector('[data-mime-type="application/vnd.jupyter.stderr"]');
-    if ((stderr && /Traceback|Error:/.test(shown)) || /Traceback \\(most recent call last\\)/.test(shown)
+    if ((stderr && /Traceback|Error:/.test(shown))
+        || /Traceback \\(most recent call last\\)/.test(shown)
         || /Error displaying widget|Model not found/i.test(shown)) {
       failures.push(shown.slice(-1500));
     }

@@ -125,7 +125,8 @@ def write_report(path, dash, model, step_times, **extra):
     rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
     with open(path, "w") as handle:
         json.dump({"role": dash.role.describe(), "is_chief": dash.role.is_chief,
-                   "mode": dash._mode, "has_panel": any(output.name == "widget" for output in dash.outputs),
+                   "mode": dash._mode,
+                   "has_panel": any(output.name == "widget" for output in dash.outputs),
                    "steps": dash.history.steps, "weight": weight, "learning_rate": rate,
                    "step_gaps": np.diff(step_times.times).tolist(),
                    "events": [[e.kind, e.message, e.step] for e in dash.events], **extra}, handle)
