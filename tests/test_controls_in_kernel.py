@@ -25,7 +25,6 @@ import time
 
 import ipykernel
 import pytest
-
 from kernel_session import KernelSession
 from kernel_versions import kernel_python
 
@@ -260,7 +259,7 @@ def test_invalid_learning_rates_are_refused_visibly(kernel):
     rate_box = kernel.find_model("TextModel", placeholder="e.g. 3e-4")
     for bad in ("0", "nan", "-1e-3", "fast"):
         kernel.set_value(rate_box, bad, sender(kernel))
-        kernel.wait_for(lambda: "refused" in kernel.html_values() and bad in
+        kernel.wait_for(lambda bad=bad: "refused" in kernel.html_values() and bad in
                         kernel.html_values(), 30, f"refusal of {bad}")
     report = stop_and_report(kernel, msg_id)
     assert report["optimizer_rate"] == pytest.approx(0.01, rel=1e-6)

@@ -127,3 +127,56 @@ def test_fifty_dashboards_in_a_kernel_keep_threads_and_memory_flat():
     # Before: each leaked dashboard held ~6 MB (25 held 146 MB). A freed one leaves its
     # widgets registered with the kernel (their views stay in the notebook): well under 1 MB.
     assert end["rss"] - half["rss"] < 25, (half, end)
+
+
+RAISING_FIT = textwrap.dedent("""
+    import signal, threading, numpy as np, keras
+    from nbcallbacks import Dashboard
+    original_sigint = signal.getsignal(signal.SIGINT)
+
+    class FailsInEpoch3(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 2:
+                raise RuntimeError("the user's callback failed")
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((64, 4), "float32"), np.zeros((64, 1), "float32")
+    dash = Dashboard()
+""")
+STATE_AFTER = """import json
+print(json.dumps({
+    "open": dash._training, "epochs": len(dash.history.epoch_values("loss")),
+    "handler_restored": signal.getsignal(signal.SIGINT) is original_sigint,
+    "render_threads": sum(t.name.startswith("nbcallbacks-render") for t in threading.enumerate()),
+}))"""
+
+
+@pytest.mark.parametrize("fit", [
+    "model.fit(x, y, epochs=5, batch_size=8, verbose=0, callbacks=[dash, FailsInEpoch3()])",
+    "await dash.fit(model, x, y, epochs=5, batch_size=8, verbose=0, callbacks=[FailsInEpoch3()])",
+], ids=["blocking", "await"])
+def test_a_fit_that_raises_is_closed_and_says_so(fit):
+    """Keras skips on_train_end when fit raises: the dashboard still ends the fit
+    (status, controls, click route, interrupt guard, render thread), keeping the history."""
+    from kernel_session import KernelSession
+
+    kernel = KernelSession()
+    try:
+        assert kernel.run(RAISING_FIT)[0] == "ok"
+        status, messages = kernel.run(fit)
+        errors = [m["content"]["evalue"] for m in messages if m["msg_type"] == "error"]
+        assert status == "error" and errors == ["the user's callback failed"], errors
+        state = kernel.run_json(STATE_AFTER)
+        shown = kernel.html_values()
+        stop_disabled = kernel.models[kernel.find_model("ButtonModel", description="Stop")][
+            "state"].get("disabled")
+        # The next cell trains again with the same dashboard.
+        again = kernel.run("model.fit(x, y, epochs=1, verbose=0, callbacks=[dash])")[0]
+    finally:
+        kernel.close()
+    assert state == {"open": False, "epochs": 2, "handler_restored": True,
+                     "render_threads": 0}, state
+    assert "stopped by an error" in shown
+    assert stop_disabled is True
+    assert again == "ok"

@@ -47,6 +47,7 @@ from nbcallbacks.outputs.png_file_output import PngFileOutput
 from nbcallbacks.outputs.widget_output import weak_callback
 from nbcallbacks.render.dashboard_figure import DashboardFigure
 from nbcallbacks.render.render_worker import RenderWorker
+from nbcallbacks.ui.cell_end_hook import after_each_cell
 from nbcallbacks.ui.frontend import detect_frontend
 
 OUTPUTS = ("auto", "widget", "console", "none")
@@ -172,6 +173,8 @@ class Dashboard(keras.callbacks.Callback):
         self._watcher = BuiltinCallbackWatcher()
         self._clock = TrainingClock()
         self._training = False
+        self._training_thread = None
+        self._stop_after_cell = lambda: None   # see end_failed_fit
         self._fit = None
         self._epoch = 0
         self._epoch_started = None
@@ -186,6 +189,7 @@ class Dashboard(keras.callbacks.Callback):
     # The per-batch path uses the raw ``self._model``: ``self.model`` makes JAX
     # write its whole training state back on every access (see model_sync).
     def on_train_begin(self, logs=None):
+        self.end_failed_fit()   # a previous fit that raised, in a script that caught it
         self._choose_outputs()
         params = self.params or {}
         self._fit = self.history.begin_fit(0, params.get("epochs"), params.get("steps"))
@@ -195,6 +199,8 @@ class Dashboard(keras.callbacks.Callback):
         self._checked_train_metrics = self._checked_val_metrics = False
         self._first_epoch_of_fit = True
         self._training = True
+        self._training_thread = threading.current_thread()
+        self._stop_after_cell = after_each_cell(weak_callback(self._after_cell))
         self._controller.begin(self)
         self._controller.use_peers(WorkerSync.for_model(self._model, self.role),
                                    max_delay=self.max_control_delay)
@@ -277,15 +283,40 @@ class Dashboard(keras.callbacks.Callback):
         self._report_drawing_errors()
 
     def on_train_end(self, logs=None):
-        self._training = False
-        self._controller.end()
         stopped = bool(getattr(self._model, "stop_training", False))
         self._add_events(self._watcher.after_train(self.history.steps))
-        self.history.end_fit(stopped_early=stopped)
+        self._end_fit("stopped early" if stopped else "finished")
+
+    def end_failed_fit(self) -> None:
+        """Close what a ``fit`` that raised left open: Keras skips ``on_train_end`` then.
+
+        The outputs show "stopped by an error" with the last frame, the controls
+        are taken down, and the history keeps everything recorded until the error.
+        Called for you: after the cell of a blocking ``fit`` in a notebook, by
+        ``await dash.fit``, and by the next ``fit`` (a script that caught the error).
+        Does nothing when no fit is open.
+
+        Example:
+            >>> dash = Dashboard(output="none")
+            >>> dash.end_failed_fit()     # no fit open: nothing to do
+        """
+        if self._training:
+            self._end_fit("stopped by an error")
+
+    def _after_cell(self) -> None:
+        # A subshell's cell ends on another thread while this fit may still train.
+        if self._training and threading.current_thread() is self._training_thread:
+            self.end_failed_fit()
+
+    def _end_fit(self, state: str) -> None:
+        self._training = False
+        self._stop_after_cell()
+        self._controller.end()
+        self.history.end_fit(stopped_early=state != "finished")
         self._record_learning_rate()
         self._close_render_worker()   # draws the final frame first
         self._report_drawing_errors()
-        self._show_status("stopped early" if stopped else "finished")
+        self._show_status(state)
         summary = self._summary()
         for output in self._outputs:
             self._guard(f"{output.name} end", output.end, summary, self._last_png)

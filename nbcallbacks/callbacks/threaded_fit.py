@@ -43,6 +43,7 @@ async def fit_in_thread(dashboard, model, *args, **kwargs):
         try:
             result.set_result(context.run(model.fit, *args, **kwargs))
         except BaseException as error:  # noqa: BLE001 - re-raised in the awaiting cell
+            dashboard.end_failed_fit()   # Keras skipped on_train_end
             result.set_exception(error)
 
     # Installed here, in the cell's thread; the dashboard's controls take it at train begin.

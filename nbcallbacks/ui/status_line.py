@@ -9,7 +9,8 @@ from nbcallbacks.core.training_clock import TrainingClock
 from nbcallbacks.render import palette
 
 # Progress-bar colour for each training state.
-STATE_STYLES = {"finished": "success", "stopped early": "warning", "paused": "warning"}
+STATE_STYLES = {"finished": "success", "stopped early": "warning", "paused": "warning",
+                "stopped by an error": "danger"}
 
 
 def status_line(state: str, clock: TrainingClock, epoch: int | None = None,

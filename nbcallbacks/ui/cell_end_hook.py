@@ -1,0 +1,47 @@
+"""Call something after each notebook cell ends, including a cell that raised.
+
+Keras calls ``on_train_end`` only when ``fit`` returns: a fit that raises (a
+shape error in epoch 3, a callback's exception, a second interrupt) skips it, so
+the dashboard would keep its controls live and its status line at "training".
+IPython's ``post_run_cell`` event fires after every cell, whatever its outcome
+(public API since IPython 7; used on 7.34, Colab's, and 9.x). It also fires
+for cells that a kernel subshell runs on another thread while the main cell is
+still training, so the callback must check where it was called from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def after_each_cell(callback: Callable[[], object]) -> Callable[[], None]:
+    """Call ``callback()`` after every cell from now on; return the function that stops it.
+
+    Outside IPython nothing is registered and the stop function does nothing.
+
+    Example:
+        >>> stop = after_each_cell(lambda: None)   # no IPython here: a no-op
+        >>> stop()
+    """
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        events = shell.events if shell is not None else None
+    except Exception:  # noqa: BLE001 - without IPython there are no cells to end
+        events = None
+    if events is None:
+        return lambda: None
+
+    def after_cell(*args, **kwargs):  # post_run_cell passes a result on IPython >= 7
+        callback()
+
+    events.register("post_run_cell", after_cell)
+
+    def stop() -> None:
+        try:
+            events.unregister("post_run_cell", after_cell)
+        except ValueError:  # already gone
+            pass
+
+    return stop
