@@ -329,6 +329,28 @@ def test_await_fit_reraises_training_errors_in_the_cell(kernel):
     assert kernel.run("print('the kernel still runs cells')")[0] == "ok"
 
 
+@versions_param(("6.17.1", "7.3.0", "7.4.0"))
+def test_a_blocking_fit_that_raises_gives_the_kernel_back(kernel):
+    """Keras skips on_train_end when fit raises: each route is taken down all the same,
+    so the kernel treats the cell queued behind it as it always does after an error
+    (aborted: Run All stops there), the next cell runs, and the panel says what happened."""
+    raising = BLOCKING_FIT.replace("RateRecorder()", "RateRecorder(), FailsInEpoch6()")
+    msg_id = start_training(kernel, "class FailsInEpoch6(keras.callbacks.Callback):\n"
+                            "    def on_epoch_begin(self, epoch, logs=None):\n"
+                            "        if epoch == 5: raise RuntimeError('failed in epoch 6')\n"
+                            + raising)
+    queued = kernel.start_cell("print('the next cell ran')")
+    status, messages = kernel.wait_cell(msg_id, 120)
+    assert status == "error"
+    assert kernel.wait_cell(queued, 60)[0] == "aborted"
+    status, messages = kernel.run("print('the next cell ran')", timeout=60)
+    assert status == "ok"
+    assert any("the next cell ran" in m["content"].get("text", "") for m in messages)
+    assert "stopped by an error" in kernel.html_values()
+    stop = kernel.models[kernel.find_model("ButtonModel", description="Stop")]
+    assert stop["state"].get("disabled") is True
+
+
 @versions_param(VERSIONS)
 def test_first_interrupt_stops_a_blocking_fit_gracefully(kernel):
     msg_id = start_training(kernel, BLOCKING_FIT)

@@ -200,7 +200,6 @@ class Dashboard(keras.callbacks.Callback):
         self._first_epoch_of_fit = True
         self._training = True
         self._training_thread = threading.current_thread()
-        self._stop_after_cell = after_each_cell(weak_callback(self._after_cell))
         self._controller.begin(self)
         self._controller.use_peers(WorkerSync.for_model(self._model, self.role),
                                    max_delay=self.max_control_delay)
@@ -212,6 +211,9 @@ class Dashboard(keras.callbacks.Callback):
             self._start_render_worker()
         for output in self._outputs:
             self._guard(f"{output.name} begin", output.begin, self._model, self._awaited_route)
+        # After the outputs began: a click route's own end-of-cell handler (registered
+        # in begin) must run before ours, to hand queued cells back as the cell ends.
+        self._stop_after_cell = after_each_cell(weak_callback(self._after_cell))
         self._show_status("starting")
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -250,8 +252,7 @@ class Dashboard(keras.callbacks.Callback):
         if self._throttle.due():
             self._throttle.start()
             self._request_frame()
-        for output in self._outputs:
-            output.pump()
+        self._pump_outputs()
         self._controller.after_batch(self._model)
         self._report_drawing_errors()
 
@@ -529,8 +530,15 @@ class Dashboard(keras.callbacks.Callback):
         self._show_status("paused" if paused else "training")
 
     def _while_paused(self) -> None:
+        self._pump_outputs(paused=True)
+
+    def _pump_outputs(self, paused: bool = False) -> None:
+        """Between batches: let outputs handle what waits (clicks on a blocking fit's panel)."""
         for output in self._outputs:
-            output.pump(paused=True)
+            try:
+                output.pump(paused=paused)
+            except Exception as error:  # noqa: BLE001 - kernel internals must not stop training
+                self._report_problem(f"{output.name} click handling", error)
 
     # -- records ------------------------------------------------------------------------
     def _plan_remaining_steps(self, from_epoch: int) -> None:
