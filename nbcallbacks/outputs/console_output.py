@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from nbcallbacks.console.console_reporter import epoch_line
+from nbcallbacks.console.epoch_line import epoch_line
 from nbcallbacks.core.events import Event
 from nbcallbacks.outputs.dashboard_output import DashboardOutput
 
