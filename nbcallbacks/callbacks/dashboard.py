@@ -156,6 +156,7 @@ class Dashboard(keras.callbacks.Callback):
         # What is shown, and how: chosen at the first fit (the frontend is known then).
         self._mode: str | None = None
         self._outputs: list[DashboardOutput] = []
+        self._pumping: list[DashboardOutput] = []   # the outputs whose pump does work
         self._figure = DashboardFigure(width=width, max_points=max_points)
         self._view = ViewOptions()
         self._throttle = Throttle(redraw_interval, max_busy)
@@ -351,6 +352,8 @@ class Dashboard(keras.callbacks.Callback):
             outputs.append(PngFileOutput(self.png_path,
                                          announce=console.note if console else None))
         self._outputs = outputs or [NullOutput()]
+        # Per-batch path: only outputs that handle queued input are called between batches.
+        self._pumping = [o for o in self._outputs if type(o).pump is not DashboardOutput.pump]
 
     @property
     def outputs(self) -> tuple[DashboardOutput, ...]:
@@ -534,7 +537,7 @@ class Dashboard(keras.callbacks.Callback):
 
     def _pump_outputs(self, paused: bool = False) -> None:
         """Between batches: let outputs handle what waits (clicks on a blocking fit's panel)."""
-        for output in self._outputs:
+        for output in self._pumping:
             try:
                 output.pump(paused=paused)
             except Exception as error:  # noqa: BLE001 - kernel internals must not stop training
