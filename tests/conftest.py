@@ -9,6 +9,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import importlib.util
+import platform
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +20,11 @@ BACKEND = os.environ["KERAS_BACKEND"]
 collect_ignore = ["distributed"]
 REPOSITORY = Path(__file__).resolve().parent.parent
 # Which test environment runs this suite: "main" (the one the test command
-# installs), or "colab" when tests/test_colab_stack.py runs it in .venv-colab
+# installs), "colab" when tests/test_colab_stack.py runs it in .venv-colab, or
+# "floors" when tests/test_floor_versions.py runs it in .venv-floors, both
 # against the installed wheel (tests/extra_environments.py).
 ENVIRONMENT = os.environ.get("NBCALLBACKS_TEST_ENVIRONMENT", "main")
+WHEEL_ENVIRONMENTS = ("colab", "floors")
 
 
 def pytest_configure(config):
@@ -31,19 +34,21 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "main_environment: builds and runs another test "
                                        "environment, so runs only in the main one (never "
                                        "inside what it builds)")
-    if ENVIRONMENT == "colab":
+    if ENVIRONMENT in WHEEL_ENVIRONMENTS:
         _check_installed_package()
 
 
 def _check_installed_package():
-    """The Colab run tests the installed wheel: stop at once if nbcallbacks comes from elsewhere."""
+    """The Colab and floors runs test the installed wheel: stop at once if nbcallbacks comes
+    from elsewhere."""
     import sysconfig
 
     spec = importlib.util.find_spec("nbcallbacks")
     origin = Path(spec.origin).resolve() if spec is not None and spec.origin else None
     site = Path(sysconfig.get_paths()["purelib"]).resolve()
     if origin is None or site not in origin.parents:
-        raise pytest.UsageError(f"NBCALLBACKS_TEST_ENVIRONMENT=colab tests the installed wheel, "
+        raise pytest.UsageError(f"NBCALLBACKS_TEST_ENVIRONMENT={ENVIRONMENT} tests the installed "
+                                f"wheel, "
                                 f"but nbcallbacks is imported from {origin}, not {site}: run from "
                                 f"a copy of tests/ without the sources "
                                 f"(tests/extra_environments.py)")
@@ -57,7 +62,7 @@ def _runs_here(item) -> str | None:
     path = Path(str(item.fspath)).resolve()
     if ENVIRONMENT != "main" and item.get_closest_marker("main_environment") is not None:
         return "the main environment"
-    if ENVIRONMENT == "colab" and REPOSITORY / "tests" / "browser" in path.parents:
+    if ENVIRONMENT in WHEEL_ENVIRONMENTS and REPOSITORY / "tests" / "browser" in path.parents:
         return "JupyterLab 4 and Playwright (the main environment)"
     # The gallery and the browser tests run the TensorFlow tutorials.
     if BACKEND != "tensorflow" and (REPOSITORY / "notebooks" in path.parents
@@ -88,7 +93,7 @@ def pytest_report_header(config):
     spec = importlib.util.find_spec("nbcallbacks")
     origin = Path(spec.origin).parent if spec is not None and spec.origin else None
     return (f"nbcallbacks tests on Keras backend: {BACKEND}, environment {ENVIRONMENT}, "
-            f"package from {origin}")
+            f"Python {platform.python_version()}, package from {origin}")
 
 
 def pytest_terminal_summary(terminalreporter, config):

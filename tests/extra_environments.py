@@ -2,10 +2,12 @@
 
 ``colab_python()`` returns the Python of ``.venv-colab``: a virtual
 environment beside the main one holding exactly Google Colab's pins
-(``tests/environments/colab-pins.txt``), the test tools and what the gallery
-imports, every one of them installed under those pins as constraints, so none
-moves. It is built on first use and reused while the pins file, this module's
-tool list and ``pyproject.toml`` are unchanged.
+(``tests/environments/colab-pins.txt``) and the test tools, every one of them
+installed under those pins as constraints, so none moves, on Colab's Python
+(3.13) where this machine has one (``python_interpreters.find_python``;
+otherwise on the Python running the tests, and the run says so). It is built
+on first use and reused while the pins file, this module's tool list, the
+interpreter and ``pyproject.toml`` are unchanged.
 
 On each test run (once per process) the repository is built into an sdist and
 a wheel (``python -m build``: the wheel is built from the sdist, so a file the
@@ -29,21 +31,24 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+
+from python_interpreters import find_python
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 COLAB_PINS = REPOSITORY / "tests" / "environments" / "colab-pins.txt"
 COLAB_ROOT = REPOSITORY / ".venv-colab"
-# Beside the pins: the test tools and the gallery's imports. No JupyterLab 4
-# (it needs ipykernel/jupyter_client/traitlets newer than Colab's) and no
-# Playwright: the browser tests run from the main environment. TensorBoard
-# comes with TensorFlow at the version its pin asks for.
-COLAB_TOOLS = ("pytest", "pytest-timeout", "nbval", "nbclient", "nbformat",
-               "scikit-learn", "scikit-image", "pandas", "build")
-_PIP = ["-m", "pip", "--disable-pip-version-check"]
+# Beside the pins (which hold the gallery's imports at Colab's versions too): the
+# test tools. No JupyterLab 4 (it needs ipykernel/jupyter_client/traitlets newer
+# than Colab's) and no Playwright: the browser tests run from the main environment.
+COLAB_TOOLS = ("pytest", "pytest-timeout", "nbval", "nbclient", "nbformat", "build")
+# The Python Colab runs (googlecolab/backend-info, os-info.txt, 2026-08: Python 3.13.15).
+COLAB_PYTHON_VERSION = "3.13"
+PIP = ["-m", "pip", "--disable-pip-version-check"]
 
 
-def _run(command, **options):
+def run_checked(command, **options):
     """subprocess.run that fails with the command's own output, not just its exit code."""
     done = subprocess.run([str(part) for part in command], capture_output=True, text=True,
                           **options)
@@ -85,21 +90,31 @@ def _build_requirements() -> list[str]:
     return pyproject_list("build-system", "requires")
 
 
+@functools.cache
+def colab_interpreter() -> Path:
+    """Colab's Python version where this machine has it, else the Python running the tests.
+
+    >>> colab_interpreter().exists()
+    True
+    """
+    return find_python(COLAB_PYTHON_VERSION) or Path(sys.executable)
+
+
 def _colab_stamp() -> str:
     digest = hashlib.sha256()
     for part in (COLAB_PINS.read_bytes(), (REPOSITORY / "pyproject.toml").read_bytes(),
-                 repr(COLAB_TOOLS).encode()):
+                 repr(COLAB_TOOLS).encode(), str(colab_interpreter()).encode()):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
 
 
-_LOCK_HOLDER = "NBCALLBACKS_COLAB_LOCK_HELD"
+_LOCKS_HELD = "NBCALLBACKS_ENVIRONMENT_LOCKS_HELD"
 
 
 @functools.cache
-def _hold_colab_lock():
-    """Own .venv-colab until this process exits: one test run at a time builds, installs and
-    runs there.
+def hold_environment_lock(root: Path):
+    """Own the environment at ``root`` until this process exits: one test run at a time
+    builds, installs and runs there.
 
     Two runs at once (two terminals, or a run beside a quick check) would
     reinstall the wheel and recopy the suite under each other's feet; the
@@ -108,31 +123,33 @@ def _hold_colab_lock():
     """
     import fcntl
 
-    if os.environ.get(_LOCK_HOLDER) == str(COLAB_ROOT):
+    held = os.environ.get(_LOCKS_HELD, "").split(os.pathsep)
+    if str(root) in held:
         return None  # a process of this run (its parent) holds it: waiting would deadlock
-    name = hashlib.sha256(str(COLAB_ROOT).encode()).hexdigest()[:16]
-    lock = open(Path(tempfile.gettempdir(), f"nbcallbacks-venv-colab-{name}.lock"), "w")
+    name = hashlib.sha256(str(root).encode()).hexdigest()[:16]
+    lock = open(Path(tempfile.gettempdir(), f"nbcallbacks-{root.name}-{name}.lock"), "w")
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        print(f"waiting for another test run to finish with {COLAB_ROOT} ...", file=sys.stderr,
+        print(f"waiting for another test run to finish with {root} ...", file=sys.stderr,
               flush=True)
         fcntl.flock(lock, fcntl.LOCK_EX)
-    os.environ[_LOCK_HOLDER] = str(COLAB_ROOT)  # inherited by this run's subprocesses
+    # Inherited by this run's subprocesses.
+    os.environ[_LOCKS_HELD] = os.pathsep.join([*filter(None, held), str(root)])
     return lock
 
 
 def colab_environment() -> Path:
     """The Python of ``.venv-colab`` with the pins and the tools, built if missing or stale."""
-    _hold_colab_lock()
+    hold_environment_lock(COLAB_ROOT)
     python = COLAB_ROOT / "bin" / "python"
     marker = COLAB_ROOT / "nbcallbacks-environment.ready"
     stamp = _colab_stamp()
     if marker.exists() and marker.read_text() == stamp:
         return python
-    _run([sys.executable, "-m", "venv", "--clear", COLAB_ROOT])
-    _run([python, *_PIP, "install", "--quiet", "-r", COLAB_PINS, "-c", COLAB_PINS,
-          *COLAB_TOOLS, *_build_requirements()])
+    run_checked([colab_interpreter(), "-m", "venv", "--clear", COLAB_ROOT])
+    run_checked([python, *PIP, "install", "--quiet", "-r", COLAB_PINS, "-c", COLAB_PINS,
+                 *COLAB_TOOLS, *_build_requirements()])
     moved = pins_moved(python)
     if moved:
         raise RuntimeError(f"installing the test tools into {COLAB_ROOT} moved Colab's pins "
@@ -165,7 +182,7 @@ def pins_moved(python: Path) -> list[str]:
              "    except m.PackageNotFoundError: out[name] = None\n"
              "print(json.dumps(out))")
     pins = colab_pins()
-    found = json.loads(_run([python, "-c", query, json.dumps(list(pins))]).stdout)
+    found = json.loads(run_checked([python, "-c", query, json.dumps(list(pins))]).stdout)
     return [f"{name} {found[name]} instead of {version}"
             for name, version in pins.items() if found[name] != version]
 
@@ -180,7 +197,7 @@ def built_distributions() -> tuple[Path, Path]:
     """
     python = colab_environment()
     out = Path(tempfile.mkdtemp(prefix="nbcallbacks-dist-"))
-    _run([python, "-m", "build", "--no-isolation", "--outdir", out, REPOSITORY])
+    run_checked([python, "-m", "build", "--no-isolation", "--outdir", out, REPOSITORY])
     sdists, wheels = sorted(out.glob("*.tar.gz")), sorted(out.glob("*.whl"))
     assert len(sdists) == 1 and len(wheels) == 1, f"expected one sdist and one wheel in {out}: " \
                                                   f"{sorted(p.name for p in out.iterdir())}"
@@ -199,9 +216,9 @@ def _install_built_wheel() -> tuple[Path, str]:
     """
     python = colab_environment()
     _, wheel = built_distributions()
-    _run([python, *_PIP, "uninstall", "--quiet", "--yes", "nbcallbacks"])
-    dry_run = _run([python, *_PIP, "install", "--dry-run", wheel]).stdout
-    _run([python, *_PIP, "install", "--quiet", "--no-deps", "--force-reinstall", wheel])
+    run_checked([python, *PIP, "uninstall", "--quiet", "--yes", "nbcallbacks"])
+    dry_run = run_checked([python, *PIP, "install", "--dry-run", wheel]).stdout
+    run_checked([python, *PIP, "install", "--quiet", "--no-deps", "--force-reinstall", wheel])
     return python, dry_run
 
 
@@ -235,3 +252,49 @@ def copy_suite(destination: Path) -> Path:
         shutil.copytree(REPOSITORY / name, destination / name, ignore=ignore)
     shutil.copy2(REPOSITORY / "pyproject.toml", destination / "pyproject.toml")
     return destination
+
+
+def run_suite_against_the_wheel(python: Path, root: Path, environment: str,
+                                arguments: list[str], capsys, label: str,
+                                timeout: float) -> str:
+    """Run pytest with ``python`` from a copy of the suite in ``root``; print its summary.
+
+    ``environment`` names the run for the inner ``conftest.py``
+    (``NBCALLBACKS_TEST_ENVIRONMENT``: "colab", "floors"), which checks that
+    ``nbcallbacks`` comes from the installed wheel and deselects what belongs
+    to the main environment. ``{package}`` in ``arguments`` becomes the
+    installed package's folder (for its doctests). The whole inner output is
+    kept in ``<root>/<label>.log``; returns it.
+    """
+    import pytest
+
+    suite = copy_suite(root / "suite")
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    # PYDEVD_...: ipykernel 6's debugger warns about frozen modules at every kernel start.
+    env.update(KERAS_BACKEND="tensorflow", NBCALLBACKS_TEST_ENVIRONMENT=environment,
+               PYDEVD_DISABLE_FILE_VALIDATION="1")
+    where = subprocess.run(
+        [str(python), "-c",
+         "import nbcallbacks, os; print(os.path.dirname(nbcallbacks.__file__))"],
+        cwd=suite, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert "site-packages" in where, where
+    started = time.monotonic()
+    run = subprocess.run([str(python), "-m", "pytest", "-c", str(suite / "pyproject.toml"),
+                          "--rootdir", str(suite),
+                          *[a.replace("{package}", where) for a in arguments]],
+                         cwd=suite, env=env, capture_output=True, text=True, timeout=timeout)
+    log = root / f"{label}.log"
+    log.write_text(run.stdout + "\n" + run.stderr)
+    lines = run.stdout.strip().splitlines()
+    with capsys.disabled():  # the inner summary belongs in the outer log
+        summary = [line for line in lines[-30:]
+                   if line.startswith(("FAILED", "ERROR", "deselected on"))
+                   or line.startswith("=")
+                   and ("passed" in line or "failed" in line or "error" in line)]
+        print(f"\n[{environment} {label}, {time.monotonic() - started:.0f} s] "
+              + f"\n[{environment} {label}] ".join(summary))
+    if run.returncode != 0:
+        pytest.fail(f"the {label} failed in {root.name} (whole output: {log}):\n"
+                    + "\n".join(lines[-150:]) + run.stderr[-3000:], pytrace=False)
+    assert f"package from {where}" in run.stdout, "the inner run did not use the installed wheel"
+    return run.stdout

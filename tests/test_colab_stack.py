@@ -18,22 +18,24 @@ By hand, after a first run built the environment::
 """
 
 import json
-import os
 import shlex
 import subprocess
+import sys
 import time
 
 import pytest
 from extra_environments import (
+    COLAB_PYTHON_VERSION,
     COLAB_ROOT,
     REPOSITORY,
     built_distributions,
     colab_dry_run,
     colab_python,
-    copy_suite,
     pins_moved,
+    run_suite_against_the_wheel,
 )
 from packaging.requirements import Requirement
+from python_interpreters import find_python
 
 # What the gallery's set-up cell installs on Colab: the package, nothing else, no upgrade.
 COLAB_INSTALL = "nbcallbacks @ git+https://github.com/nbcallbacks/nbcallbacks"
@@ -46,9 +48,17 @@ COLAB_CONDITION = 'if "google.colab" in sys.modules:'
 def test_installing_the_wheel_on_colab_replaces_no_pin(capsys):
     started = time.monotonic()
     python = colab_python()
+    version = subprocess.run([str(python), "-c", "import platform as p; print(p.python_version())"],
+                             capture_output=True, text=True, check=True).stdout.strip()
     with capsys.disabled():
         print(f"\n[colab] environment, build and install of the wheel: "
-              f"{time.monotonic() - started:.0f} s")
+              f"{time.monotonic() - started:.0f} s; Python {version}"
+              + ("" if version.startswith(COLAB_PYTHON_VERSION + ".") else
+                 f" (no Python {COLAB_PYTHON_VERSION}, Colab's, on this machine)"))
+    expected = (COLAB_PYTHON_VERSION if find_python(COLAB_PYTHON_VERSION) is not None
+                else f"{sys.version_info[0]}.{sys.version_info[1]}")
+    assert version.startswith(expected + "."), (
+        f"{COLAB_ROOT} runs Python {version}, not {expected}: delete it to rebuild")
     assert pins_moved(python) == [], (
         f"{COLAB_ROOT} no longer holds Colab's pins: delete it to rebuild")
     _, wheel = built_distributions()
@@ -60,41 +70,8 @@ def test_installing_the_wheel_on_colab_replaces_no_pin(capsys):
 
 
 def _inner_pytest(arguments: list[str], capsys, label: str, timeout: float) -> str:
-    """Run pytest in .venv-colab from a copy of the suite; print its summary; return its output.
-
-    The whole inner output is kept in ``.venv-colab/<label>.log``.
-    """
-    python = colab_python()
-    suite = copy_suite(COLAB_ROOT / "suite")
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    # PYDEVD_...: ipykernel 6's debugger warns about frozen modules at every kernel start.
-    env.update(KERAS_BACKEND="tensorflow", NBCALLBACKS_TEST_ENVIRONMENT="colab",
-               PYDEVD_DISABLE_FILE_VALIDATION="1")
-    where = subprocess.run(
-        [str(python), "-c",
-         "import nbcallbacks, os; print(os.path.dirname(nbcallbacks.__file__))"],
-        cwd=suite, env=env, capture_output=True, text=True, check=True).stdout.strip()
-    assert "site-packages" in where, where
-    started = time.monotonic()
-    run = subprocess.run([str(python), "-m", "pytest", "-c", str(suite / "pyproject.toml"),
-                          "--rootdir", str(suite),
-                          *[a.replace("{package}", where) for a in arguments]],
-                         cwd=suite, env=env, capture_output=True, text=True, timeout=timeout)
-    log = COLAB_ROOT / f"{label}.log"
-    log.write_text(run.stdout + "\n" + run.stderr)
-    lines = run.stdout.strip().splitlines()
-    with capsys.disabled():  # the inner summary belongs in the outer log
-        summary = [line for line in lines[-30:]
-                   if line.startswith(("FAILED", "ERROR", "deselected on"))
-                   or line.startswith("=")
-                   and ("passed" in line or "failed" in line or "error" in line)]
-        print(f"\n[colab {label}, {time.monotonic() - started:.0f} s] "
-              + f"\n[colab {label}] ".join(summary))
-    if run.returncode != 0:
-        pytest.fail(f"the {label} failed on Colab's stack (whole output: {log}):\n"
-                    + "\n".join(lines[-150:]) + run.stderr[-3000:], pytrace=False)
-    assert f"package from {where}" in run.stdout, "the inner run did not use the installed wheel"
-    return run.stdout
+    return run_suite_against_the_wheel(colab_python(), COLAB_ROOT, "colab", arguments, capsys,
+                                       label, timeout)
 
 
 @pytest.mark.backend("tensorflow")

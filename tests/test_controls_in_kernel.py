@@ -12,7 +12,7 @@ or toggle ``update``). Two kinds of frontend are played:
 
 Kernels: ipykernel 6.17.1 on Google Colab's own stack (IPython 7.34,
 ipywidgets 7.7.1), and 6.29.5, 7.0.1, 7.3.0 and 7.4.0 on this environment's
-packages (``tests/kernel_versions.py``). Each picks the click route
+packages (``tests/package_overlays.py``). Each picks the click route
 :mod:`nbcallbacks.compat.click_route` names for it; the tests check that
 route is the one in place and that clicks act within a second. Stop, a rate
 change and Pause run on every kernel x frontend; the rest on a subset that
@@ -26,7 +26,7 @@ import time
 import ipykernel
 import pytest
 from kernel_session import KernelSession
-from kernel_versions import kernel_python
+from package_overlays import kernel_python
 
 COLAB = "6.17.1"  # Google Colab's ipykernel
 VERSIONS = ("6.17.1", "6.29.5", "7.0.1", "7.3.0", "7.4.0")

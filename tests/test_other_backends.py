@@ -7,8 +7,9 @@ anything that needs TensorFlow without saying so fails there. Tests for
 another backend, the TensorFlow gallery and tf.data cases are deselected by
 the markers in ``conftest.py`` (the inner run prints how many and why).
 
-The environments are built on first use and reused while ``pyproject.toml``
-is unchanged. To run one backend by hand (after a first run built it)::
+Each backend is installed first at its floor (``FIRST_INSTALL``). The
+environments are built on first use and reused while ``pyproject.toml`` and
+that pin are unchanged. To run one backend by hand (after a first run built it)::
 
     KERAS_BACKEND=jax .venv-jax/bin/python -m pytest
 """
@@ -22,16 +23,18 @@ from pathlib import Path
 import pytest
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-# PyTorch 2.13.0's CPU build: a plain range would pull a newer release with
-# several GB of CUDA libraries on Linux.
-FIRST_INSTALL = {"jax": [], "torch": ["torch==2.13.0"]}
+# Each backend at its floor in pyproject.toml (tests/test_floor_versions.py checks they
+# agree): JAX 0.7.2 is Colab's; PyTorch 2.13.0's CPU build, as a plain range would pull
+# a newer release with several GB of CUDA libraries on Linux.
+FIRST_INSTALL = {"jax": ["jax[cpu]==0.7.2"], "torch": ["torch==2.13.0"]}
 
 
 def backend_python(backend: str) -> Path:
     """The Python of ``.venv-<backend>``, built (or rebuilt after a pyproject change) as needed."""
     root = REPOSITORY / f".venv-{backend}"
     python = root / "bin" / "python"
-    stamp = hashlib.sha256((REPOSITORY / "pyproject.toml").read_bytes()).hexdigest()
+    stamp = hashlib.sha256((REPOSITORY / "pyproject.toml").read_bytes()
+                           + repr(FIRST_INSTALL[backend]).encode()).hexdigest()
     marker = root / "nbcallbacks-environment.ready"
     if marker.exists() and marker.read_text() == stamp:
         return python

@@ -89,9 +89,15 @@ def write_lab_settings(settings: Path) -> None:
 
 
 class JupyterLab:
-    """A JupyterLab server serving ``root`` (a temporary directory)."""
+    """A JupyterLab server serving ``root`` (a temporary directory).
 
-    def __init__(self, root: Path, home: Path):
+    ``python`` runs the server (and, through the native kernelspec, its
+    kernels): this environment's by default, or an overlay environment holding
+    another JupyterLab release over this one's packages
+    (``tests/package_overlays.py``), whose widget extension comes from here.
+    """
+
+    def __init__(self, root: Path, home: Path, python: str = sys.executable):
         self.root = root
         self.port = free_port()
         self.token = secrets.token_hex(24)
@@ -104,10 +110,13 @@ class JupyterLab:
                "JUPYTER_CONFIG_DIR": str(home / "jupyter-config"),
                "JUPYTER_DATA_DIR": str(home / "jupyter-data"),
                "JUPYTER_RUNTIME_DIR": str(home / "jupyter-runtime"),
-               "IPYTHONDIR": str(home / "ipython")}
+               "IPYTHONDIR": str(home / "ipython"),
+               # The labextensions (the widget manager) installed in this environment.
+               "JUPYTER_PATH": str(Path(sys.prefix, "share", "jupyter"))}
         self.log_path = home / "jupyterlab.log"
         self._log = open(self.log_path, "w")
-        command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
+        self.python = python
+        command = [python, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
                    f"--port={self.port}", "--ServerApp.port_retries=0",
                    f"--IdentityProvider.token={self.token}",
                    f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",

@@ -46,9 +46,10 @@ print(f"optimizer rate: {float(model.optimizer.learning_rate):.3g}")
 RUNNING = "[*]:"
 
 
-def start(lab_page, fit=BLOCKING_FIT):
-    """Open the scenario, Run All, and wait until training is visibly under way."""
-    lab_page.open_cells(SETUP, fit, REPORT)
+def start(lab_page, fit=BLOCKING_FIT, extra=()):
+    """Open the scenario (and ``extra`` cells after it), Run All, and wait until training
+    is visibly under way."""
+    lab_page.open_cells(SETUP, fit, REPORT, *extra)
     lab_page.run_all()
     cell = lab_page.cell("# cell: fit")
     lab_page.wait_until(

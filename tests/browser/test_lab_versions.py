@@ -1,0 +1,84 @@
+"""Stop during a blocking fit in older JupyterLab releases, in headless Chromium.
+
+JupyterLab 4.0–4.3 (and Notebook 7.0–7.3, built on them) send widget messages
+without a kernel subshell; from 4.4 on the frontend can name one. The other
+browser tests run the newest JupyterLab; these serve the page from an overlay
+environment holding an older release over this environment's packages
+(``tests/package_overlays.py``: same kernel, ipykernel 7.4, ipywidgets 8), and
+check what the person sees (Stop ends training early) and the subshells the
+kernel holds: on 4.0 only the one it made for nbcallbacks (the frontend
+created none, so that is where the click came through), on 4.4 the
+frontend's too.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from package_overlays import installed_version, overlay_python  # tests/ is on sys.path
+
+from .browser_lab import BrowserLab, JupyterLab, LabPage
+from .test_browser_dashboard import BLOCKING_FIT, EPOCHS, start, stop_and_report
+
+pytestmark = [pytest.mark.browser, pytest.mark.backend("tensorflow"), pytest.mark.timeout(600)]
+
+# The oldest JupyterLab 4 (no subshells in the frontend) and the floor of the notebooks extra.
+LAB_VERSIONS = ("4.0.13", "4.4.0")
+SUBSHELLS = """# cell: subshells
+from nbcallbacks.compat import subshell_routing
+manager = get_ipython().kernel.shell_channel_thread.manager
+ids = manager.list_subshell()
+own = subshell_routing._own["id"]
+print("subshells:", len(ids), "nbcallbacks' own among them:", own in ids)
+"""
+
+
+class OlderLab(BrowserLab):
+    """The session's Chromium on a JupyterLab of another release."""
+
+    def __init__(self, tmp: Path, python: str):
+        self.python = python
+        super().__init__(tmp)
+
+    def start_server(self, tmp: Path):
+        return JupyterLab(self.root, tmp, python=self.python)
+
+
+@pytest.fixture(scope="module", params=LAB_VERSIONS)
+def older_lab(request, tmp_path_factory):
+    python = overlay_python("jupyterlab", request.param)
+    lab = OlderLab(tmp_path_factory.mktemp(f"lab-{request.param}"), python)
+    lab.version = request.param
+    yield lab
+    lab.close()
+
+
+@pytest.fixture
+def older_lab_page(older_lab, request):
+    session = LabPage(older_lab, request.node.name)
+    yield session
+    session.close()
+
+
+def test_stop_ends_a_blocking_fit_in_an_older_jupyterlab(older_lab, older_lab_page):
+    older_lab.require()
+    assert installed_version(older_lab.python, "jupyterlab") == older_lab.version
+    page = older_lab_page
+    cell = start(page, BLOCKING_FIT, extra=(SUBSHELLS,))
+    page.screenshot("before-stop", focus=cell)
+    text = stop_and_report(page, cell)
+    epochs = int(re.search(r"epochs trained: (\d+)", text).group(1))
+    assert epochs < EPOCHS and "events: stop" in text, text
+    subshells = page.cell("# cell: subshells").locator(".jp-OutputArea-output").inner_text()
+    count, own = re.search(r"subshells: (\d+) nbcallbacks' own among them: (\w+)",
+                           subshells).groups()
+    page.screenshot("stopped", focus=cell)
+    print(f"\n[JupyterLab {older_lab.version}] stopped after {epochs} epochs; {subshells.strip()}")
+    assert own == "True", subshells  # made at train begin, for frontends that name none
+    if older_lab.version.startswith(("4.0.", "4.1.", "4.2.", "4.3.")):
+        # The frontend created no subshell: the click came through the kernel's own.
+        assert count == "1", subshells
+    else:
+        assert int(count) >= 2, f"JupyterLab {older_lab.version} created no subshell: {subshells}"
