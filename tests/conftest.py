@@ -31,6 +31,9 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "backend(name): runs only when KERAS_BACKEND is name")
     config.addinivalue_line("markers", "needs_package(name): runs only where name is installed "
                                        "(e.g. tf.data cases in the JAX/PyTorch environments)")
+    config.addinivalue_line("markers", "environments(*names): runs only in these test "
+                                       "environments (with the backend marker: e.g. once per "
+                                       "ipywidgets line, not once per backend)")
     config.addinivalue_line("markers", "main_environment: builds and runs another test "
                                        "environment, so runs only in the main one (never "
                                        "inside what it builds)")
@@ -60,6 +63,9 @@ def _runs_here(item) -> str | None:
     if marker is not None and marker.args[0] != BACKEND:
         return f"backend {marker.args[0]}"
     path = Path(str(item.fspath)).resolve()
+    marker = item.get_closest_marker("environments")
+    if marker is not None and ENVIRONMENT not in marker.args:
+        return f"environment {' or '.join(marker.args)}"
     if ENVIRONMENT != "main" and item.get_closest_marker("main_environment") is not None:
         return "the main environment"
     if ENVIRONMENT in WHEEL_ENVIRONMENTS and REPOSITORY / "tests" / "browser" in path.parents:

@@ -113,7 +113,8 @@ def test_unreachable_network_decides_within_a_few_seconds(monkeypatch, capsys):
     assert "MNIST is not reachable here" in capsys.readouterr().out
 
     def hang(*args, **kwargs):
-        time.sleep(30)
+        time.sleep(30)  # then time out as a real connect does (the probe thread ends cleanly)
+        raise TimeoutError("timed out")
     monkeypatch.setattr(socket, "create_connection", hang)
     start = time.monotonic()
     load_mnist(n_train=10)

@@ -126,7 +126,8 @@ SETUP = textwrap.dedent("""
     from IPython.display import display
     # ipywidgets 7 reports unknown keywords as a DeprecationWarning, hidden by default.
     warnings.filterwarnings("always", message="Passing unrecognized arguments")
-    from nbcallbacks import CallbackTracer, Dashboard, interactive_schedule, preview_schedule
+    from nbcallbacks import (CallbackTracer, Dashboard, find_lr, interactive_schedule,
+                             preview_schedule)
     keras.utils.set_random_seed(0)
     x = np.random.rand(256, 8).astype("float32"); y = (x.sum(1) > 4).astype("int32")
     model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(8, activation="relu"),
@@ -148,6 +149,7 @@ CELLS = {
               "_ = model.fit(x, y, epochs=1, batch_size=64, verbose=0, callbacks=[tracer])",
     "preview": "preview_schedule(warmup_cosine(), epochs=12)",
     "interactive": "interactive_schedule(warmup_cosine, epochs=12)",
+    "find_lr": "find_lr(model, x, y, batch_size=8, steps=30)",
 }
 
 
@@ -226,3 +228,14 @@ def test_kernel_tracer_and_previews_carry_static_copies(kernel_outputs):
         assert len(result) == 1, name
         assert result[0]["content"]["data"]["image/png"][:8] == "iVBORw0K"
 
+
+
+def test_kernel_find_lr_chart_is_a_plain_png(kernel_outputs):
+    # No widgets: the same image in every frontend, ipywidgets 7 or 8.
+    outputs, _, _ = kernel_outputs
+    status, messages = outputs["find_lr"]
+    assert status == "ok" and _problems(messages) == [], _problems(messages)
+    (result,) = _shown(messages, ("execute_result",))
+    data = result["content"]["data"]
+    assert data["image/png"][:8] == "iVBORw0K" and WIDGET_VIEW_MIMETYPE not in data
+    assert "LR range test: 30 of 30 steps" in data["text/plain"]
