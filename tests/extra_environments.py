@@ -173,16 +173,21 @@ def colab_pins() -> dict[str, str]:
     return pins
 
 
-def pins_moved(python: Path) -> list[str]:
-    """The pins that ``python``'s environment does not hold at their pinned version."""
+def installed_versions(python: Path, names) -> dict[str, str | None]:
+    """name -> the version installed in ``python``'s environment (None when missing)."""
     query = ("import importlib.metadata as m, json, sys\n"
              "out = {}\n"
              "for name in json.loads(sys.argv[1]):\n"
              "    try: out[name] = m.version(name)\n"
              "    except m.PackageNotFoundError: out[name] = None\n"
              "print(json.dumps(out))")
+    return json.loads(run_checked([python, "-c", query, json.dumps(list(names))]).stdout)
+
+
+def pins_moved(python: Path) -> list[str]:
+    """The pins that ``python``'s environment does not hold at their pinned version."""
     pins = colab_pins()
-    found = json.loads(run_checked([python, "-c", query, json.dumps(list(pins))]).stdout)
+    found = installed_versions(python, pins)
     return [f"{name} {found[name]} instead of {version}"
             for name, version in pins.items() if found[name] != version]
 

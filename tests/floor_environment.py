@@ -30,6 +30,7 @@ from extra_environments import (
     REPOSITORY,
     built_distributions,
     hold_environment_lock,
+    installed_versions,
     pyproject_list,
     run_checked,
 )
@@ -116,18 +117,13 @@ def _stamp(interpreter: Path) -> str:
 
 def versions_off_floor(python: Path) -> list[str]:
     """The floored requirements that ``python``'s environment holds at another version."""
-    query = ("import importlib.metadata as m, json, platform, sys\n"
-             "out = {'sys_platform': sys.platform, 'platform_machine': platform.machine()}\n"
-             "for name in json.loads(sys.argv[1]):\n"
-             "    try: out[name] = m.version(name)\n"
-             "    except m.PackageNotFoundError: out[name] = None\n"
-             "print(json.dumps(out))")
     wanted = [Requirement(line) for line in floor_constraints()]
-    found = json.loads(run_checked([python, "-c", query,
-                                    json.dumps([r.name for r in wanted])]).stdout)
-    platform = {key: found[key] for key in ("sys_platform", "platform_machine")}
+    found = installed_versions(python, [r.name for r in wanted])
+    where = json.loads(run_checked([python, "-c", "import json, platform, sys; print(json.dumps("
+                                    "{'sys_platform': sys.platform, "
+                                    "'platform_machine': platform.machine()}))"]).stdout)
     return [f"{r.name} {found[r.name]} instead of {str(r.specifier)[2:]}" for r in wanted
-            if (r.marker is None or r.marker.evaluate(platform))
+            if (r.marker is None or r.marker.evaluate(where))
             and (found[r.name] is None or not r.specifier.contains(found[r.name]))]
 
 

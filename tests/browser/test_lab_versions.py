@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from package_overlays import installed_version, overlay_python  # tests/ is on sys.path
 
-from .browser_lab import BrowserLab, JupyterLab, LabPage
+from .browser_lab import BrowserLab, JupyterLab
 from .test_browser_dashboard import BLOCKING_FIT, EPOCHS, start, stop_and_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.backend("tensorflow"), pytest.mark.timeout(600)]
@@ -47,7 +47,8 @@ class OlderLab(BrowserLab):
 
 
 @pytest.fixture(scope="module", params=LAB_VERSIONS)
-def older_lab(request, tmp_path_factory):
+def browser_lab(request, tmp_path_factory):
+    """Overrides the session's JupyterLab for this module: ``lab_page`` opens pages here."""
     python = overlay_python("jupyterlab", request.param)
     lab = OlderLab(tmp_path_factory.mktemp(f"lab-{request.param}"), python)
     lab.version = request.param
@@ -55,17 +56,10 @@ def older_lab(request, tmp_path_factory):
     lab.close()
 
 
-@pytest.fixture
-def older_lab_page(older_lab, request):
-    session = LabPage(older_lab, request.node.name)
-    yield session
-    session.close()
-
-
-def test_stop_ends_a_blocking_fit_in_an_older_jupyterlab(older_lab, older_lab_page):
+def test_stop_ends_a_blocking_fit_in_an_older_jupyterlab(browser_lab, lab_page):
+    older_lab, page = browser_lab, lab_page
     older_lab.require()
     assert installed_version(older_lab.python, "jupyterlab") == older_lab.version
-    page = older_lab_page
     cell = start(page, BLOCKING_FIT, extra=(SUBSHELLS,))
     page.screenshot("before-stop", focus=cell)
     text = stop_and_report(page, cell)
