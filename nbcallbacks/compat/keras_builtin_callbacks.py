@@ -7,7 +7,7 @@ its private ``_get_most_recently_modified_file_matching_pattern``;
 ``BackupAndRestore`` keeps its file names in ``_weights_path`` and
 ``_training_metadata_path``.
 
-Verified on Keras 3.13.2 (Colab's stack) and 3.15.1
+Verified on Keras 3.12.4 (the floor), 3.13.2 (Colab's stack) and 3.15.1
 (``callbacks/model_checkpoint.py``, ``callbacks/backup_and_restore.py``).
 When an internal is missing or fails, each function falls back to what the
 public attributes give (the pattern itself; the file names Keras documents

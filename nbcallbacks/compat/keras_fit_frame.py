@@ -10,10 +10,11 @@ callers carry on without it (the dashboard shows batches/s instead of
 samples/s; the watcher and tracer see no neighbours; the interrupt guard
 hands Ctrl-C back to the kernel).
 
-Verified on Keras 3.13.2 (Colab's stack) and 3.15.1 with the TensorFlow, JAX and
-PyTorch backends (``trainers/*_trainer.py`` ``fit``: the locals
-``epoch_iterator`` and ``callbacks``). ``tests/test_keras_internals.py`` runs a
-real fit and fails when a Keras release moves either local.
+Verified on Keras 3.12.4 (the floor), 3.13.2 (Colab's stack) and 3.15.1 with
+TensorFlow, and on 3.15.1 with the JAX and PyTorch backends
+(``trainers/*_trainer.py`` ``fit``: the locals ``epoch_iterator`` and
+``callbacks``). ``tests/test_keras_internals.py`` runs a real fit and fails
+when a Keras release moves either local.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def infer_batch_size(max_depth: int = 12) -> int | None:
     """The batch size of the enclosing ``model.fit`` call, or None when unknown.
 
     Reads ``fit``'s local ``epoch_iterator.data_adapter.batch_size`` (Keras
-    3.13.2, 3.15.1; None for a ``tf.data`` or generator input, whose adapter
+    3.12.4, 3.13.2, 3.15.1; None for a ``tf.data`` or generator input, whose adapter
     does not know it).
 
     Example:
@@ -59,7 +60,7 @@ def find_fit_callbacks(owner=None, max_depth: int = 25) -> list | None:
     one that contains ``owner``: a fit started inside another fit's callback
     is then told apart from the outer one). The list includes ``owner`` and the
     ``History``/``ProgbarLogger`` callbacks Keras adds. Reads ``fit``'s local
-    ``callbacks`` and its ``.callbacks`` list (Keras 3.13.2, 3.15.1).
+    ``callbacks`` and its ``.callbacks`` list (Keras 3.12.4, 3.13.2, 3.15.1).
 
     Args:
         owner: the callback asking (usually ``self`` in a hook), or None.
@@ -97,7 +98,7 @@ def runs_inside_fit(frame, callback) -> bool:
     """Whether ``frame`` runs inside a Keras ``fit`` whose callbacks include ``callback``.
 
     Walks from ``frame`` outwards, looking at each ``fit`` frame's local
-    ``callbacks`` (Keras 3.13.2, 3.15.1: a ``CallbackList`` whose ``.callbacks``
+    ``callbacks`` (Keras 3.12.4, 3.13.2, 3.15.1: a ``CallbackList`` whose ``.callbacks``
     holds the user's callbacks). ``callback`` None: always True (nothing to
     tell apart). When Keras keeps the list elsewhere the answer is False, so
     an interrupt guard asking this hands Ctrl-C back to the kernel rather than

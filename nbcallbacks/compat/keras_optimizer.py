@@ -10,7 +10,7 @@ or a callable), and, under mixed precision, on the optimizer *inside* the
 ``LossScaleOptimizer`` that ``compile`` wraps around it (the wrapper's own
 ``_learning_rate`` is a placeholder 0.0 variable it never uses).
 
-Verified on Keras 3.13.2 (Colab's stack) and 3.15.1:
+Verified on Keras 3.12.4 (the floor), 3.13.2 (Colab's stack) and 3.15.1:
 ``optimizers/base_optimizer.py`` (``_learning_rate``, set in ``__init__`` and
 by the ``learning_rate`` setter, which stores a schedule or callable as it
 is), ``optimizers/loss_scale_optimizer.py`` (``inner_optimizer``) and
@@ -30,7 +30,7 @@ that message).
 
 from __future__ import annotations
 
-VERIFIED_ON = "Keras 3.13.2 and 3.15.1"
+VERIFIED_ON = "Keras 3.12.4, 3.13.2 and 3.15.1"
 
 
 def rate_owner(optimizer):
