@@ -91,7 +91,8 @@ def test_dropping_the_traced_train_step_makes_the_next_fit_trace_again():
 
 
 def test_an_optimizer_without_the_internal_gets_a_clear_error():
-    with pytest.raises(AttributeError, match="keeps no _learning_rate.*Keras 3.12.4, 3.13.2 and 3.15.1"):
+    with pytest.raises(AttributeError,
+                       match="keeps no _learning_rate.*Keras 3.12.4, 3.13.2 and 3.15.1"):
         stored_learning_rate(object())
 
 
