@@ -9,11 +9,15 @@ the markers in ``conftest.py`` (the inner run prints how many and why).
 
 Each backend is installed first at its floor (``FIRST_INSTALL``). The
 environments are built on first use and reused while ``pyproject.toml`` and
-that pin are unchanged. To run one backend by hand (after a first run built it)::
+that pin are unchanged. The two runs go at the same time, each writing its
+output to ``.venv-<backend>/suite.log``. To run one backend by hand (after a
+first run built it)::
 
     KERAS_BACKEND=jax .venv-jax/bin/python -m pytest
 """
 
+import atexit
+import functools
 import hashlib
 import os
 import subprocess
@@ -47,23 +51,51 @@ def backend_python(backend: str) -> Path:
     return python
 
 
+BACKENDS = ("jax", "torch")
+
+
+@functools.cache
+def backend_runs() -> dict:
+    """Start the suite on every other backend at once; backend -> (process, log path).
+
+    Each run mostly waits on one core (a small model, a kernel, the render
+    thread), so the two share the machine's cores instead of taking turns:
+    about four minutes less. Both environments are built first, one after
+    the other.
+    """
+    pythons = {backend: backend_python(backend) for backend in BACKENDS}
+    runs = {}
+    for backend, python in pythons.items():
+        has_tensorflow = subprocess.run(
+            [str(python), "-c",
+             "import importlib.util as u; print(u.find_spec('tensorflow') is not None)"],
+            capture_output=True, text=True, check=True).stdout.strip()
+        assert has_tensorflow == "False", f".venv-{backend} must not hold TensorFlow"
+        log = REPOSITORY / f".venv-{backend}" / "suite.log"
+        env = dict(os.environ, KERAS_BACKEND=backend)
+        with open(log, "w") as out:  # the child keeps its own copy of the file
+            process = subprocess.Popen([str(python), "-m", "pytest", "-q"], cwd=REPOSITORY,
+                                       env=env, stdout=out, stderr=subprocess.STDOUT)
+        runs[backend] = (process, log)
+    # A run cut short (Ctrl-C, a timeout) must not leave the other suite running.
+    atexit.register(lambda: [p.kill() for p, _ in runs.values() if p.poll() is None])
+    return runs
+
+
 @pytest.mark.backend("tensorflow")
 @pytest.mark.main_environment
 @pytest.mark.timeout(3000)
-@pytest.mark.parametrize("backend", ["jax", "torch"])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_the_suite_passes_on_another_backend(backend, capsys):
-    python = backend_python(backend)
-    has_tensorflow = subprocess.run(
-        [str(python), "-c",
-         "import importlib.util as u; print(u.find_spec('tensorflow') is not None)"],
-        capture_output=True, text=True, check=True).stdout.strip()
-    assert has_tensorflow == "False", f".venv-{backend} must not hold TensorFlow"
-    env = dict(os.environ, KERAS_BACKEND=backend)
-    run = subprocess.run([str(python), "-m", "pytest", "-q"],
-                         cwd=REPOSITORY, env=env, capture_output=True, text=True, timeout=2700)
-    lines = run.stdout.strip().splitlines()
+    process, log = backend_runs()[backend]
+    try:
+        returncode = process.wait(timeout=2700)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    lines = log.read_text().strip().splitlines()
     with capsys.disabled():  # the inner summary belongs in the outer log
-        print(f"\n[{backend}] " + "\n[{backend}] ".join(
+        print(f"\n[{backend}] " + f"\n[{backend}] ".join(
             line for line in lines[-4:] if "passed" in line or "failed" in line
             or "deselected" in line))
-    assert run.returncode == 0, "\n".join(lines[-80:]) + run.stderr[-2000:]
+    assert returncode == 0, f"whole output: {log}\n" + "\n".join(lines[-80:])
