@@ -144,10 +144,15 @@ def test_concurrent_reader_never_sees_a_torn_row():
     errors: list[BaseException] = []
     checks = {"snapshots": 0, "max_rows": 0}
     done = threading.Event()
+    # Threads share the GIL: on a busy machine the writer could finish before the reader's
+    # first look. Halfway, it waits until the reader has seen rows while writing went on.
+    seen_mid_write = threading.Event()
 
     def writer():
         try:
             for i in range(total):
+                if i == total // 2:
+                    seen_mid_write.wait(timeout=30)
                 table.append({"a": i, "b": 2 * i})
         except BaseException as error:  # noqa: BLE001 - the main thread fails the test with it
             errors.append(error)
@@ -168,6 +173,8 @@ def test_concurrent_reader_never_sees_a_torn_row():
                     raise AssertionError("rows out of order or missing")
                 checks["snapshots"] += 1
                 checks["max_rows"] = max(checks["max_rows"], snap.rows)
+                if snap.rows and not finished:
+                    seen_mid_write.set()
                 if finished:
                     return
         except BaseException as error:  # noqa: BLE001 - the main thread fails the test with it
@@ -180,6 +187,6 @@ def test_concurrent_reader_never_sees_a_torn_row():
         thread.join(timeout=60)
     assert not any(t.is_alive() for t in threads)
     assert errors == []
-    assert checks["snapshots"] >= 2
+    assert seen_mid_write.is_set() and checks["snapshots"] >= 2
     assert checks["max_rows"] == total
     assert len(table) == total

@@ -118,8 +118,10 @@ def test_auto_offline_and_uncached_falls_back(monkeypatch, tmp_path, offline, ca
 def test_a_network_that_never_answers_does_not_hang(monkeypatch, tmp_path, capsys):
     monkeypatch.setitem(sys.modules, "tensorflow_datasets", fake_tfds())
     monkeypatch.setattr(cats_vs_dogs, "PROBE_TIMEOUT", 0.3)
-    monkeypatch.setattr(reachability.socket, "create_connection",
-                        lambda address, timeout=None: time.sleep(30))
+    def hang(address, timeout=None):
+        time.sleep(30)  # then time out as a real connect does (the probe thread ends cleanly)
+        raise TimeoutError("timed out")
+    monkeypatch.setattr(reachability.socket, "create_connection", hang)
     started = time.monotonic()
     (x_train, _), _ = load_cats_vs_dogs(n_train=4, n_val=2, image_size=16, data_dir=str(tmp_path))
     assert time.monotonic() - started < 5

@@ -7,6 +7,7 @@ kernel of this environment's Python showing a dashboard, a callback tracer and
 the schedule previews, compared with what ipywidgets itself publishes there.
 """
 
+import re
 import sys
 import textwrap
 import warnings
@@ -238,4 +239,5 @@ def test_kernel_find_lr_chart_is_a_plain_png(kernel_outputs):
     (result,) = _shown(messages, ("execute_result",))
     data = result["content"]["data"]
     assert data["image/png"][:8] == "iVBORw0K" and WIDGET_VIEW_MIMETYPE not in data
-    assert "LR range test: 30 of 30 steps" in data["text/plain"]
+    # Up to 30 steps: the test stops early where the loss diverges (it does on PyTorch).
+    assert re.match(r"LR range test: \d+ of 30 steps", data["text/plain"]), data["text/plain"]
