@@ -3,7 +3,7 @@
 ``.venv-floors`` (``tests/floor_environment.py``) is Python 3.10 with every
 dependency, and the ``tensorflow``, ``notebooks`` and ``test`` extras, at
 exactly its floor, and the built wheel installed from its own metadata: the
-suite runs there. The ``jax`` and ``torch`` floors are what ``.venv-jax`` and
+suite and the whole gallery run there. The ``jax`` and ``torch`` floors are what ``.venv-jax`` and
 ``.venv-torch`` install (``tests/test_other_backends.py``), and the
 ``notebooks`` floors of the gallery's data packages are Colab's versions,
 which ``.venv-colab`` runs the whole gallery with (``tests/test_colab_stack.py``).
@@ -106,3 +106,15 @@ def test_ruff_at_its_floor_finds_nothing():
     result = subprocess.run([str(floors_python()), "-m", "ruff", "check", "--no-cache", "."],
                             cwd=REPOSITORY, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.backend("tensorflow")
+@pytest.mark.main_environment
+@pytest.mark.timeout(1200)
+def test_the_gallery_runs_at_the_floors(capsys):
+    # The gallery command of the README on Python 3.10: every tutorial with Keras 3.12.4.
+    # tests/conftest.py as an argument: loaded (quiet TensorFlow, the installed-wheel check,
+    # the header) as in the main run, where it comes with tests/; it holds no tests itself.
+    run_suite_against_the_wheel(floors_python(), FLOORS_ROOT, "floors",
+                                ["tests/conftest.py", "--nbval-lax", "notebooks"], capsys,
+                                "gallery", timeout=1100)
