@@ -25,14 +25,14 @@ import sys
 import sysconfig
 from pathlib import Path
 
+from extra_environments import installed_versions
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 
-def installed_version(python: str | Path, package: str) -> str:
-    """The version of ``package`` that ``python`` imports."""
-    return subprocess.run([str(python), "-c", "import importlib.metadata as m, sys; "
-                           "print(m.version(sys.argv[1]))", package],
-                          check=True, capture_output=True, text=True).stdout.strip()
+def installed_version(python: str | Path, package: str) -> str | None:
+    """The version of ``package`` that ``python`` imports (None when it has none)."""
+    return installed_versions(Path(python), [package])[package]
 
 
 def overlay_python(package: str, version: str) -> str:

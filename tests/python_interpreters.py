@@ -23,17 +23,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-VERSION_QUERY = "import sys; print('%d.%d' % sys.version_info[:2])"
-
 
 def _version_of(python: Path) -> str | None:
-    """'major.minor' that ``python`` reports, or None when it does not run."""
+    """'major.minor' that ``python`` reports, or None when it does not run (a pyenv shim
+    for a version not selected, a broken link)."""
     try:
-        done = subprocess.run([str(python), "-c", VERSION_QUERY], capture_output=True,
-                              text=True, timeout=30)
+        return ".".join(python_version(python).split(".")[:2])
     except (OSError, subprocess.SubprocessError):
         return None
-    return done.stdout.strip() if done.returncode == 0 else None
 
 
 def _patch_key(path: Path) -> tuple[int, ...]:
@@ -58,6 +55,12 @@ def candidates(version: str) -> list[Path]:
     if f"{sys.version_info[0]}.{sys.version_info[1]}" == version:
         found.append(Path(sys.executable))
     return found
+
+
+def python_version(python: str | Path) -> str:
+    """The full version ``python`` runs, e.g. '3.10.13'."""
+    return subprocess.run([str(python), "-c", "import platform; print(platform.python_version())"],
+                          capture_output=True, text=True, check=True, timeout=30).stdout.strip()
 
 
 def find_python(version: str) -> Path | None:

@@ -19,7 +19,6 @@ By hand, after a first run built the environment::
 
 import json
 import shlex
-import subprocess
 import sys
 import time
 
@@ -35,7 +34,7 @@ from extra_environments import (
     run_suite_against_the_wheel,
 )
 from packaging.requirements import Requirement
-from python_interpreters import find_python
+from python_interpreters import find_python, python_version
 
 # What the gallery's set-up cell installs on Colab: the package, nothing else, no upgrade.
 COLAB_INSTALL = "nbcallbacks @ git+https://github.com/nbcallbacks/nbcallbacks"
@@ -48,8 +47,7 @@ COLAB_CONDITION = 'if "google.colab" in sys.modules:'
 def test_installing_the_wheel_on_colab_replaces_no_pin(capsys):
     started = time.monotonic()
     python = colab_python()
-    version = subprocess.run([str(python), "-c", "import platform as p; print(p.python_version())"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    version = python_version(python)
     with capsys.disabled():
         print(f"\n[colab] environment, build and install of the wheel: "
               f"{time.monotonic() - started:.0f} s; Python {version}"

@@ -29,6 +29,7 @@ from floor_environment import (
 )
 from packaging.requirements import Requirement
 from packaging.version import Version
+from python_interpreters import python_version
 from test_other_backends import FIRST_INSTALL
 
 # Which environment installs each group's floors exactly. "bench" names the
@@ -81,8 +82,7 @@ def test_the_gallery_floors_are_colabs_versions():
 @pytest.mark.timeout(900)
 def test_the_floors_environment_holds_every_floor(capsys):
     python = floors_python()
-    version = subprocess.run([str(python), "-c", "import platform as p; print(p.python_version())"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    version = python_version(python)
     with capsys.disabled():
         print(f"\n[floors] Python {version} (this run: {platform.python_version()})")
     assert version.startswith(requires_python_floor() + "."), version
