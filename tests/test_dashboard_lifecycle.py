@@ -184,3 +184,66 @@ def test_a_fit_that_raises_is_closed_and_says_so(fit):
     assert "stopped by an error" in shown
     assert stop_disabled is True
     assert again == "ok"
+
+
+def open_epoch_iterators() -> list:
+    """Keras epoch iterators alive now, other than through a garbage cycle already freed."""
+    return [o for o in gc.get_objects() if type(o).__name__.endswith("EpochIterator")]
+
+
+def test_a_fit_stopped_inside_an_epoch_leaves_nothing_to_the_garbage_collector(tiny_model,
+                                                                               tiny_data):
+    """Stopped inside an epoch (the Stop button, the interrupt), Keras leaves its epoch
+    iterator and data pipeline in a reference cycle. The cyclic collector frees them later,
+    in whatever thread allocates then, and with TensorFlow freeing a tf.data iterator can
+    hold the GIL for many seconds: a kernel froze 30-60 s in a later cell. The dashboard
+    closes the open epoch, so the data go when ``fit`` returns."""
+    import keras
+
+    x, y = tiny_data
+    dash = Dashboard(output="none")
+
+    class StopInTheSecondEpoch(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if dash.history.steps == 6:
+                dash.signals.request_stop()
+
+    gc.collect()
+    gc.disable()
+    try:
+        tiny_model().fit(x, y, epochs=20, batch_size=128, verbose=0,
+                         callbacks=[dash, StopInTheSecondEpoch()])
+        assert 6 < dash.history.steps < 12  # stopped inside the second epoch
+        assert open_epoch_iterators() == []
+    finally:
+        gc.enable()
+
+
+def test_a_fit_that_raises_lets_go_of_its_data_even_while_its_traceback_is_kept(tiny_model,
+                                                                               tiny_data):
+    """IPython keeps the last traceback (``sys.last_traceback``), and with it ``fit``'s
+    frame, until the next error: what the dashboard closes at the cell's end is the data
+    pipeline that frame still holds."""
+    import keras
+
+    x, y = tiny_data
+    dash = Dashboard(output="none")
+
+    class FailsInTheSecondEpoch(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            if dash.history.steps == 6:
+                raise RuntimeError("failed in epoch 2")
+
+    gc.collect()
+    gc.disable()
+    try:
+        with pytest.raises(RuntimeError) as raised:
+            tiny_model().fit(x, y, epochs=20, batch_size=128, verbose=0,
+                             callbacks=[dash, FailsInTheSecondEpoch()])
+        dash.end_failed_fit()   # what the end of the cell does in a notebook
+        kept = open_epoch_iterators()
+        assert kept, "the traceback keeps fit's frame and its epoch iterator"
+        assert [(it._epoch_iterator, it._current_iterator) for it in kept] == [(None, None)]
+        del raised
+    finally:
+        gc.enable()

@@ -1,7 +1,8 @@
 """The Keras internals nbcallbacks reads (nbcallbacks/compat/keras_*.py), on the Keras installed.
 
 Each test fails when a Keras release moves what a compat function reads:
-``fit``'s locals ``epoch_iterator`` and ``callbacks``, an optimizer's
+``fit``'s locals ``epoch_iterator`` and ``callbacks``, the epoch generator the
+epoch iterator keeps (``_epoch_iterator``), an optimizer's
 ``_learning_rate``, a ``LossScaleOptimizer``'s ``inner_optimizer``, and the
 retrace when ``train_function`` is None. The compat functions themselves
 fall back quietly (None, False) when the internal is missing, so only a real
@@ -14,7 +15,13 @@ import keras
 import numpy as np
 import pytest
 
-from nbcallbacks.compat.keras_fit_frame import find_fit_callbacks, infer_batch_size, runs_inside_fit
+from nbcallbacks.compat.keras_fit_frame import (
+    batch_size_of,
+    close_open_epoch,
+    find_fit_callbacks,
+    fit_epoch_iterator,
+    runs_inside_fit,
+)
 from nbcallbacks.compat.keras_optimizer import (
     forget_traced_train_step,
     rate_owner,
@@ -32,7 +39,7 @@ class Looks(keras.callbacks.Callback):
 
     def on_train_batch_begin(self, batch, logs=None):
         if batch == 0:
-            self.seen = {"batch_size": infer_batch_size(),
+            self.seen = {"batch_size": batch_size_of(fit_epoch_iterator()),
                          "callbacks": find_fit_callbacks(owner=self),
                          "inside": runs_inside_fit(sys._getframe(), self),
                          "inside_other": runs_inside_fit(sys._getframe(), Looks())}
@@ -53,6 +60,39 @@ def test_a_real_fit_keeps_the_batch_size_and_the_callbacks_where_the_compat_walk
     assert seen["callbacks"] is not None, f"fit's callbacks moved in Keras {keras.__version__}"
     assert looks in seen["callbacks"] and other in seen["callbacks"]
     assert seen["inside"] and not seen["inside_other"]
+
+
+class StopsInsideAnEpoch(keras.callbacks.Callback):
+    """Stops at the third batch, as the Stop button does, and looks at the open epoch."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == 2:
+            self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        self.iterator = fit_epoch_iterator()
+        self.open_epoch = getattr(self.iterator, "_epoch_iterator", None)
+        self.closed = close_open_epoch(self.iterator)
+
+
+def test_a_fit_stopped_inside_an_epoch_leaves_its_epoch_open_where_close_open_epoch_looks():
+    import gc
+    import inspect
+    import weakref
+
+    stops = StopsInsideAnEpoch()
+    gc.disable()  # closed, the epoch iterator goes with fit's frame, not at a later collection
+    try:
+        small_model().fit(np.ones((40, 3)), np.ones((40, 1)), batch_size=5, epochs=3, verbose=0,
+                          callbacks=[stops])
+        assert inspect.isgenerator(stops.open_epoch), (
+            f"EpochIterator._epoch_iterator moved in Keras {keras.__version__}")
+        assert stops.closed and stops.open_epoch.gi_frame is None
+        iterator = weakref.ref(stops.iterator)
+        del stops.iterator, stops.open_epoch
+        assert iterator() is None
+    finally:
+        gc.enable()
 
 
 @pytest.mark.parametrize("built_with", ["float", "schedule", "callable"])

@@ -28,7 +28,7 @@ import keras
 from nbcallbacks.callbacks.builtin_callback_watcher import BuiltinCallbackWatcher
 from nbcallbacks.callbacks.threaded_fit import fit_in_thread
 from nbcallbacks.callbacks.training_controller import TrainingController
-from nbcallbacks.compat.keras_fit_frame import infer_batch_size
+from nbcallbacks.compat.keras_fit_frame import batch_size_of, close_open_epoch, fit_epoch_iterator
 from nbcallbacks.core.events import EventLog
 from nbcallbacks.core.formatting import format_value
 from nbcallbacks.core.metric_names import base_name, is_learning_rate
@@ -177,6 +177,7 @@ class Dashboard(keras.callbacks.Callback):
         self._training_thread = None
         self._stop_after_cell = lambda: None   # see end_failed_fit
         self._fit = None
+        self._epoch_iterator = lambda: None   # weak reference to fit's epoch iterator
         self._epoch = 0
         self._epoch_started = None
         self._steps_per_epoch = None     # Keras' count, or learned from the first epoch
@@ -196,7 +197,10 @@ class Dashboard(keras.callbacks.Callback):
         self._fit = self.history.begin_fit(0, params.get("epochs"), params.get("steps"))
         self._steps_per_epoch = self._fit.steps_per_epoch
         self._watcher = BuiltinCallbackWatcher.for_running_fit(self)
-        self._clock.start(total_steps=None, batch_size=infer_batch_size())
+        epoch_iterator = fit_epoch_iterator()
+        # Weakly: the fit's data are the fit's; _end_fit only closes what it left open.
+        self._epoch_iterator = _weak_or_none(epoch_iterator)
+        self._clock.start(total_steps=None, batch_size=batch_size_of(epoch_iterator))
         self._checked_train_metrics = self._checked_val_metrics = False
         self._first_epoch_of_fit = True
         self._training = True
@@ -322,6 +326,11 @@ class Dashboard(keras.callbacks.Callback):
         summary = self._summary()
         for output in self._outputs:
             self._guard(f"{output.name} end", output.end, summary, self._last_png)
+        # Stopped inside an epoch, Keras leaves its data pipeline to the cyclic garbage
+        # collector, which with TensorFlow can freeze a later cell (close_open_epoch).
+        self._guard("closing the fit's open epoch", close_open_epoch, self._epoch_iterator(),
+                    state == "stopped by an error")
+        self._epoch_iterator = lambda: None
 
     # -- outputs --------------------------------------------------------------------
     def _choose_outputs(self) -> None:
@@ -635,3 +644,12 @@ class Dashboard(keras.callbacks.Callback):
                 output.notice(message)
             except Exception:  # noqa: BLE001 - the warning above was shown already
                 pass
+
+
+def _weak_or_none(thing):
+    """A weak reference to ``thing``; a callable answering None when it is None or cannot
+    be referenced weakly."""
+    try:
+        return weakref.ref(thing)
+    except TypeError:
+        return lambda: None

@@ -2,9 +2,10 @@
 
 Keras 3 gives each callback its model and params, not the batch size or its
 neighbour callbacks. ``fit`` keeps both in its locals: ``epoch_iterator`` (its
-data adapter knows the batch size) and ``callbacks`` (a
-``keras.callbacks.CallbackList``), so these functions walk up the calling
-frames to that ``fit`` frame. That is an internal detail of Keras, hence every
+data adapter knows the batch size; it also holds the running epoch, which
+:func:`close_open_epoch` closes after a stop inside an epoch) and
+``callbacks`` (a ``keras.callbacks.CallbackList``), so these functions walk
+up the calling frames to that ``fit`` frame. That is an internal detail of Keras, hence every
 step is optional: when anything differs the answer is None (or False), and
 callers carry on without it (the dashboard shows batches/s instead of
 samples/s; the watcher and tracer see no neighbours; the interrupt guard
@@ -13,24 +14,24 @@ hands Ctrl-C back to the kernel).
 Verified on Keras 3.12.4 (the floor), 3.13.2 (Colab's stack) and 3.15.1 with
 TensorFlow, and on 3.15.1 with the JAX and PyTorch backends
 (``trainers/*_trainer.py`` ``fit``: the locals ``epoch_iterator`` and
-``callbacks``). ``tests/test_keras_internals.py`` runs a real fit and fails
-when a Keras release moves either local.
+``callbacks``; ``EpochIterator._epoch_iterator``). ``tests/test_keras_internals.py``
+runs real fits and fails when a Keras release moves any of them.
 """
 
 from __future__ import annotations
 
+import inspect
 import sys
 
 
-def infer_batch_size(max_depth: int = 12) -> int | None:
-    """The batch size of the enclosing ``model.fit`` call, or None when unknown.
+def fit_epoch_iterator(max_depth: int = 12):
+    """The epoch iterator of the enclosing ``model.fit`` call (its local ``epoch_iterator``),
+    or None when not called from inside ``fit``.
 
-    Reads ``fit``'s local ``epoch_iterator.data_adapter.batch_size`` (Keras
-    3.12.4, 3.13.2, 3.15.1; None for a ``tf.data`` or generator input, whose adapter
-    does not know it).
+    Keras 3.12.4, 3.13.2 and 3.15.1 (every backend) name it so.
 
     Example:
-        >>> infer_batch_size() is None    # not called from inside fit
+        >>> fit_epoch_iterator() is None    # not called from inside fit
         True
     """
     try:
@@ -42,14 +43,66 @@ def infer_batch_size(max_depth: int = 12) -> int | None:
             return None
         iterator = frame.f_locals.get("epoch_iterator") if frame.f_code.co_name == "fit" else None
         if iterator is not None:
-            adapter = getattr(iterator, "data_adapter", None)
-            size = getattr(adapter, "batch_size", None)
-            try:
-                return int(size) if size else None
-            except (TypeError, ValueError):
-                return None
+            return iterator
         frame = frame.f_back
     return None
+
+
+def batch_size_of(iterator) -> int | None:
+    """The batch size ``fit``'s epoch iterator knows (``data_adapter.batch_size``), or None.
+
+    None for a ``tf.data`` or generator input, whose adapter does not know it.
+
+    Example:
+        >>> batch_size_of(None) is None
+        True
+    """
+    size = getattr(getattr(iterator, "data_adapter", None), "batch_size", None)
+    try:
+        return int(size) if size else None
+    except (TypeError, ValueError):
+        return None
+
+
+def close_open_epoch(iterator, release_data: bool = False) -> bool:
+    """Close the epoch a ``fit`` stopped mid-way left open; True when there was one.
+
+    Why: Keras' ``EpochIterator`` keeps the running epoch's generator in
+    ``_epoch_iterator`` (Keras 3.12.4, 3.13.2, 3.15.1), and that generator
+    refers back to the iterator. When a fit stops inside an epoch (the Stop
+    button, the interrupt, ``TerminateOnNaN``, an error) the generator stays
+    suspended, and the pair, with the backend's data pipeline, is freed only by
+    Python's cyclic garbage collector: at some later moment, in whatever thread
+    allocates then. With TensorFlow, freeing a ``tf.data`` iterator waits for
+    its background threads without releasing the GIL: seen to freeze a kernel
+    for 5 to 60 seconds, in the middle of a later cell. Closing the generator
+    breaks the cycle, so the iterator goes when ``fit`` returns, as after an
+    epoch that ran to its end (the generator then ends by itself).
+
+    ``release_data``: also drop the iterator's current data iterator
+    (``_current_iterator``), for a fit that raised. Its traceback keeps the
+    fit's locals, and so the epoch iterator, alive until the next error.
+
+    Example:
+        >>> def epoch():
+        ...     yield 1
+        ...     yield 2
+        >>> class Iterator:
+        ...     _epoch_iterator = epoch()
+        >>> it = Iterator(); next(it._epoch_iterator)
+        1
+        >>> close_open_epoch(it), it._epoch_iterator, close_open_epoch(it)
+        (True, None, False)
+    """
+    generator = getattr(iterator, "_epoch_iterator", None)
+    closed = False
+    if inspect.isgenerator(generator) and not generator.gi_running:
+        closed = generator.gi_frame is not None   # suspended (None: it ended by itself)
+        generator.close()
+        iterator._epoch_iterator = None
+    if release_data and getattr(iterator, "_current_iterator", None) is not None:
+        iterator._current_iterator = None
+    return closed
 
 
 def find_fit_callbacks(owner=None, max_depth: int = 25) -> list | None:
