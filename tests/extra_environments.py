@@ -27,11 +27,9 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from python_interpreters import find_python
@@ -235,71 +233,3 @@ def colab_python() -> Path:
 def colab_dry_run() -> str:
     """What ``pip install --dry-run <wheel>`` printed in .venv-colab before the wheel went in."""
     return _install_built_wheel()[1]
-
-
-def copy_suite(destination: Path) -> Path:
-    """A copy of the tests, the gallery and the pytest settings, without the package.
-
-    Run from there, ``import nbcallbacks`` cannot find the repository's
-    sources: it finds the installed wheel or nothing.
-    """
-    if destination.exists():
-        for name in ("tests", "notebooks", "pyproject.toml"):
-            target = destination / name
-            if target.is_dir():
-                shutil.rmtree(target)
-            elif target.exists():
-                target.unlink()
-    destination.mkdir(parents=True, exist_ok=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "checkpoints",
-                                    "logs", "screenshots")
-    for name in ("tests", "notebooks"):
-        shutil.copytree(REPOSITORY / name, destination / name, ignore=ignore)
-    shutil.copy2(REPOSITORY / "pyproject.toml", destination / "pyproject.toml")
-    return destination
-
-
-def run_suite_against_the_wheel(python: Path, root: Path, environment: str,
-                                arguments: list[str], capsys, label: str,
-                                timeout: float) -> str:
-    """Run pytest with ``python`` from a copy of the suite in ``root``; print its summary.
-
-    ``environment`` names the run for the inner ``conftest.py``
-    (``NBCALLBACKS_TEST_ENVIRONMENT``: "colab", "floors"), which checks that
-    ``nbcallbacks`` comes from the installed wheel and deselects what belongs
-    to the main environment. ``{package}`` in ``arguments`` becomes the
-    installed package's folder (for its doctests). The whole inner output is
-    kept in ``<root>/<label>.log``; returns it.
-    """
-    import pytest
-
-    suite = copy_suite(root / "suite")
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    # PYDEVD_...: ipykernel 6's debugger warns about frozen modules at every kernel start.
-    env.update(KERAS_BACKEND="tensorflow", NBCALLBACKS_TEST_ENVIRONMENT=environment,
-               PYDEVD_DISABLE_FILE_VALIDATION="1")
-    where = subprocess.run(
-        [str(python), "-c",
-         "import nbcallbacks, os; print(os.path.dirname(nbcallbacks.__file__))"],
-        cwd=suite, env=env, capture_output=True, text=True, check=True).stdout.strip()
-    assert "site-packages" in where, where
-    started = time.monotonic()
-    run = subprocess.run([str(python), "-m", "pytest", "-c", str(suite / "pyproject.toml"),
-                          "--rootdir", str(suite),
-                          *[a.replace("{package}", where) for a in arguments]],
-                         cwd=suite, env=env, capture_output=True, text=True, timeout=timeout)
-    log = root / f"{label}.log"
-    log.write_text(run.stdout + "\n" + run.stderr)
-    lines = run.stdout.strip().splitlines()
-    with capsys.disabled():  # the inner summary belongs in the outer log
-        summary = [line for line in lines[-30:]
-                   if line.startswith(("FAILED", "ERROR", "deselected on"))
-                   or line.startswith("=")
-                   and ("passed" in line or "failed" in line or "error" in line)]
-        print(f"\n[{environment} {label}, {time.monotonic() - started:.0f} s] "
-              + f"\n[{environment} {label}] ".join(summary))
-    if run.returncode != 0:
-        pytest.fail(f"the {label} failed in {root.name} (whole output: {log}):\n"
-                    + "\n".join(lines[-150:]) + run.stderr[-3000:], pytrace=False)
-    assert f"package from {where}" in run.stdout, "the inner run did not use the installed wheel"
-    return run.stdout

@@ -4,10 +4,11 @@ gallery pass.
 ``.venv-colab`` holds exactly Colab's pins (``tests/environments/colab-pins.txt``:
 ipykernel 6.17.1, IPython 7.34, ipywidgets 7.7.1, TensorFlow 2.20, Keras 3.13.2,
 ...) and the wheel built from this repository, installed as users get it (see
-``tests/extra_environments.py``). The suite runs there from a copy of ``tests/``
-and ``notebooks/`` without the sources, so every import of ``nbcallbacks``
-(in the test process, its kernels and its worker processes) is the installed
-wheel's; the inner ``conftest.py`` stops the run otherwise
+``tests/extra_environments.py``). The suite and the gallery run there in one
+inner run, beside the floors environment's (``tests/wheel_runs.py``), from a
+copy of ``tests/`` and ``notebooks/`` without the sources, so every import of
+``nbcallbacks`` (in the test process, its kernels and its worker processes) is
+the installed wheel's; the inner ``conftest.py`` stops the run otherwise
 (``NBCALLBACKS_TEST_ENVIRONMENT=colab``). What needs JupyterLab 4 and
 Playwright (``tests/browser``) and the tests that build other environments are
 deselected there, and the inner run says how many.
@@ -31,10 +32,10 @@ from extra_environments import (
     colab_dry_run,
     colab_python,
     pins_moved,
-    run_suite_against_the_wheel,
 )
 from packaging.requirements import Requirement
 from python_interpreters import find_python, python_version
+from wheel_runs import GALLERY, SUITE, wheel_runs
 
 # What the gallery's set-up cell installs on Colab: the package, nothing else, no upgrade.
 COLAB_INSTALL = "nbcallbacks @ git+https://github.com/nbcallbacks/nbcallbacks"
@@ -67,27 +68,19 @@ def test_installing_the_wheel_on_colab_replaces_no_pin(capsys):
         "pyproject.toml above tests/environments/colab-pins.txt):\n" + "\n".join(would))
 
 
-def _inner_pytest(arguments: list[str], capsys, label: str, timeout: float) -> str:
-    return run_suite_against_the_wheel(colab_python(), COLAB_ROOT, "colab", arguments, capsys,
-                                       label, timeout)
-
-
 @pytest.mark.backend("tensorflow")
 @pytest.mark.main_environment
-@pytest.mark.timeout(1800)
+@pytest.mark.timeout(2700)
 def test_the_suite_passes_on_colab_stack_against_the_wheel(capsys):
-    # The installed package's doctests too: the path of the package in site-packages.
-    _inner_pytest(["tests", "{package}"], capsys, "suite", timeout=1700)
+    # With the installed package's doctests; beside the floors run (tests/wheel_runs.py).
+    wheel_runs()["colab"].check(SUITE, capsys, timeout=2400)
 
 
 @pytest.mark.backend("tensorflow")
 @pytest.mark.main_environment
-@pytest.mark.timeout(1200)
+@pytest.mark.timeout(2700)
 def test_the_gallery_runs_on_colab_stack_against_the_wheel(capsys):
-    # tests/conftest.py as an argument: loaded (quiet TensorFlow, the installed-wheel check, the
-    # header) as in the main run, where it comes with tests/; it holds no tests itself.
-    _inner_pytest(["tests/conftest.py", "--nbval-lax", "notebooks"], capsys, "gallery",
-                  timeout=1100)
+    wheel_runs()["colab"].check(GALLERY, capsys, timeout=2400)
 
 
 def _pip_lines(source: str) -> list[tuple[int, str]]:

@@ -3,8 +3,9 @@
 ``.venv-floors`` (``tests/floor_environment.py``) is Python 3.10 with every
 dependency, and the ``tensorflow``, ``notebooks`` and ``test`` extras, at
 exactly its floor, and the built wheel installed from its own metadata: the
-suite and the whole gallery run there. The ``jax`` and ``torch`` floors are what ``.venv-jax`` and
-``.venv-torch`` install (``tests/test_other_backends.py``), and the
+suite and the whole gallery run there, in one inner run beside the Colab
+environment's (``tests/wheel_runs.py``). The ``jax`` and ``torch`` floors are
+what ``.venv-jax`` and ``.venv-torch`` install (``tests/test_other_backends.py``), and the
 ``notebooks`` floors of the gallery's data packages are Colab's versions,
 which ``.venv-colab`` runs the whole gallery with (``tests/test_colab_stack.py``).
 
@@ -17,7 +18,7 @@ import platform
 import subprocess
 
 import pytest
-from extra_environments import REPOSITORY, colab_pins, run_suite_against_the_wheel
+from extra_environments import REPOSITORY, colab_pins
 from floor_environment import (
     FLOOR_EXTRAS,
     FLOORS_ROOT,
@@ -31,6 +32,7 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 from python_interpreters import python_version
 from test_other_backends import FIRST_INSTALL
+from wheel_runs import GALLERY, SUITE, wheel_runs
 
 # Which environment installs each group's floors exactly. "bench" names the
 # competitors the benchmarks measure: any version, so no floors to prove.
@@ -91,10 +93,10 @@ def test_the_floors_environment_holds_every_floor(capsys):
 
 @pytest.mark.backend("tensorflow")
 @pytest.mark.main_environment
-@pytest.mark.timeout(1800)
+@pytest.mark.timeout(2700)
 def test_the_suite_passes_at_the_floors(capsys):
-    run_suite_against_the_wheel(floors_python(), FLOORS_ROOT, "floors", ["tests", "{package}"],
-                                capsys, "suite", timeout=1700)
+    # Beside the Colab run (tests/wheel_runs.py).
+    wheel_runs()["floors"].check(SUITE, capsys, timeout=2400)
 
 
 @pytest.mark.backend("tensorflow")
@@ -110,11 +112,7 @@ def test_ruff_at_its_floor_finds_nothing():
 
 @pytest.mark.backend("tensorflow")
 @pytest.mark.main_environment
-@pytest.mark.timeout(1200)
+@pytest.mark.timeout(2700)
 def test_the_gallery_runs_at_the_floors(capsys):
     # The gallery command of the README on Python 3.10: every tutorial with Keras 3.12.4.
-    # tests/conftest.py as an argument: loaded (quiet TensorFlow, the installed-wheel check,
-    # the header) as in the main run, where it comes with tests/; it holds no tests itself.
-    run_suite_against_the_wheel(floors_python(), FLOORS_ROOT, "floors",
-                                ["tests/conftest.py", "--nbval-lax", "notebooks"], capsys,
-                                "gallery", timeout=1100)
+    wheel_runs()["floors"].check(GALLERY, capsys, timeout=2400)
