@@ -5,11 +5,12 @@ neighbour callbacks. ``fit`` keeps both in its locals: ``epoch_iterator`` (its
 data adapter knows the batch size; it also holds the running epoch, which
 :func:`close_open_epoch` closes after a stop inside an epoch) and
 ``callbacks`` (a ``keras.callbacks.CallbackList``), so these functions walk
-up the calling frames to that ``fit`` frame. That is an internal detail of Keras, hence every
-step is optional: when anything differs the answer is None (or False), and
-callers carry on without it (the dashboard shows batches/s instead of
-samples/s; the watcher and tracer see no neighbours; the interrupt guard
-hands Ctrl-C back to the kernel).
+up the calling frames to that ``fit`` frame. That is an internal detail of
+Keras, hence every step is optional: when anything differs the answer is None
+(or False), and callers carry on without it (the dashboard shows batches/s
+instead of samples/s; the watcher and tracer see no neighbours; the interrupt
+guard hands Ctrl-C back to the kernel; an open epoch is left to the garbage
+collector, as without nbcallbacks).
 
 Verified on Keras 3.12.4 (the floor), 3.13.2 (Colab's stack) and 3.15.1 with
 TensorFlow, and on 3.15.1 with the JAX and PyTorch backends
