@@ -73,14 +73,14 @@ def test_installing_the_wheel_on_colab_replaces_no_pin(capsys):
 @pytest.mark.timeout(2700)
 def test_the_suite_passes_on_colab_stack_against_the_wheel(capsys):
     # With the installed package's doctests; beside the floors run (tests/wheel_runs.py).
-    wheel_runs()["colab"].check(SUITE, capsys, timeout=2400)
+    wheel_runs()["colab"].check(SUITE, capsys)
 
 
 @pytest.mark.backend("tensorflow")
 @pytest.mark.main_environment
 @pytest.mark.timeout(2700)
 def test_the_gallery_runs_on_colab_stack_against_the_wheel(capsys):
-    wheel_runs()["colab"].check(GALLERY, capsys, timeout=2400)
+    wheel_runs()["colab"].check(GALLERY, capsys)
 
 
 def _pip_lines(source: str) -> list[tuple[int, str]]:

@@ -51,9 +51,11 @@ def check_run_followed_the_person(report, save_path, saved_here=True):
                                              rel=1e-5)
     assert report["learning_rate"] == pytest.approx(NEW_RATE)
     gaps = report["step_gaps"]
-    # The pause before batch 10 (between the ends of batches 9 and 10); a save may be slow too.
+    # The pause before batch 10 (between the ends of batches 9 and 10), and no pause
+    # elsewhere: a pause sleeps its whole length, while a busy machine can make any one
+    # step slow (0.6 s seen while two other suites ran).
     assert gaps[9] >= PAUSE_SECONDS * 0.9, gaps
-    assert max(gaps[:9] + gaps[10:12]) < PAUSE_SECONDS * 0.5, gaps
+    assert max(gaps[:9] + gaps[10:12]) < PAUSE_SECONDS * 0.9, gaps
     kinds = [event[0] for event in report["events"]]
     assert kinds == (CONTROL_EVENTS if saved_here else
                      [k for k in CONTROL_EVENTS if k != "save"]), report["events"]

@@ -96,7 +96,7 @@ def test_the_floors_environment_holds_every_floor(capsys):
 @pytest.mark.timeout(2700)
 def test_the_suite_passes_at_the_floors(capsys):
     # Beside the Colab run (tests/wheel_runs.py).
-    wheel_runs()["floors"].check(SUITE, capsys, timeout=2400)
+    wheel_runs()["floors"].check(SUITE, capsys)
 
 
 @pytest.mark.backend("tensorflow")
@@ -115,4 +115,4 @@ def test_ruff_at_its_floor_finds_nothing():
 @pytest.mark.timeout(2700)
 def test_the_gallery_runs_at_the_floors(capsys):
     # The gallery command of the README on Python 3.10: every tutorial with Keras 3.12.4.
-    wheel_runs()["floors"].check(GALLERY, capsys, timeout=2400)
+    wheel_runs()["floors"].check(GALLERY, capsys)
