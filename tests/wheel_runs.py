@@ -118,7 +118,8 @@ class WheelRun:
         import pytest
 
         returncode = self.wait(timeout)
-        outcomes = self.outcomes()[part]
+        every_part = self.outcomes()
+        outcomes = every_part[part]
         counts = ", ".join(f"{len(ids)} {outcome}" for outcome, ids in sorted(outcomes.items()))
         with capsys.disabled():  # the inner summary belongs in the outer log
             print(f"\n[{self.environment} {part}, run of {self.seconds:.0f} s] "
@@ -127,7 +128,7 @@ class WheelRun:
         if outcomes.get("failed") or not outcomes.get("passed"):
             pytest.fail(f"the {part} in {self.root.name} (whole output: {self.log}):\n"
                         + "\n".join(outcomes.get("failed", [])) + "\n\n" + tail, pytrace=False)
-        if returncode != 0 and not any(o.get("failed") for o in self.outcomes().values()):
+        if returncode != 0 and not any(o.get("failed") for o in every_part.values()):
             pytest.fail(f"the run in {self.root.name} exited with {returncode} without a "
                         f"failed test (whole output: {self.log}):\n{tail}", pytrace=False)
         assert f"package from {self.package}" in self.log.read_text(), (
