@@ -80,20 +80,28 @@ class KernelSession:
                        if m["msg_type"] == "stream")
 
     def wait_cell(self, msg_id: str, timeout: float = 300) -> tuple[str, list]:
+        """Wait for the request's reply and all its output; returns (status, iopub messages).
+
+        The kernel announces ``idle`` on IOPub for a request after the request's
+        last output (the Jupyter protocol's order), so the wait ends there rather
+        than after a fixed drain time that a busy machine could outlast.
+        """
         deadline = time.monotonic() + timeout
         mine, status = [], None
-        while time.monotonic() < deadline:
+        while status is None or not any(
+                m["msg_type"] == "status" and m["content"]["execution_state"] == "idle"
+                for m in mine):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"cell did not finish within {timeout} s "
+                                   f"(reply {'seen' if status else 'not seen'})")
             self.pump_iopub(0.1, collect=mine, parent=msg_id)
-            try:
-                reply = self.client.get_shell_msg(timeout=0.05)
-            except queue.Empty:
-                continue
-            if reply["parent_header"].get("msg_id") == msg_id:
-                status = reply["content"]["status"]
-                break
-        else:
-            raise TimeoutError(f"cell did not finish within {timeout} s")
-        self.pump_iopub(0.3, collect=mine, parent=msg_id)  # trailing outputs
+            if status is None:
+                try:
+                    reply = self.client.get_shell_msg(timeout=0.05)
+                except queue.Empty:
+                    continue
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    status = reply["content"]["status"]
         return status, mine
 
     def run_json(self, code: str, timeout: float = 120):

@@ -394,9 +394,13 @@ def test_second_interrupt_stops_at_once_and_keeps_the_history(kernel):
     steps = kernel.run_json("print(json.dumps(dash.history.steps))")
     assert steps > 64
     msg_id = kernel.start_cell("time.sleep(30)")
-    time.sleep(1.0)
+    kernel.wait_for(lambda: any(m["msg_type"] == "execute_input" and
+                                m["parent_header"].get("msg_id") == msg_id for _, m in kernel.log),
+                    60, "the cell to start")
+    time.sleep(0.5)  # from its execute_input into the sleep itself
     kernel.interrupt()
-    status, messages = kernel.wait_cell(msg_id, 20)
+    # Not interrupted, the sleep would end by itself with "ok" after 30 s.
+    status, messages = kernel.wait_cell(msg_id, 60)
     assert status == "error"
     assert [m["content"]["ename"] for m in messages if m["msg_type"] == "error"] == [
         "KeyboardInterrupt"]

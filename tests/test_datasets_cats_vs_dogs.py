@@ -124,7 +124,7 @@ def test_a_network_that_never_answers_does_not_hang(monkeypatch, tmp_path, capsy
     monkeypatch.setattr(reachability.socket, "create_connection", hang)
     started = time.monotonic()
     (x_train, _), _ = load_cats_vs_dogs(n_train=4, n_val=2, image_size=16, data_dir=str(tmp_path))
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 12  # the hang lasts 30 s; the fallback loads in 0.5-3 s
     assert x_train.shape == (4, 16, 16, 3)
     assert "no connection to download.microsoft.com" in capsys.readouterr().out
 

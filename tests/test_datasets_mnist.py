@@ -101,6 +101,12 @@ def test_n_train_and_n_test_keep_the_first_images(capsys):
                         "1,000 training and 100 test images.")
 
 
+# The probes below hang for 30 s unless given up on. Giving up takes the probe's timeout,
+# then loading the fallback data 0.5-3 s on a loaded two-core machine (a cold
+# scikit-learn import): well under this bound, well under the hang.
+GIVES_UP_WITHIN = 12
+
+
 def test_unreachable_network_decides_within_a_few_seconds(monkeypatch, capsys):
     # A connect that never answers (a blackholed address) and one that hangs in
     # name resolution, which socket timeouts do not cover: both give up in time.
@@ -108,7 +114,7 @@ def test_unreachable_network_decides_within_a_few_seconds(monkeypatch, capsys):
     monkeypatch.setattr(mnist, "PROBE_TIMEOUT", 1.0)
     start = time.monotonic()
     (x_train, _), _ = load_mnist(n_train=10)
-    assert time.monotonic() - start < 4
+    assert time.monotonic() - start < GIVES_UP_WITHIN
     assert x_train.shape == (10, 28, 28)
     assert "MNIST is not reachable here" in capsys.readouterr().out
 
@@ -118,7 +124,7 @@ def test_unreachable_network_decides_within_a_few_seconds(monkeypatch, capsys):
     monkeypatch.setattr(socket, "create_connection", hang)
     start = time.monotonic()
     load_mnist(n_train=10)
-    assert time.monotonic() - start < 4
+    assert time.monotonic() - start < GIVES_UP_WITHIN
 
 
 def test_default_probe_timeout_is_short():
@@ -163,7 +169,7 @@ def test_forced_mnist(monkeypatch, fake_mnist, offline, capsys):
     start = time.monotonic()
     with pytest.raises(ConnectionError, match="MNIST is not available here"):
         load_mnist(source="mnist")
-    assert time.monotonic() - start < 4
+    assert time.monotonic() - start < GIVES_UP_WITHIN
     assert fake_mnist == []
     assert capsys.readouterr().out == ""
 

@@ -20,7 +20,14 @@ import ipykernel
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "distributed"))
-from scripted_run import EXPECTED_SUM_OF_RATES, NEW_RATE, PAUSE_SECONDS, STOP_AT
+from scripted_run import (
+    EXPECTED_SUM_OF_RATES,
+    NEW_RATE,
+    PAUSE_AT,
+    PAUSE_SECONDS,
+    SAVE_AT,
+    STOP_AT,
+)
 
 SCRIPTS = Path(__file__).parent / "distributed"
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -34,7 +41,7 @@ def start(script, report, save_path, *arguments, **environment):
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def finish(process, timeout=150):
+def finish(process, timeout=400):
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -50,15 +57,22 @@ def check_run_followed_the_person(report, save_path, saved_here=True):
     assert report["weight"] == pytest.approx(-EXPECTED_SUM_OF_RATES * report["gradient_scale"],
                                              rel=1e-5)
     assert report["learning_rate"] == pytest.approx(NEW_RATE)
-    gaps = report["step_gaps"]
-    # The pause before batch 10 (between the ends of batches 9 and 10), and no pause
-    # elsewhere: a pause sleeps its whole length, while a busy machine can make any one
-    # step slow (0.6 s seen while two other suites ran).
-    assert gaps[9] >= PAUSE_SECONDS * 0.9, gaps
-    assert max(gaps[:9] + gaps[10:12]) < PAUSE_SECONDS * 0.9, gaps
     kinds = [event[0] for event in report["events"]]
     assert kinds == (CONTROL_EVENTS if saved_here else
                      [k for k in CONTROL_EVENTS if k != "save"]), report["events"]
+    # The pause held batch 10 for its whole length (a pause sleeps until the resume: load
+    # only lengthens it), and the dashboard counted that time as paused, not training.
+    steps = {kind: step for kind, _, step in report["events"]}
+    assert steps["pause"] == steps["resume"] == PAUSE_AT, report["events"]
+    durations = report["step_durations"]
+    assert durations[PAUSE_AT] >= PAUSE_SECONDS * 0.9, durations
+    assert report["paused_seconds"] >= PAUSE_SECONDS * 0.9
+    # No batch waited anywhere else. Batches are timed from their first begin hook to
+    # their step's end, so an epoch boundary (MirroredStrategy builds the next epoch's
+    # iterator there: up to 4 s seen on a loaded machine, without nbcallbacks too) is
+    # not counted; a batch itself takes milliseconds (the first one also traces the step).
+    others = [d for step, d in enumerate(durations) if step not in (0, PAUSE_AT, SAVE_AT)]
+    assert max(others) < PAUSE_SECONDS / 2, durations
     assert report["hooks"]["on_train_batch_end"] == STOP_AT + 1  # the CallbackTracer's count
     assert report["hooks"]["on_epoch_end"] == 3
     if "range_test" in report:  # find_lr after training (not under MultiWorkerMirroredStrategy)

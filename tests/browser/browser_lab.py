@@ -25,6 +25,10 @@ import pytest
 
 try:
     from playwright.sync_api import expect
+
+    # What the page shows while a fit runs comes from a kernel sharing the cores with
+    # training: 30 s (the pages' own default) rather than expect's 5 s.
+    expect.set_options(timeout=30_000)
 except ImportError:  # reported by each test (BrowserLab.require), not at collection
     def expect(*_args, **_kwargs):
         pytest.fail(INSTALL_PLAYWRIGHT, pytrace=False)

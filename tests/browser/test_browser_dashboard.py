@@ -101,7 +101,9 @@ def test_plot_and_status_update_while_the_cell_runs(lab_page):
             positions.append(position)
         return len({image for _, image in frames}) >= 3 and len(positions) >= 3
 
-    lab_page.wait_until(watch, 60, "three different plot frames and status lines while "
+    # Frames are spaced by what drawing costs (seconds apart on a loaded machine); a plot
+    # that is not replaced while the cell runs never gets there.
+    lab_page.wait_until(watch, 180, "three different plot frames and status lines while "
                         "the cell shows [*]", seen=lambda: (frames, positions))
     lab_page.screenshot("training", focus=cell)
     assert positions == sorted(positions), f"the status line went backwards: {positions}"
@@ -132,16 +134,19 @@ def test_pause_holds_the_batch_counter_and_resume_continues(lab_page):
     held = lab_page.wait_until(
         lambda: (lambda seen: "paused" in seen["status"] and seen)(lab_page.look(cell)),
         30, "the status line to say paused", seen=lambda: lab_page.look(cell))
-    # Time for batches to run, were they not held (the one frame that draws the pause
-    # marker may still arrive in the first second).
-    lab_page.page.wait_for_timeout(1000)
-    early = lab_page.look(cell)
-    lab_page.page.wait_for_timeout(2000)
-    later = lab_page.look(cell)
-    assert later["prompt"] == RUNNING
-    assert progress(held["status"]) == progress(early["status"]) == progress(later["status"]), \
-        (held, early, later)
-    assert later["image"] == early["image"], "the plot kept changing while paused"
+    # 5 s for batches to run, were they not held. The plot may change once or twice (a
+    # frame in flight, then the one that draws the pause marker, late when drawing is
+    # slow), then no more: a plot redrawn while paused shows a new picture every second.
+    looks = [held]
+    while len(looks) < 21:
+        lab_page.page.wait_for_timeout(250)
+        looks.append(lab_page.look(cell))
+    assert looks[-1]["prompt"] == RUNNING
+    counters = {progress(seen["status"]) for seen in looks}
+    assert counters == {progress(held["status"])}, f"the batch counter moved: {counters}"
+    # Distinct pictures, not changes: an image being decoded reads as none for a moment.
+    new_images = {seen["image"] for seen in looks[1:] if seen["image"]} - {held["image"]}
+    assert len(new_images) <= 2, f"the plot changed {len(new_images)} times in 5 s of pause"
     lab_page.screenshot("paused", focus=cell)
     resume.click()
     expect(lab_page.button(cell, "Pause")).to_be_visible()
@@ -182,13 +187,14 @@ def test_learning_rate_box_and_slider_change_the_rate(lab_page):
     cell = start(lab_page)
     box = cell.get_by_placeholder("e.g. 3e-4")
     box.fill("3e-4")
+    # The plot before the change: its redraw may be on the page before the event log is.
+    before = lab_page.look(cell)["image"]
     box.press("Enter")
     lab_page.wait_until(
         lambda: (lambda seen: "1.00e-02 -> 3.00e-04" in seen["widgets"]
                  and "lr_change" in seen["widgets"])(lab_page.look(cell)),
         30, "the event log to show the rate change", seen=lambda: lab_page.look(cell))
-    before = lab_page.look(cell)["image"]
-    lab_page.wait_until(lambda: lab_page.look(cell)["image"] != before, 30,
+    lab_page.wait_until(lambda: lab_page.look(cell)["image"] not in (before, None), 30,
                         "the plot to redraw after the change")
     lab_page.screenshot("rate-typed", focus=cell)
     # The slider: keyboard on its handle (PageUp: five steps of 10^0.05 up).

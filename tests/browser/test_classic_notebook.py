@@ -13,6 +13,7 @@ reads the saved file. What the kernel did is read from a later cell's output.
 from __future__ import annotations
 
 import re
+import time
 
 import nbformat
 import pytest
@@ -135,7 +136,9 @@ def test_dashboard_drives_a_blocking_fit_in_the_classic_notebook(classic_page):
             positions.append(position)
         return len({image for _, image in frames}) >= 3 and len(positions) >= 3
 
-    page.wait_until(watch, 60, "three different plot frames while the fit cell shows In [*]",
+    # Frames are spaced by what drawing costs (seconds apart on a loaded machine); a plot
+    # that is not replaced while the cell runs never gets there.
+    page.wait_until(watch, 180, "three different plot frames while the fit cell shows In [*]",
                     seen=lambda: (frames, positions))
     assert len({src for src, _ in frames}) >= 3, f"each frame is a new image: {frames}"
     assert positions == sorted(positions), f"the status line went backwards: {positions}"
@@ -150,6 +153,7 @@ def test_dashboard_drives_a_blocking_fit_in_the_classic_notebook(classic_page):
     # Held for 7 s: the status line keeps its batch counter. The plot may still change
     # once or twice (a frame in flight, then the one that draws the pause marker: frames
     # are spaced by what drawing costs, seconds late in a long run), then no more.
+    hold_began = time.time()  # the pause was applied before the status line said so
     looks = [page.look(fit)]
     while len(looks) < 28:
         page.page.wait_for_timeout(250)
@@ -157,9 +161,11 @@ def test_dashboard_drives_a_blocking_fit_in_the_classic_notebook(classic_page):
     assert all(seen["prompt"] == running for seen in looks)
     counters = {progress(seen["status"]) for seen in looks}
     assert counters == {progress(held["status"])}, f"the batch counter moved: {counters}"
-    changes = sum(a["image"] != b["image"] for a, b in zip(looks, looks[1:]))
-    assert changes <= 2, f"the plot changed {changes} times in 7 s of pause"
+    # Distinct pictures, not changes: an image being decoded reads as none for a moment.
+    new_images = {seen["image"] for seen in looks[1:] if seen["image"]} - {looks[0]["image"]}
+    assert len(new_images) <= 2, f"the plot changed {len(new_images)} times in 7 s of pause"
     page.screenshot("paused", focus=fit)
+    hold_ended = time.time()  # the resume is applied after this click
     page.button(fit, "Resume").click()
     expect(page.button(fit, "Pause")).to_be_visible()
     page.wait_until(
@@ -186,7 +192,9 @@ def test_dashboard_drives_a_blocking_fit_in_the_classic_notebook(classic_page):
     assert values["events"] == ["pause", "resume", "lr_change", "stop"], values
     assert values["resumed_at"] == values["paused_at"], f"steps ran while paused: {values}"
     assert values["batches_while_paused"] == 0, f"batches ran while paused: {values}"
-    assert values["held"] >= 7.0, f"the pause did not hold the fit: {values}"
+    # The kernel's pause spans the time this test watched it held (printed to 0.1 s).
+    assert values["held"] >= hold_ended - hold_began - 0.05, \
+        f"the pause did not hold the fit for the {hold_ended - hold_began:.1f} s watched: {values}"
     assert values["rate"] == pytest.approx(float(NEW_RATE), rel=1e-3), values
     ended = page.look(fit)
     assert "stopped early" in ended["status"], ended["status"]

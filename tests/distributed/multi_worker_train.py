@@ -68,9 +68,9 @@ def main(report_path, save_path, epochs=3, dash=None):
     times, tracer = StepTimes(), CallbackTracer(output="none")
     if dash is None:
         dash = Dashboard(max_control_delay=0)  # agree before every batch: exact steps to check
-        callbacks = [Person(dash, save_path), dash, times, tracer]
+        callbacks = [times, Person(dash, save_path), dash, tracer]
     else:
-        callbacks = [dash, times, tracer]
+        callbacks = [times, dash, tracer]
     callbacks = keras.callbacks.CallbackList(callbacks, model=model, epochs=epochs, steps=STEPS)
     model.stop_training = False
     callbacks.on_train_begin()
