@@ -34,6 +34,9 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "environments(*names): runs only in these test "
                                        "environments (with the backend marker: e.g. once per "
                                        "ipywidgets line, not once per backend)")
+    config.addinivalue_line("markers", "timing: bounds a wall-clock duration; the bound must "
+                                       "hold on a loaded two-core machine (tests/under_load.py "
+                                       "runs these while another process keeps a core busy)")
     config.addinivalue_line("markers", "main_environment: builds and runs another test "
                                        "environment, so runs only in the main one (never "
                                        "inside what it builds)")

@@ -88,6 +88,7 @@ def test_save_now_writes_the_weights_of_that_moment(tmp_path):
     assert weight(model) == pytest.approx(-8 * 0.25)
 
 
+@pytest.mark.timing
 def test_pause_holds_training_until_resumed():
     model = rate_summing_model(0.25)
     dash = Dashboard(output="none")

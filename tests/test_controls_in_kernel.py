@@ -191,6 +191,7 @@ ALL = versions_param(VERSIONS, ("no-subshell", "subshell"))
 
 # -- every kernel x frontend --------------------------------------------------------------
 @versions_param(VERSIONS + SPAN_VERSIONS, ("no-subshell", "subshell"))
+@pytest.mark.timing
 def test_stop_click_ends_a_blocking_fit_early(kernel):
     msg_id = start_training(kernel)
     assert_no_hint(kernel)
@@ -212,6 +213,7 @@ def test_stop_click_ends_a_blocking_fit_early(kernel):
 
 
 @ALL
+@pytest.mark.timing
 def test_learning_rate_change_is_what_the_optimizer_uses(kernel):
     msg_id = start_training(kernel)
     rate_box = kernel.find_model("TextModel", placeholder="e.g. 3e-4")
@@ -232,6 +234,7 @@ def test_learning_rate_change_is_what_the_optimizer_uses(kernel):
 
 
 @ALL
+@pytest.mark.timing
 def test_pause_holds_the_batch_counter_and_is_excluded_from_throughput(kernel):
     msg_id = start_training(kernel)
     pause = kernel.find_model("ToggleButtonModel", description="Pause")
@@ -294,6 +297,7 @@ def test_cells_queued_during_a_blocking_fit_run_after_it_in_order(kernel):
 
 
 @versions_param(VERSIONS, ("no-subshell",))
+@pytest.mark.timing
 def test_await_fit_answers_clicks_without_a_subshell(kernel):
     msg_id = start_training(kernel, AWAIT_FIT)
     assert_no_hint(kernel)
@@ -375,6 +379,7 @@ def test_first_interrupt_stops_await_fit_gracefully(kernel):
 
 
 @versions_param(("6.17.1", "7.3.0", "7.4.0"))
+@pytest.mark.timing
 def test_second_interrupt_stops_at_once_and_keeps_the_history(kernel):
     # Batches become slow (0.5 s) once a stop is pending: room for an impatient user.
     slow = ("class Slow(keras.callbacks.Callback):\n"

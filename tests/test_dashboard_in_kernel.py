@@ -92,6 +92,7 @@ def test_script_mode_prints_epoch_lines_and_writes_png(tmp_path):
     assert (tmp_path / "plot.png").read_bytes().startswith(b"\x89PNG")
 
 
+@pytest.mark.timing
 def test_ctrl_c_in_a_script_stops_gracefully_and_keeps_the_history(tmp_path):
     """A terminal run: the first Ctrl-C finishes the batch, ends training, returns the History."""
     import signal

@@ -115,6 +115,7 @@ def test_auto_offline_and_uncached_falls_back(monkeypatch, tmp_path, offline, ca
     assert sys.modules["tensorflow_datasets"].calls == []
 
 
+@pytest.mark.timing
 def test_a_network_that_never_answers_does_not_hang(monkeypatch, tmp_path, capsys):
     monkeypatch.setitem(sys.modules, "tensorflow_datasets", fake_tfds())
     monkeypatch.setattr(cats_vs_dogs, "PROBE_TIMEOUT", 0.3)

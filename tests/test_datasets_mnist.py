@@ -107,6 +107,7 @@ def test_n_train_and_n_test_keep_the_first_images(capsys):
 GIVES_UP_WITHIN = 12
 
 
+@pytest.mark.timing
 def test_unreachable_network_decides_within_a_few_seconds(monkeypatch, capsys):
     # A connect that never answers (a blackholed address) and one that hangs in
     # name resolution, which socket timeouts do not cover: both give up in time.
@@ -165,6 +166,7 @@ def test_a_failed_download_falls_back(monkeypatch, capsys):
         "MNIST is not reachable here (its download failed: Exception): using scikit-learn's")
 
 
+@pytest.mark.timing
 def test_forced_mnist(monkeypatch, fake_mnist, offline, capsys):
     start = time.monotonic()
     with pytest.raises(ConnectionError, match="MNIST is not available here"):

@@ -14,6 +14,7 @@ import time
 
 import keras
 import numpy as np
+import pytest
 
 from nbcallbacks import Dashboard
 from nbcallbacks.core.view_options import ViewOptions
@@ -56,6 +57,7 @@ class AfterAnExpensiveFrame(keras.callbacks.Callback):
             self.result = self.act(self.dash, self.dash._last_png)
 
 
+@pytest.mark.timing
 def test_a_view_change_is_drawn_at_once_after_an_expensive_frame(tmp_path):
     dash = Dashboard(output="none", png_path=tmp_path / "plot.png")
 
@@ -69,6 +71,7 @@ def test_a_view_change_is_drawn_at_once_after_an_expensive_frame(tmp_path):
     assert probe.result, f"the view change was not drawn within {PROMPTLY:.0f} s"
 
 
+@pytest.mark.timing
 def test_the_pause_frame_is_drawn_at_once_and_a_view_change_while_paused_too(tmp_path):
     dash = Dashboard(output="none", png_path=tmp_path / "plot.png")
     seen = {}

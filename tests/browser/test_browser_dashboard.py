@@ -88,6 +88,7 @@ def epochs_trained(text: str) -> int:
     return int(re.search(r"epochs trained: (\d+)", text).group(1))
 
 
+@pytest.mark.timing
 def test_plot_and_status_update_while_the_cell_runs(lab_page):
     cell = start(lab_page)
     frames, positions = set(), []
@@ -126,6 +127,7 @@ def test_stop_click_ends_training_early(lab_page, fit):
     lab_page.screenshot("stopped", focus=cell)
 
 
+@pytest.mark.timing
 def test_pause_holds_the_batch_counter_and_resume_continues(lab_page):
     cell = start(lab_page)
     lab_page.button(cell, "Pause").click()
@@ -158,6 +160,7 @@ def test_pause_holds_the_batch_counter_and_resume_continues(lab_page):
     assert "events: pause resume stop" in text, text
 
 
+@pytest.mark.timing
 def test_view_controls_redraw_during_a_blocking_fit(lab_page):
     cell = start(lab_page)
     lab_page.button(cell, "Pause").click()  # a still plot: only the view changes it now
@@ -183,6 +186,7 @@ def test_view_controls_redraw_during_a_blocking_fit(lab_page):
     stop_and_report(lab_page, cell)
 
 
+@pytest.mark.timing
 def test_learning_rate_box_and_slider_change_the_rate(lab_page):
     cell = start(lab_page)
     box = cell.get_by_placeholder("e.g. 3e-4")

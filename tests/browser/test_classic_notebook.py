@@ -93,6 +93,7 @@ def report_values(text: str) -> dict:
             "rate": float(rate)}
 
 
+@pytest.mark.timing
 def test_dashboard_drives_a_blocking_fit_in_the_classic_notebook(classic_page):
     page = classic_page
     page.open_cells(SETUP, FIT, REPORT)
