@@ -80,21 +80,26 @@ class KernelSession:
                        if m["msg_type"] == "stream")
 
     def wait_cell(self, msg_id: str, timeout: float = 300) -> tuple[str, list]:
-        """Wait for the request's reply and all its output; returns (status, iopub messages).
+        """Wait for the request's reply and all its output; returns (status, its iopub messages).
 
         The kernel announces ``idle`` on IOPub for a request after the request's
         last output (the Jupyter protocol's order), so the wait ends there rather
-        than after a fixed drain time that a busy machine could outlast.
+        than after a fixed drain time that a busy machine could outlast. The
+        messages are all those seen for the request, also while waiting for
+        another one (a cell queued behind a running one).
         """
         deadline = time.monotonic() + timeout
-        mine, status = [], None
-        while status is None or not any(
-                m["msg_type"] == "status" and m["content"]["execution_state"] == "idle"
-                for m in mine):
+        status = None
+        while True:
+            mine = self.messages_of(msg_id)
+            if status is not None and any(m["msg_type"] == "status" and
+                                          m["content"]["execution_state"] == "idle"
+                                          for m in mine):
+                return status, mine
             if time.monotonic() > deadline:
                 raise TimeoutError(f"cell did not finish within {timeout} s "
                                    f"(reply {'seen' if status else 'not seen'})")
-            self.pump_iopub(0.1, collect=mine, parent=msg_id)
+            self.pump_iopub(0.1)
             if status is None:
                 try:
                     reply = self.client.get_shell_msg(timeout=0.05)
@@ -102,7 +107,10 @@ class KernelSession:
                     continue
                 if reply["parent_header"].get("msg_id") == msg_id:
                     status = reply["content"]["status"]
-        return status, mine
+
+    def messages_of(self, msg_id: str) -> list:
+        """The iopub messages seen so far (since :meth:`forget_models`) for one request."""
+        return [m for _, m in self.log if m["parent_header"].get("msg_id") == msg_id]
 
     def run_json(self, code: str, timeout: float = 120):
         """Run ``code`` whose last line prints JSON; return the parsed value."""
@@ -114,7 +122,8 @@ class KernelSession:
         return json.loads(text.strip().splitlines()[-1])
 
     # -- IOPub ---------------------------------------------------------------------
-    def pump_iopub(self, seconds: float, collect: list | None = None, parent: str | None = None):
+    def pump_iopub(self, seconds: float) -> None:
+        """Read IOPub for ``seconds``: every message is tracked and kept in :attr:`log`."""
         deadline = time.monotonic() + seconds
         while True:
             remaining = deadline - time.monotonic()
@@ -125,9 +134,6 @@ class KernelSession:
                     return
                 continue
             self._track(msg)
-            if collect is not None and (parent is None or
-                                        msg["parent_header"].get("msg_id") == parent):
-                collect.append(msg)
 
     def _track(self, msg) -> None:
         self.log.append((time.time(), msg))

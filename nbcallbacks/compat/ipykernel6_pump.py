@@ -214,7 +214,10 @@ class _Replay:
         for stream, ident, parent in self._deferred:
             kernel.set_parent(ident, parent)
             if getattr(kernel, "_aborting", False):
+                # As the kernel's own dispatch does for an aborted request: the reply, then
+                # "idle" for it, which clients wait for before they stop reading its output.
                 kernel._send_abort_reply(stream, parent, ident)
+                kernel._publish_status("idle", "shell")
                 continue
             result = kernel.execute_request(stream, ident, parent)
             if inspect.isawaitable(result):
