@@ -304,6 +304,15 @@ def progress(status: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
+def new_pictures(looks: list[dict]) -> set:
+    """The plot images the later ``looks`` show that the first did not (fingerprints).
+
+    Distinct pictures, not changes: an image being decoded reads as none for a moment,
+    which would count one new frame as two changes.
+    """
+    return {seen["image"] for seen in looks[1:] if seen["image"]} - {looks[0]["image"]}
+
+
 class LabPage:
     """One test's browser page on one notebook, with helpers that wait on what is visible."""
 

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from .browser_lab import expect, progress
+from .browser_lab import expect, new_pictures, progress
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -146,8 +146,7 @@ def test_pause_holds_the_batch_counter_and_resume_continues(lab_page):
     assert looks[-1]["prompt"] == RUNNING
     counters = {progress(seen["status"]) for seen in looks}
     assert counters == {progress(held["status"])}, f"the batch counter moved: {counters}"
-    # Distinct pictures, not changes: an image being decoded reads as none for a moment.
-    new_images = {seen["image"] for seen in looks[1:] if seen["image"]} - {held["image"]}
+    new_images = new_pictures(looks)
     assert len(new_images) <= 2, f"the plot changed {len(new_images)} times in 5 s of pause"
     lab_page.screenshot("paused", focus=cell)
     resume.click()

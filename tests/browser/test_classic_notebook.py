@@ -18,7 +18,7 @@ import time
 import nbformat
 import pytest
 
-from .browser_lab import expect, progress
+from .browser_lab import expect, new_pictures, progress
 from .classic_notebook import ClassicBrowser, ClassicPage
 
 # The first run builds .venv-colab (Colab's pins, a few minutes) inside this test's set-up.
@@ -162,8 +162,7 @@ def test_dashboard_drives_a_blocking_fit_in_the_classic_notebook(classic_page):
     assert all(seen["prompt"] == running for seen in looks)
     counters = {progress(seen["status"]) for seen in looks}
     assert counters == {progress(held["status"])}, f"the batch counter moved: {counters}"
-    # Distinct pictures, not changes: an image being decoded reads as none for a moment.
-    new_images = {seen["image"] for seen in looks[1:] if seen["image"]} - {looks[0]["image"]}
+    new_images = new_pictures(looks)
     assert len(new_images) <= 2, f"the plot changed {len(new_images)} times in 7 s of pause"
     page.screenshot("paused", focus=fit)
     hold_ended = time.time()  # the resume is applied after this click
