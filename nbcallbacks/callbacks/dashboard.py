@@ -4,10 +4,12 @@ The callback only translates Keras hooks into records — every ``logs`` value
 into a :class:`~nbcallbacks.core.MetricStore`, everything that happened into an
 :class:`~nbcallbacks.core.EventLog` — and tells its outputs
 (:mod:`nbcallbacks.outputs`: the widget panel, console lines, a PNG file, or
-nothing) through one interface. A batch, from hook to PNG:
+nothing) through one interface. A batch, from hook to browser:
 ``on_train_batch_end`` records the logs, asks the render worker for a frame
-when the throttle allows; the worker's thread draws the figure
-(:meth:`Dashboard._draw`) and hands the PNG to each output's ``frame``.
+when the throttle allows; the worker's thread (:meth:`Dashboard._draw`) hands
+the store's snapshot to each output that draws for itself (``data``: the
+browser chart sends the new rows on) and, only where PNG frames are shown,
+draws the figure and hands the PNG to each output's ``frame``.
 
 Everything it starts for a ``fit`` — the render thread, the interrupt guard,
 the widgets' click route — is taken down at train end, and nothing it leaves
@@ -28,6 +30,7 @@ import keras
 from nbcallbacks.callbacks.builtin_callback_watcher import BuiltinCallbackWatcher
 from nbcallbacks.callbacks.threaded_fit import fit_in_thread
 from nbcallbacks.callbacks.training_controller import TrainingController
+from nbcallbacks.chart.chart_choice import CHARTS, choose_chart
 from nbcallbacks.compat.keras_fit_frame import batch_size_of, close_open_epoch, fit_epoch_iterator
 from nbcallbacks.core.events import EventLog
 from nbcallbacks.core.formatting import format_value
@@ -58,11 +61,15 @@ class Dashboard(keras.callbacks.Callback):
 
     Every metric in Keras' ``logs`` gets a panel with training values per
     batch and per epoch and validation values per epoch; the learning rate gets
-    its own panel. The plot redraws on a background thread at most every
-    ``redraw_interval`` seconds (longer when a frame is expensive, so drawing
-    stays under ``max_busy`` of the wall time) and always at the end of each
-    epoch and of training. Calling ``fit`` again with the same dashboard
-    continues the same curves.
+    its own panel. With ``chart="browser"`` (or ``"auto"``) the chart is drawn
+    in the browser: hover to read values, drag to zoom (double-click resets),
+    log y, smoothing, steps or epochs on x, panel toggles, all while ``fit``
+    runs; the kernel only sends the new values. With ``chart="png"`` (the
+    default in this release) it is a picture redrawn in the kernel. Either way
+    it updates at most every ``redraw_interval`` seconds (longer when an update
+    is expensive, so it stays under ``max_busy`` of the wall time) and always
+    at the end of each epoch and of training. Calling ``fit`` again with the
+    same dashboard continues the same curves.
 
     Controls act while ``fit`` runs: **Stop** (finish the batch, end training
     normally), **Pause/Resume**, a **learning rate** (applied at the next
@@ -97,7 +104,15 @@ class Dashboard(keras.callbacks.Callback):
         png_path: optional file the current plot is written to at each epoch end
             and at the end of training (any output mode).
         title: the name shown on the panel (default ``"Training"``).
-        width: plot width in pixels (default ``960``).
+        width: plot width in pixels (default ``960``; the browser chart follows the
+            cell's width up to this).
+        chart: ``"png"`` (default: pictures drawn in the kernel), ``"browser"`` (drawn
+            in the browser) or ``"auto"`` (the browser chart, except on Colab, where
+            creating it would switch the whole notebook to Colab's custom widget
+            manager). A browser chart that has not drawn within 10 s gives way to
+            pictures, and says why.
+        scale: size of the browser chart's text and lines (default ``1.0``; ``1.5``
+            reads on a projector).
         controls: show the training controls (default ``True``). The interrupt
             handling and :attr:`signals` work either way.
         save_path: initial path of "Save now" (default ``"checkpoints/manual.keras"``).
@@ -133,10 +148,15 @@ class Dashboard(keras.callbacks.Callback):
                  max_busy: float = 0.03, output: str = "auto", png_path=None,
                  title: str = "Training", width: int = 960, max_points: int = 2000,
                  controls: bool = True, save_path: str = "checkpoints/manual.keras",
-                 max_control_delay: float = 0.25):
+                 max_control_delay: float = 0.25, chart: str = "png", scale: float = 1.0):
         super().__init__()
         if output not in OUTPUTS:
             raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
+        if chart not in CHARTS:
+            raise ValueError(f"chart must be one of {CHARTS}, got {chart!r}")
+        if not (isinstance(scale, (int, float)) and 0.5 <= scale <= 4):
+            raise ValueError(f"scale must be a number from 0.5 to 4 (1.5 reads on a "
+                             f"projector), got {scale!r}")
         if isinstance(metrics, str):
             metrics = [metrics]
         if not max_control_delay >= 0:
@@ -146,6 +166,8 @@ class Dashboard(keras.callbacks.Callback):
         self.output = output
         self.png_path = os.fspath(png_path) if png_path is not None else None
         self.title = title
+        self.chart = chart
+        self.scale = float(scale)
         self.history = MetricStore()
         self.events = EventLog()
         self.signals = TrainingSignals()
@@ -212,7 +234,7 @@ class Dashboard(keras.callbacks.Callback):
             self._role_announced = True
             print(f"nbcallbacks: this process is {self.role.describe()} (TF_CONFIG); the chief "
                   "shows the dashboard, and its controls apply here too.", flush=True)
-        if any(output.wants_frames for output in self._outputs):
+        if any(output.wants_frames or output.wants_data for output in self._outputs):
             self._start_render_worker()
         for output in self._outputs:
             self._guard(f"{output.name} begin", output.begin, self._model, self._awaited_route)
@@ -341,8 +363,8 @@ class Dashboard(keras.callbacks.Callback):
         mode = self.output if self.role.is_chief else "none"
         if not self.role.is_chief:
             self.png_path = None
+        frontend = detect_frontend()
         if mode == "auto":
-            frontend = detect_frontend()
             mode = "widget" if frontend.kernel and frontend.widgets else "console"
         self._mode = mode
         outputs: list[DashboardOutput] = []
@@ -350,10 +372,12 @@ class Dashboard(keras.callbacks.Callback):
         if mode == "widget":
             from nbcallbacks.outputs.widget_output import WidgetOutput
 
+            chart, _why = choose_chart(self.chart, frontend)
             outputs.append(WidgetOutput(
                 self.history, self.events, self.signals, title=self.title, view=self._view,
                 on_view_change=self._on_view_change, width=self._figure.width,
-                controls=self.show_controls, save_path=self.save_path))
+                controls=self.show_controls, save_path=self.save_path, chart=chart,
+                scale=self.scale))
         elif mode == "console":
             console = ConsoleOutput()
             outputs.append(console)
@@ -457,14 +481,25 @@ class Dashboard(keras.callbacks.Callback):
             worker.min_interval = self._throttle.wait
 
     def _draw(self) -> None:
-        """Draw the figure and hand the PNG to every output that shows frames.
+        """Hand the store's rows to the outputs that draw for themselves; draw the figure
+        and hand the PNG to every output that shows frames (at the end: that keeps one).
 
         Runs on the render worker's thread (after training: in the caller's). An output
-        that fails to take the frame does not keep the others from it.
+        that fails to take its update does not keep the others from it.
         """
+        snapshot = self.history.snapshot()
+        final = not self._training
+        for output in self._outputs:
+            if output.wants_data:
+                try:
+                    output.data(snapshot)
+                except Exception as error:  # noqa: BLE001 - reported by the training thread
+                    self._frame_problems.append((output.name, error))
+        if not any(o.wants_frames or (final and o.wants_final_frame) for o in self._outputs):
+            return
         with self._draw_lock:
-            png = self._figure.render_png(self.history.snapshot(), self._view,
-                                          self.events.snapshot(), final=not self._training)
+            png = self._figure.render_png(snapshot, self._view, self.events.snapshot(),
+                                          final=final)
         self._last_png = png
         for output in self._outputs:
             if output.wants_frames:

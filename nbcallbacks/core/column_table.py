@@ -79,7 +79,8 @@ class ColumnTable:
     def snapshot(self) -> TableSnapshot:
         """A read-only view of the rows written so far, safe to read without a lock."""
         with self._lock:
-            return TableSnapshot(self._rows, {k: list(v) for k, v in self._chunks.items()})
+            return TableSnapshot(self._rows, {k: list(v) for k, v in self._chunks.items()},
+                                 self._chunk_rows)
 
     def column(self, name: str) -> np.ndarray:
         """A copy of one column (all rows)."""
@@ -94,9 +95,11 @@ class ColumnTable:
 class TableSnapshot:
     """The first ``rows`` rows of a :class:`ColumnTable` at one moment."""
 
-    def __init__(self, rows: int, chunks: dict[str, list[np.ndarray]]):
+    def __init__(self, rows: int, chunks: dict[str, list[np.ndarray]],
+                 chunk_rows: int = CHUNK_ROWS):
         self.rows = rows
         self._chunks = chunks
+        self._chunk_rows = chunk_rows
 
     @property
     def names(self) -> list[str]:
@@ -113,3 +116,24 @@ class TableSnapshot:
         if not chunks:
             return np.empty(0, dtype=np.float32)
         return np.concatenate(chunks)[: self.rows]
+
+    def column_from(self, name: str, start: int) -> np.ndarray:
+        """Values of ``name`` from row ``start`` on (a new array), touching only the chunks
+        that hold them: reading the newest rows costs what they hold, not the history.
+
+        Example:
+            >>> table = ColumnTable(chunk_rows=4)
+            >>> for value in range(10):
+            ...     table.append({"loss": value})
+            >>> table.snapshot().column_from("loss", 7).tolist()
+            [7.0, 8.0, 9.0]
+        """
+        start = max(0, min(start, self.rows))
+        chunks = self._chunks.get(name)
+        if chunks is None:
+            return np.full(self.rows - start, np.nan, dtype=np.float32)
+        first, offset = divmod(start, self._chunk_rows)
+        if first >= len(chunks):
+            return np.empty(0, dtype=chunks[0].dtype if chunks else np.float32)
+        return np.concatenate(chunks[first:])[offset: offset + self.rows - start]
+

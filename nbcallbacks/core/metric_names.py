@@ -12,6 +12,9 @@ _HIGHER_IS_BETTER = ("acc", "auc", "precision", "recall", "f1", "fbeta", "iou",
                      "true_negatives", "specificity", "sensitivity", "map")
 # ...unless the name also holds one of these: "map" is in "mape" (an error).
 _LOWER_IS_BETTER = ("loss", "mape")
+# Metrics that are fractions: their axis is [0, 1] (not 0.2 to 1.2 around the data).
+_FRACTIONS = ("acc", "auc", "precision", "recall", "f1", "fbeta", "iou", "dice",
+              "specificity", "sensitivity")
 
 
 def base_name(key: str) -> str:
@@ -41,6 +44,18 @@ def higher_is_better(key: str) -> bool:
     """
     name = base_name(key).lower()
     return (any(part in name for part in _HIGHER_IS_BETTER)
+            and not any(part in name for part in _LOWER_IS_BETTER))
+
+
+def is_fraction(key: str) -> bool:
+    """Whether the metric's values lie in [0, 1] (accuracy, AUC, precision, recall, ...).
+
+    Example:
+        >>> is_fraction("val_accuracy"), is_fraction("auc"), is_fraction("loss")
+        (True, True, False)
+    """
+    name = base_name(key).lower()
+    return (any(part in name for part in _FRACTIONS)
             and not any(part in name for part in _LOWER_IS_BETTER))
 
 

@@ -8,6 +8,8 @@ store, the event log) and then tells each of its outputs, in this order:
 * ``epoch(epoch, epochs, logs, seconds)`` — an epoch ended, with its logs;
 * ``event(event, control_reply)`` — something happened (a callback acted, a control);
 * ``notice(message)`` — a problem the person should see (training goes on);
+* ``data(snapshot)`` — the store has new rows (on the render thread; only when
+  ``wants_data``: the browser chart sends them on);
 * ``frame(png)`` — a new plot (on the render thread; only when ``wants_frames``);
 * ``end(summary, png)`` — the ``fit`` ended, with the final frame (or None).
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nbcallbacks.core.events import Event
+from nbcallbacks.core.metric_store import StoreSnapshot
 from nbcallbacks.core.training_clock import TrainingClock
 from nbcallbacks.core.view_options import ViewOptions
 
@@ -63,6 +66,12 @@ class DashboardOutput:
             file step failed ..."``).
         wants_frames: True when the output shows plot frames; the dashboard
             draws only when some output wants them.
+        wants_data: True when the output draws the curves itself from the store's
+            rows (the browser chart); it is given each new snapshot on the render
+            thread, at the pace frames would have been drawn.
+        wants_final_frame: True when the output needs a PNG of the final plot at
+            ``end`` even though it did not want frames (a static copy for saved
+            notebooks).
         click_route: how clicks on this output's controls reach Python during
             the latest fit (:class:`~nbcallbacks.compat.click_route.ClickRoute`),
             None for outputs without controls.
@@ -77,6 +86,8 @@ class DashboardOutput:
 
     name = "output"
     wants_frames = False
+    wants_data = False
+    wants_final_frame = False
     click_route = None
 
     def begin(self, model, click_route=None) -> None:
@@ -93,6 +104,9 @@ class DashboardOutput:
 
     def notice(self, message: str) -> None:
         """A problem the person should see; training goes on."""
+
+    def data(self, snapshot: StoreSnapshot) -> None:
+        """The store's rows now (called on the render thread)."""
 
     def frame(self, png: bytes) -> None:
         """A new plot frame (called on the render thread)."""

@@ -6,6 +6,10 @@ What this output owns for one ``fit``, and gives back at its end:
   plot, view toggles, metric table, event log), shown once per cell through
   :class:`~nbcallbacks.outputs.cell_display.CellDisplay`, with the final frame
   added as a static PNG at the end;
+* its plot: the browser chart (:class:`~nbcallbacks.chart.chart_widget.ChartWidget`),
+  fed the store's new rows on the render thread and a snapshot of the whole run at
+  epoch ends — or, with ``chart="png"`` or when the chart has not said it drew within
+  :data:`CHART_RENDER_TIMEOUT` seconds of being shown, PNG frames drawn in the kernel;
 * the :class:`~nbcallbacks.ui.training_controls.TrainingControls` (Stop,
   Pause, learning rate, Save now), enabled while the fit runs;
 * the click route (:mod:`nbcallbacks.compat.click_route`) that lets clicks
@@ -21,11 +25,14 @@ dashboard alive: the view toggles reach it through a weak reference.
 from __future__ import annotations
 
 import html
+import time
 import weakref
 
+from nbcallbacks.chart.chart_panels import chart_panels
 from nbcallbacks.compat.click_route import start_click_route
+from nbcallbacks.compat.subshell_routing import route_widgets
 from nbcallbacks.core.events import Event, EventLog
-from nbcallbacks.core.metric_store import MetricStore
+from nbcallbacks.core.metric_store import MetricStore, StoreSnapshot
 from nbcallbacks.core.training_signals import TrainingSignals
 from nbcallbacks.core.view_options import ViewOptions
 from nbcallbacks.model_access.learning_rate import read_learning_rate
@@ -36,6 +43,13 @@ from nbcallbacks.ui.dashboard_panel import DashboardPanel
 from nbcallbacks.ui.event_log import event_log_html
 from nbcallbacks.ui.metric_table import metric_table_html
 from nbcallbacks.ui.status_line import status_line
+
+# Seconds a newly shown browser chart has to say it drew before PNG frames take over.
+CHART_RENDER_TIMEOUT = 10.0
+# Seconds between two refreshes of the chart's snapshot trait (what a reload shows).
+SNAPSHOT_INTERVAL = 5.0
+# Events the chart marks (the most recent; the event log lists them all).
+CHART_EVENTS = 500
 
 
 def weak_callback(function):
@@ -104,6 +118,9 @@ class WidgetOutput(DashboardOutput):
         width: plot width in pixels.
         controls: show the training controls.
         save_path: initial path of "Save now".
+        chart: ``"browser"`` (the chart drawn in the browser) or ``"png"`` (frames
+            drawn in the kernel); see :func:`~nbcallbacks.chart.chart_choice.choose_chart`.
+        scale: the browser chart's font and line scale (``1.5`` for a projector).
 
     Example:
         >>> from nbcallbacks.core.training_clock import TrainingClock
@@ -114,18 +131,30 @@ class WidgetOutput(DashboardOutput):
     """
 
     name = "widget"
-    wants_frames = True
+    wants_final_frame = True   # the static copy for saved notebooks
 
     def __init__(self, history: MetricStore, events: EventLog, signals: TrainingSignals, *,
                  title: str = "Training", view: ViewOptions = ViewOptions(),
                  on_view_change=None, width: int = 960, controls: bool = True,
-                 save_path: str = "checkpoints/manual.keras"):
+                 save_path: str = "checkpoints/manual.keras", chart: str = "png",
+                 scale: float = 1.0):
         self._history = history
         self._events = events
         self._signals = signals
         self._show_controls = bool(controls)
         self._save_path = save_path
-        self.panel = DashboardPanel(title, view, weak_callback(on_view_change), width=width)
+        self._on_view_change = weak_callback(on_view_change)
+        self.chart = None
+        if chart == "browser":
+            from nbcallbacks.chart.chart_widget import ChartWidget
+
+            self.chart = ChartWidget(title=title, view=_view_trait(view), scale=float(scale))
+            self.chart.observe(self._chart_view_changed, names="view")
+            route_widgets(self.chart)   # its messages must reach a busy kernel, as clicks do
+        self._chart_deadline = None      # when a chart that has not drawn gives way to PNGs
+        self._snapshot_sent = 0.0
+        self.panel = DashboardPanel(title, view, self._on_view_change, width=width,
+                                    chart=self.chart)
         self.controls = None        # made at the first fit, kept for the next ones
         self.click_route = None
         self._owns_route = False
@@ -133,25 +162,40 @@ class WidgetOutput(DashboardOutput):
         self._summary = None
         self._display = CellDisplay(lambda: self.panel.mimebundle(self._summary))
 
+    @property
+    def wants_frames(self) -> bool:
+        return self.chart is None
+
+    @property
+    def wants_data(self) -> bool:
+        return self.chart is not None
+
     # -- the fit's lifecycle ------------------------------------------------------------
     def begin(self, model, click_route=None) -> None:
         self._model = model
-        # Each cell that trains shows the panel once (a second fit in another cell
-        # shows the same, continuing, panel there too).
-        self._display.show()
-        if not self._show_controls:
-            return
-        if self.controls is None:
+        if self.chart is not None:
+            self._refresh_chart(self._history.snapshot())
+            if not self.chart.rendered:
+                self._chart_deadline = time.monotonic() + CHART_RENDER_TIMEOUT
+        if self._show_controls and self.controls is None:
             from nbcallbacks.ui.training_controls import TrainingControls
 
             self.controls = TrainingControls(self._signals, self._save_path)
             self.panel.controls_row.children = [self.controls.widget]
-        self.controls.set_running(True)
-        self.controls.show_learning_rate(read_learning_rate(model))
-        # `await dash.fit` installs its route in the cell's thread and takes it down itself.
-        self._owns_route = click_route is None
-        self.click_route = start_click_route() if click_route is None else click_route
-        self.controls.show_hint(controls_hint(self.click_route))
+        if self._show_controls or self.chart is not None:
+            # The route carries clicks, and the chart's messages (it drew; the person
+            # changed the view): in place before the panel is shown, so that a view's
+            # first message finds it. `await dash.fit` installs its route in the cell's
+            # thread and takes it down itself.
+            self._owns_route = click_route is None
+            self.click_route = start_click_route() if click_route is None else click_route
+        # Each cell that trains shows the panel once (a second fit in another cell
+        # shows the same, continuing, panel there too).
+        self._display.show()
+        if self.controls is not None and self._show_controls:
+            self.controls.set_running(True)
+            self.controls.show_learning_rate(read_learning_rate(model))
+            self.controls.show_hint(controls_hint(self.click_route))
 
     def end(self, summary: str, png: bytes | None) -> None:
         if self._owns_route and self.click_route is not None:
@@ -163,6 +207,9 @@ class WidgetOutput(DashboardOutput):
             self.controls.show_learning_rate(read_learning_rate(self._model))
         self.panel.show_table(metric_table_html(self._history.epoch_rows()))
         self._model = None   # the model is the caller's: do not keep it past the fit
+        self._chart_deadline = None
+        if self.chart is not None:
+            self._refresh_chart(self._history.snapshot())
         if png is not None:
             self._summary = summary
             self.panel.set_static_frame(png)
@@ -180,12 +227,19 @@ class WidgetOutput(DashboardOutput):
             batch=report.batch, steps_per_epoch=report.steps_per_epoch, note=report.note)
         self.panel.show_status(text, progress, style)
         self.panel.view_controls.set_panels(available_panels(self._history.snapshot()))
+        self._give_up_on_a_silent_chart()
 
     def epoch(self, epoch: int, epochs: int | None, logs: dict, seconds: float | None) -> None:
         self.panel.show_table(metric_table_html(self._history.epoch_rows()))
+        if self.chart is not None and time.monotonic() - self._snapshot_sent > SNAPSHOT_INTERVAL:
+            self._refresh_chart(self._history.snapshot())
 
     def event(self, event: Event, control_reply: bool = False) -> None:
         self.panel.show_events(event_log_html(self._events.snapshot()))
+        if self.chart is not None:
+            self.chart.events = [{"epoch": e.epoch, "step": e.step, "kind": e.kind,
+                                  "message": e.message}
+                                 for e in self._events.snapshot()[-CHART_EVENTS:]]
         if control_reply and self.controls is not None:
             self.controls.show_message(event.message)
             self.controls.show_hint("")  # clicks evidently work
@@ -198,8 +252,75 @@ class WidgetOutput(DashboardOutput):
     def frame(self, png: bytes) -> None:
         self.panel.show_frame(png)
 
+    def data(self, snapshot: StoreSnapshot) -> None:
+        chart = self.chart
+        if chart is not None:
+            panels = chart_panels(snapshot)
+            if panels != chart.panels:
+                chart.panels = panels
+            chart.send_new_rows(snapshot)
+
     def view(self, options: ViewOptions) -> None:
         self.panel.view_controls.options = options
+        if self.chart is not None:
+            self.chart.view = _view_trait(options)
+
+    # -- the browser chart ------------------------------------------------------------------
+    def _refresh_chart(self, snapshot: StoreSnapshot) -> None:
+        """Everything a view that opens now needs: panels, fits and the run's snapshot."""
+        chart = self.chart
+        with chart.hold_sync():
+            chart.panels = chart_panels(snapshot)
+            chart.fits = [{"first_step": f.first_step, "initial_epoch": f.initial_epoch,
+                           "epochs": f.epochs, "last_step": f.last_step}
+                          for f in snapshot.fits]
+        chart.store_snapshot(snapshot)
+        self._snapshot_sent = time.monotonic()
+
+    def _give_up_on_a_silent_chart(self) -> None:
+        """PNG frames, with a line saying why, when the chart has not drawn in time."""
+        chart = self.chart
+        if chart is None or chart.rendered or self._chart_deadline is None \
+                or time.monotonic() < self._chart_deadline:
+            return
+        self.chart = None   # from now on the dashboard draws frames for this panel
+        self._chart_deadline = None
+        self.panel.use_png_frames()
+        self.panel.show_notice(
+            f"The interactive chart did not draw within {CHART_RENDER_TIMEOUT:.0f} s, so the "
+            "curves are shown as pictures. If anywidget was installed while Jupyter was "
+            "running, restart Jupyter and reload the page; otherwise reload the page, or "
+            "pass Dashboard(chart='png') to always use pictures.")
+
+    def _chart_view_changed(self, change) -> None:
+        """The person changed the view in the browser: the final PNG shows the same."""
+        try:
+            options = _view_options(change["new"])
+        except (TypeError, ValueError):
+            return   # a malformed message from a page: keep the current view
+        self.panel.view_controls.options = options
+        if self._on_view_change is not None:
+            self._on_view_change(options)
 
     def mimebundle(self, summary: str) -> dict:
         return self.panel.mimebundle(summary)
+
+
+def _view_trait(options: ViewOptions) -> dict:
+    return {"log_scale": options.log_scale, "smoothing": options.smoothing,
+            "x_axis": options.x_axis, "hidden": sorted(options.hidden)}
+
+
+def _view_options(trait: dict) -> ViewOptions:
+    """The chart's ``view`` trait as :class:`ViewOptions` (ValueError when malformed).
+
+    Example:
+        >>> _view_options({"log_scale": True, "smoothing": 0.6, "x_axis": "epochs",
+        ...                "hidden": ["accuracy"]}).hidden
+        frozenset({'accuracy'})
+    """
+    return ViewOptions(log_scale=bool(trait.get("log_scale", False)),
+                       smoothing=float(trait.get("smoothing", 0.0)),
+                       x_axis=str(trait.get("x_axis", "steps")),
+                       hidden=frozenset(str(name) for name in trait.get("hidden", ())))
+

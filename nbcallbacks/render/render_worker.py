@@ -31,6 +31,8 @@ import time
 import weakref
 from collections.abc import Callable
 
+from nbcallbacks.compat.thread_context import thread_in_this_context
+
 
 class _Requests:
     """What the worker and its thread share; nothing here refers to ``draw``."""
@@ -160,9 +162,10 @@ class RenderWorker:
             return
         requests.running = True
         requests.closing = False
-        self._thread = threading.Thread(target=_serve_requests,
-                                        args=(requests, weakref.ref(self)),
-                                        name=self._name, daemon=True)
+        # In the requesting cell's context: ipykernel 7.0 needs it to send widget updates.
+        self._thread = thread_in_this_context(_serve_requests,
+                                              args=(requests, weakref.ref(self)),
+                                              name=self._name)
         self._thread.start()
 
 

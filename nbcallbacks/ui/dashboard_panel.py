@@ -1,8 +1,10 @@
 """The dashboard as ipywidgets: status line, live plot, view controls, metric table.
 
-The plot is an ``ipywidgets.Image`` whose ``value`` is replaced in place, so
-nothing is cleared and nothing flickers. At the end of training the panel's
-display output is updated once to also carry the final frame as plain
+The plot is the browser chart (:class:`~nbcallbacks.chart.chart_widget.ChartWidget`,
+which brings its own view toolbar) or an ``ipywidgets.Image`` whose ``value`` is
+replaced in place, so nothing is cleared and nothing flickers; a chart that never
+draws is swapped for the image (:meth:`DashboardPanel.use_png_frames`). At the end of
+training the panel's display output is updated once to also carry the final frame as plain
 ``image/png`` (:meth:`DashboardPanel.mimebundle`): widget frontends keep showing
 the live widget, while static viewers (GitHub, nbviewer, nbconvert) that cannot
 render widgets show the PNG.
@@ -17,11 +19,12 @@ import ipywidgets as widgets
 
 from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
 from nbcallbacks.core.view_options import ViewOptions
-from nbcallbacks.render import palette
+from nbcallbacks.render.palette import THEMED
+from nbcallbacks.ui.theme_style import theme_style
 from nbcallbacks.ui.view_controls import ViewControls
 
 _HEADER_STYLE = ("font:13px/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;"
-                 f"color:{palette.BODY_TEXT};")
+                 f"color:{THEMED.BODY_TEXT};")
 
 
 class DashboardPanel:
@@ -35,7 +38,7 @@ class DashboardPanel:
     """
 
     def __init__(self, title: str = "Training", options: ViewOptions = ViewOptions(),
-                 on_view_change=None, width: int = 960):
+                 on_view_change=None, width: int = 960, chart=None):
         self.title = title
         self.status = widgets.HTML(layout=widgets.Layout(margin="0 0 0 4px"))
         self.progress = widgets.FloatProgress(
@@ -43,13 +46,18 @@ class DashboardPanel:
             layout=widgets.Layout(width="100%", max_width=f"{width}px", height="10px"))
         self.image = widgets.Image(format="png", layout=widgets.Layout(
             width="100%", max_width=f"{width}px", height="auto"))
+        self.chart = chart
+        self.plot = widgets.Box([self.image if chart is None else chart],
+                                layout=widgets.Layout(width="100%"))
         self.view_controls = ViewControls(options, on_view_change)
+        if chart is not None:   # the chart's own toolbar does this in the browser
+            self.view_controls.widget.layout.display = "none"
         self.table = widgets.HTML()
         self.events = widgets.HTML()
         self.notices = widgets.HTML()
         self.controls_row = widgets.HBox([])  # training controls are added here
         self.widget = widgets.VBox(
-            [self.status, self.progress, self.controls_row, self.image,
+            [theme_style(), self.status, self.progress, self.controls_row, self.plot,
              self.view_controls.widget, self.table, self.events, self.notices],
             layout=widgets.Layout(width="100%", max_width=f"{width + 20}px"))
         self._final_png = None
@@ -66,6 +74,12 @@ class DashboardPanel:
     def show_frame(self, png: bytes) -> None:
         self.image.value = png
 
+    def use_png_frames(self) -> None:
+        """Show PNG frames (and the kernel-side view controls) instead of the browser chart."""
+        self.chart = None
+        self.plot.children = [self.image]
+        self.view_controls.widget.layout.display = None
+
     def show_table(self, table_html: str) -> None:
         if table_html != self.table.value:
             self.table.value = table_html
@@ -75,8 +89,8 @@ class DashboardPanel:
             self.events.value = events_html
 
     def show_notice(self, text: str) -> None:
-        self.notices.value = (f'<div style="{_HEADER_STYLE}color:{palette.NOTICE_TEXT};'
-                              f'background:{palette.NOTICE_BACKGROUND};'
+        self.notices.value = (f'<div style="{_HEADER_STYLE}color:{THEMED.NOTICE_TEXT};'
+                              f'background:{THEMED.NOTICE_BACKGROUND};'
                               f'padding:4px 8px;border-radius:4px">{html.escape(text)}</div>')
 
     def set_static_frame(self, png: bytes) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 
 from nbcallbacks.core.events import Event
-from nbcallbacks.render import palette
-from nbcallbacks.render.event_colors import KIND_COLORS
+from nbcallbacks.render.event_colors import THEMED_KIND_COLORS
+from nbcallbacks.render.palette import THEMED
 
 
 def event_log_html(events: list[Event], last: int = 8) -> str:
@@ -28,22 +28,22 @@ def event_log_html(events: list[Event], last: int = 8) -> str:
     shown = events[-last:]
     rows = []
     if len(events) > len(shown):
-        rows.append(f'<div style="color:{palette.PLACEHOLDER}">'
+        rows.append(f'<div style="color:{THEMED.PLACEHOLDER}">'
                     f'… {len(events) - len(shown)} earlier events '
                     "(all in <code>dashboard.events</code>)</div>")
     for event in shown:
-        colour = KIND_COLORS.get(event.kind, palette.ROUTINE)
+        colour = THEMED_KIND_COLORS.get(event.kind, THEMED.ROUTINE)
         # Three columns: a long position ("epoch 12 · step 1234") never runs into the
         # message, and a wrapped message stays in its own column.
         rows.append(
             f'<div style="display:flex;align-items:baseline;column-gap:1ch">'
             f'<span style="flex:none;min-width:15ch;color:{colour};font-weight:600">'
             f'{html.escape(event.kind)}</span>'
-            f'<span style="flex:none;min-width:19ch;color:{palette.FAINT_TEXT};'
+            f'<span style="flex:none;min-width:19ch;color:{THEMED.FAINT_TEXT};'
             'white-space:nowrap">'
             f"epoch {event.epoch + 1} · step {event.step}</span>"
             f'<span style="flex:1 1 0;min-width:0;overflow-wrap:anywhere">'
             f"{html.escape(event.message)}</span></div>")
     return ('<div style="font:12px/1.6 ui-monospace,Menlo,Consolas,monospace;margin-top:4px">'
-            f'<div style="font-weight:600;color:{palette.TEXT}">events</div>'
+            f'<div style="font-weight:600;color:{THEMED.TEXT}">events</div>'
             + "".join(rows) + "</div>")

@@ -13,21 +13,21 @@ import math
 from nbcallbacks.core.formatting import format_value
 from nbcallbacks.core.metric_columns import table_columns
 from nbcallbacks.core.metric_names import base_name, higher_is_better, is_validation
-from nbcallbacks.render import palette
+from nbcallbacks.render.palette import THEMED
 
 _STYLE = (
     "<style>"
     ".nbcb-table{border-collapse:collapse;font:12px/1.5 ui-monospace,Menlo,Consolas,monospace;}"
     ".nbcb-table th{font-weight:600;text-align:right;padding:2px 10px;"
-    f"border-bottom:1px solid {palette.RULE};"
-    f"color:{palette.TEXT};}}"
-    f".nbcb-table td{{text-align:right;padding:1px 10px;color:{palette.BODY_TEXT};}}"
-    f".nbcb-table tr.latest td{{background:{palette.HIGHLIGHT_BACKGROUND};}}"
-    f".nbcb-table td.best{{background:{palette.GOOD_BACKGROUND};color:{palette.GOOD_TEXT};"
+    f"border-bottom:1px solid {THEMED.RULE};"
+    f"color:{THEMED.TEXT};}}"
+    f".nbcb-table td{{text-align:right;padding:1px 10px;color:{THEMED.BODY_TEXT};}}"
+    f".nbcb-table tr.latest td{{background:{THEMED.HIGHLIGHT_BACKGROUND};}}"
+    f".nbcb-table td.best{{background:{THEMED.GOOD_BACKGROUND};color:{THEMED.GOOD_TEXT};"
     "font-weight:700;}"
-    f".nbcb-table tr.bestrow td{{border-top:1px solid {palette.RULE};color:{palette.GOOD_TEXT};}}"
-    f".nbcb-table .train{{color:{palette.TRAIN};}} "
-    f".nbcb-table .val{{color:{palette.VALIDATION_TEXT};}}"
+    f".nbcb-table tr.bestrow td{{border-top:1px solid {THEMED.RULE};color:{THEMED.GOOD_TEXT};}}"
+    f".nbcb-table .train{{color:{THEMED.TRAIN};}} "
+    f".nbcb-table .val{{color:{THEMED.VALIDATION_TEXT};}}"
     "</style>"
 )
 
@@ -76,7 +76,7 @@ def metric_table_html(rows: list[dict], last: int = 8) -> str:
     body = []
     if shown.start > 0:
         body.append(f'<tr><td colspan="{len(columns) + 1}" '
-                    f'style="text-align:left;color:{palette.PLACEHOLDER}">'
+                    f'style="text-align:left;color:{THEMED.PLACEHOLDER}">'
                     f"… {shown.start} earlier epochs "
                     "(all in <code>dashboard.history</code>)</td></tr>")
     for index in shown:

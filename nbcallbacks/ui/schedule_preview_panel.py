@@ -12,13 +12,14 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from nbcallbacks.render import palette
+from nbcallbacks.render.palette import THEMED
+from nbcallbacks.ui.theme_style import theme_style
 
 _TEXT_STYLE = ("font:13px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
-               f"color:{palette.BODY_TEXT};")
-_PROBLEM_STYLE = (_TEXT_STYLE + f"color:{palette.PROBLEM_TEXT};"
-                  f"background:{palette.PROBLEM_BACKGROUND};"
-                  f"border-left:4px solid {palette.PROBLEM};"
+               f"color:{THEMED.BODY_TEXT};")
+_PROBLEM_STYLE = (_TEXT_STYLE + f"color:{THEMED.PROBLEM_TEXT};"
+                  f"background:{THEMED.PROBLEM_BACKGROUND};"
+                  f"border-left:4px solid {THEMED.PROBLEM};"
                   "padding:6px 10px;border-radius:3px;")
 
 
@@ -55,7 +56,8 @@ class SchedulePreviewPanel:
         self.table_box = widgets.Accordion(children=[self.table], selected_index=None)
         self.table_box.set_title(0, "values")
         self.widget = widgets.VBox(
-            [self.summary, self.problem, self.image, self.log_scale, self.table_box],
+            [theme_style(), self.summary, self.problem, self.image, self.log_scale,
+             self.table_box],
             layout=widgets.Layout(width="100%", max_width=f"{width + 20}px"))
 
     def show(self, summary_html: str, problem_text: str, table_html: str,

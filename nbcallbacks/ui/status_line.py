@@ -6,7 +6,7 @@ import html
 
 from nbcallbacks.core.formatting import format_duration, format_rate
 from nbcallbacks.core.training_clock import TrainingClock
-from nbcallbacks.render import palette
+from nbcallbacks.render.palette import THEMED
 
 # Progress-bar colour for each training state.
 STATE_STYLES = {"finished": "success", "stopped early": "warning", "paused": "warning",
@@ -38,7 +38,7 @@ def status_line(state: str, clock: TrainingClock, epoch: int | None = None,
                  else format_rate(clock.steps_per_second, "batches/s"))
     parts.append(f"<i>{html.escape(state)}</i>")
     if note:
-        parts.append(f'<span style="color:{palette.ROUTINE}">{html.escape(note)}</span>')
+        parts.append(f'<span style="color:{THEMED.ROUTINE}">{html.escape(note)}</span>')
     progress = clock.steps / clock.total_steps if clock.total_steps else None
     if state == "finished":
         progress = 1.0

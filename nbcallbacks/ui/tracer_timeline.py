@@ -17,14 +17,15 @@ import ipywidgets as widgets
 from nbcallbacks.compat.ipywidgets_versions import tooltip_kwargs
 from nbcallbacks.core.hook_call import HookCall, format_log_value
 from nbcallbacks.core.hook_timeline import FoldedBatches, timeline_entries
-from nbcallbacks.render import palette
+from nbcallbacks.render.palette import THEMED
+from nbcallbacks.ui.theme_style import theme_style
 
-METHOD_COLORS = {"fit": palette.TRAIN, "evaluate": palette.VALIDATION_TEXT,
-                 "predict": palette.PREDICT}
+METHOD_COLORS = {"fit": THEMED.TRAIN, "evaluate": THEMED.VALIDATION_TEXT,
+                 "predict": THEMED.PREDICT}
 _FONT = "font:12px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;"
-_HOOK_STYLE = {"method": f"font-weight:700;color:{palette.HEADING};",
-               "epoch": f"color:{palette.HEADING};",
-               "batch": f"color:{palette.FAINT_TEXT};"}
+_HOOK_STYLE = {"method": f"font-weight:700;color:{THEMED.HEADING};",
+               "epoch": f"color:{THEMED.HEADING};",
+               "batch": f"color:{THEMED.FAINT_TEXT};"}
 
 
 def timeline_html(calls, batches: bool = True, hook_filter: str | None = None,
@@ -42,25 +43,25 @@ def timeline_html(calls, batches: bool = True, hook_filter: str | None = None,
     rows = []
     hidden = max(0, len(entries) - max_entries)
     if hidden:
-        rows.append(f'<tr><td colspan="3" style="color:{palette.PLACEHOLDER};padding:2px 8px">'
+        rows.append(f'<tr><td colspan="3" style="color:{THEMED.PLACEHOLDER};padding:2px 8px">'
                     f'… {hidden:,} '
                     f"earlier entries (all calls are in <code>tracer.calls</code>)</td></tr>")
     run = None
     for entry in entries[hidden:]:
         if entry.run != run:
             run = entry.run
-            color = METHOD_COLORS.get(entry.method, palette.SECONDARY_TEXT)
+            color = METHOD_COLORS.get(entry.method, THEMED.SECONDARY_TEXT)
             rows.append(f'<tr><td colspan="3" style="padding:6px 8px 2px;color:{color};'
                         f'font-weight:700;border-bottom:1px solid {color}">'
                         f"{html.escape(entry.method)} #{entry.run}</td></tr>")
         rows.append(_row(entry))
     if not entries:
         message = "no hook calls yet" if not calls else "no hook matches the filter"
-        rows.append(f'<tr><td style="color:{palette.PLACEHOLDER};padding:4px 8px">'
+        rows.append(f'<tr><td style="color:{THEMED.PLACEHOLDER};padding:4px 8px">'
                     f'{message}</td></tr>')
     # column-reverse keeps the scroll position at the bottom: the newest call stays in view.
     return (f'<div style="{_FONT}max-height:{height}px;overflow:auto;display:flex;'
-            f'flex-direction:column-reverse;border:1px solid {palette.BORDER};border-radius:4px">'
+            f'flex-direction:column-reverse;border:1px solid {THEMED.BORDER};border-radius:4px">'
             f'<div><table style="border-collapse:collapse;width:100%">{"".join(rows)}'
             f"</table></div></div>")
 
@@ -68,29 +69,29 @@ def timeline_html(calls, batches: bool = True, hook_filter: str | None = None,
 def _row(entry) -> str:
     indent = 12 + 18 * entry.depth
     if isinstance(entry, FoldedBatches):
-        return (f'<tr><td style="color:{palette.TIMESTAMP};padding:0 8px;white-space:nowrap"></td>'
-                f'<td colspan="2" style="padding:0 8px 0 {indent}px;color:{palette.DIM_TEXT};'
+        return (f'<tr><td style="color:{THEMED.TIMESTAMP};padding:0 8px;white-space:nowrap"></td>'
+                f'<td colspan="2" style="padding:0 8px 0 {indent}px;color:{THEMED.DIM_TEXT};'
                 'font-style:italic">'
                 f"… {html.escape(entry.describe())}</td></tr>")
     call: HookCall = entry
     argument = f"{call.index_name}={call.index}" if call.index_name else ""
-    logs = " ".join(f'{html.escape(key)}=<span style="color:{palette.VALUE}">'
+    logs = " ".join(f'{html.escape(key)}=<span style="color:{THEMED.VALUE}">'
                     f"{html.escape(format_log_value(value))}</span>"
                     for key, value in call.logs.items())
     # Validation inside fit is an evaluate in disguise: say so where it starts.
-    tag = (f' <span style="color:{palette.VALIDATION_TEXT};font-weight:400;font-size:11px">'
+    tag = (f' <span style="color:{THEMED.VALIDATION_TEXT};font-weight:400;font-size:11px">'
            'validation</span>'
            if call.depth and call.hook == "on_test_begin" else "")
     # A faint line before each epoch keeps the epochs apart in a long list.
-    row_style = (f' style="border-top:1px solid {palette.ROW_RULE}"'
+    row_style = (f' style="border-top:1px solid {THEMED.ROW_RULE}"'
                  if call.hook == "on_epoch_begin" else "")
-    return (f'<tr{row_style}><td style="color:{palette.TIMESTAMP};padding:0 8px;white-space:nowrap;'
+    return (f'<tr{row_style}><td style="color:{THEMED.TIMESTAMP};padding:0 8px;white-space:nowrap;'
             f'text-align:right">{call.time:.3f}s</td>'
             f'<td style="padding:0 8px 0 {indent}px;white-space:nowrap;'
             f'{_HOOK_STYLE[call.level]}">{html.escape(call.hook)}'
-            f'<span style="color:{palette.PLACEHOLDER};font-weight:400">({argument})</span>'
+            f'<span style="color:{THEMED.PLACEHOLDER};font-weight:400">({argument})</span>'
             f'{tag}</td>'
-            f'<td style="padding:0 8px;color:{palette.TEXT}">{logs}</td></tr>')
+            f'<td style="padding:0 8px;color:{THEMED.TEXT}">{logs}</td></tr>')
 
 
 class TracerTimeline:
@@ -128,7 +129,7 @@ class TracerTimeline:
         self.counts = widgets.HTML(layout=widgets.Layout(margin="0 0 0 12px"))
         self.body = widgets.HTML()
         self.widget = widgets.VBox(
-            [widgets.HBox([self.batches, self.filter, self.counts]), self.body],
+            [theme_style(), widgets.HBox([self.batches, self.filter, self.counts]), self.body],
             layout=widgets.Layout(width="100%", max_width="1000px"))
         self.batches.observe(self._changed, names="value")
         self.filter.observe(self._changed, names="value")
@@ -143,7 +144,7 @@ class TracerTimeline:
         self.body.value = self.html(calls)
         runs = list(dict.fromkeys(f"{call.method} #{call.run}" for call in calls))
         note = self._note() if self._note is not None else ""
-        self.counts.value = (f'<span style="{_FONT}color:{palette.TICK}">{len(calls):,} calls'
+        self.counts.value = (f'<span style="{_FONT}color:{THEMED.TICK}">{len(calls):,} calls'
                              + "".join(f" · {html.escape(run)}" for run in runs[-4:])
                              + (f" · {html.escape(note)}" if note else "") + "</span>")
 

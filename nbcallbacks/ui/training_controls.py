@@ -21,7 +21,7 @@ from nbcallbacks.compat.ipywidgets_versions import tooltip_kwargs
 from nbcallbacks.compat.subshell_routing import route_widgets
 from nbcallbacks.core.formatting import format_value
 from nbcallbacks.core.training_signals import TrainingSignals
-from nbcallbacks.render import palette
+from nbcallbacks.render.palette import THEMED
 
 _MESSAGE_STYLE = "font:12px/1.4 system-ui,sans-serif;"
 
@@ -132,13 +132,13 @@ class TrainingControls:
 
     # -- updates from the training thread ------------------------------------------
     def show_message(self, text: str, error: bool = False) -> None:
-        colour = palette.STOP if error else palette.SUCCESS
+        colour = THEMED.STOP if error else THEMED.SUCCESS
         self.message.value = (f'<span style="{_MESSAGE_STYLE}color:{colour}">'
                               f"{html.escape(text)}</span>")
 
     def show_hint(self, text_html: str) -> None:
         """Show an explanation (trusted HTML from the dashboard) under the controls."""
-        self.hint.value = (f'<div style="{_MESSAGE_STYLE}color:{palette.ROUTINE}">{text_html}</div>'
+        self.hint.value = (f'<div style="{_MESSAGE_STYLE}color:{THEMED.ROUTINE}">{text_html}</div>'
                            if text_html else "")
 
     def show_learning_rate(self, rate: float | None) -> None:

@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import html
 
-from nbcallbacks.render import palette
+from nbcallbacks.render.palette import THEMED
 
 _STYLE = (
     "<style>"
     ".nbcb-values{max-height:260px;overflow-y:auto;display:inline-block;"
-    f"border:1px solid {palette.LIGHT_BORDER};border-radius:4px;}}"
+    f"border:1px solid {THEMED.LIGHT_BORDER};border-radius:4px;}}"
     ".nbcb-values table{border-collapse:collapse;"
     "font:12px/1.5 ui-monospace,Menlo,Consolas,monospace;}"
-    f".nbcb-values th{{position:sticky;top:0;background:{palette.HEADER_BACKGROUND};"
+    f".nbcb-values th{{position:sticky;top:0;background:{THEMED.HEADER_BACKGROUND};"
     "font-weight:600;text-align:right;"
-    f"padding:2px 10px;border-bottom:1px solid {palette.RULE};color:{palette.TEXT};}}"
-    f".nbcb-values td{{text-align:right;padding:1px 10px;color:{palette.BODY_TEXT};}}"
-    f".nbcb-values tr.changed td{{background:{palette.HIGHLIGHT_BACKGROUND};}}"
-    f".nbcb-values tr.problem td{{background:{palette.PROBLEM_BACKGROUND};"
-    f"color:{palette.PROBLEM_STRONG};font-weight:600;}}"
+    f"padding:2px 10px;border-bottom:1px solid {THEMED.RULE};color:{THEMED.TEXT};}}"
+    f".nbcb-values td{{text-align:right;padding:1px 10px;color:{THEMED.BODY_TEXT};}}"
+    f".nbcb-values tr.changed td{{background:{THEMED.HIGHLIGHT_BACKGROUND};}}"
+    f".nbcb-values tr.problem td{{background:{THEMED.PROBLEM_BACKGROUND};"
+    f"color:{THEMED.PROBLEM_STRONG};font-weight:600;}}"
     "</style>"
 )
 

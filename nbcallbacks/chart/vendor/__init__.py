@@ -1,0 +1,1 @@
+"""The vendored uPlot release and the script that fetches it (see update_uplot.py)."""

@@ -1,0 +1,198 @@
+"""The browser chart in JupyterLab, in headless Chromium, while a blocking ``fit`` runs.
+
+A person's view of ``Dashboard(chart="browser")``: the chart draws (no "Error displaying
+widget", no console error), its points grow while the cell shows ``[*]``, the mouse
+reads values, zooms and resets, panels toggle, all with the kernel busy; after Stop the
+plotted values are the history's; a switch to the dark theme recolours the chart and the
+panel's text, readable.
+The chart's logic in detail is tested on a page of its own (test_chart_view_in_chromium).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .browser_lab import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(400)]
+
+SETUP = """# cell: setup
+import json, numpy as np, keras
+from nbcallbacks import Dashboard
+keras.utils.set_random_seed(0)
+x = np.random.rand(2048, 16).astype("float32"); y = (x.sum(1) > 8).astype("int32")
+model = keras.Sequential([keras.Input((16,)), keras.layers.Dense(16, activation="relu"),
+                          keras.layers.Dense(2, activation="softmax")])
+model.compile(keras.optimizers.SGD(0.01), "sparse_categorical_crossentropy",
+              metrics=["accuracy"])
+dash = Dashboard(chart="browser", redraw_interval=0.25)
+"""
+FIT = """# cell: fit
+history = model.fit(x, y, epochs=300, batch_size=32, validation_split=0.1, verbose=0,
+                    callbacks=[dash])
+"""
+REPORT = """# cell: report
+print("REPORT " + json.dumps({
+    "loss": dash.history.batch_values("loss").tolist(),
+    "val_loss": dash.history.epoch_values("val_loss").tolist(),
+    "hidden": sorted(dash._view.hidden), "chart": dash.outputs[0].chart is not None}))
+"""
+RUNNING = "[*]:"
+
+# What the chart shows, read in the page: panels, points, scales, readout.
+CHART_JS = """cell => {
+  const root = cell.querySelector('.nbc-chart');
+  if (!root || !root.nbcChartView) return null;
+  const view = root.nbcChartView;
+  const panels = {};
+  for (const [name, plot] of view.plots()) {
+    const x = plot.data[0];
+    panels[name] = {points: x.length, min: plot.scales.x.min, max: plot.scales.x.max,
+                    ydistr: plot.scales.y ? plot.scales.y.distr : null,
+                    series: plot.data.slice(1).map(values => Array.from(values))};
+  }
+  const loss = root.querySelector('.nbc-chart-panel[data-panel="loss"]');
+  return {panels, readout: loss ? loss.innerText : '',
+          canvases: root.querySelectorAll('canvas').length,
+          hidden: [...root.querySelectorAll('.nbc-chart-panel')]
+                    .filter(p => p.offsetParent === null).map(p => p.dataset.panel)};
+}"""
+
+
+def chart(lab_page, cell):
+    return cell.evaluate(CHART_JS)
+
+
+def start(lab_page):
+    errors = []
+    lab_page.open_cells(SETUP, FIT, REPORT)
+    lab_page.page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    lab_page.page.on("pageerror", lambda e: errors.append(str(e)))
+    lab_page.run_all()
+    cell = lab_page.cell("# cell: fit")
+    lab_page.wait_until(
+        lambda: (lambda seen: seen and seen["panels"].get("loss", {}).get("points", 0) > 0)(
+            chart(lab_page, cell)),
+        120, "the chart to draw loss points", seen=lambda: lab_page.look(cell))
+    return cell, errors
+
+
+def stop_and_report(lab_page, cell) -> dict:
+    lab_page.button(cell, "Stop").click()
+    report = lab_page.cell("# cell: report")
+    expect(report.locator(".jp-OutputArea-output")).to_contain_text("REPORT", timeout=60_000)
+    text = report.locator(".jp-OutputArea-output").inner_text()
+    return json.loads(text.split("REPORT ", 1)[1].strip().splitlines()[0])
+
+
+def test_the_chart_grows_and_answers_the_mouse_while_a_blocking_fit_runs(lab_page):
+    cell, errors = start(lab_page)
+    page = lab_page.page
+    # Points grow at least three times while the cell is still running.
+    counts = []
+    lab_page.wait_until(
+        lambda: (counts.append(chart(lab_page, cell)["panels"]["loss"]["points"])
+                 or len(set(counts)) >= 4), 90, "the loss points to grow three times",
+        seen=lambda: counts[-5:])
+    assert counts == sorted(counts)
+    assert lab_page.prompt(cell).inner_text().strip() == RUNNING
+    lab_page.screenshot("chart-running", focus=cell)
+
+    plot = cell.locator('.nbc-chart-panel[data-panel="loss"] .u-over')
+    box = plot.bounding_box()
+    # Hover: the readout names the step and the loss there.
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    lab_page.wait_until(lambda: "loss" in chart(lab_page, cell)["readout"]
+                        and "step" in chart(lab_page, cell)["readout"], 10,
+                        "the hover readout", seen=lambda: chart(lab_page, cell)["readout"])
+    # Drag-zoom into the middle; new points must not undo it; double-click resets.
+    before = chart(lab_page, cell)["panels"]["loss"]
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5, steps=8)
+    page.mouse.up()
+    zoomed = chart(lab_page, cell)["panels"]["loss"]
+    assert zoomed["max"] - zoomed["min"] < 0.5 * (before["max"] - before["min"]), (before, zoomed)
+    grown = zoomed["points"]
+    lab_page.wait_until(lambda: chart(lab_page, cell)["panels"]["loss"]["points"] > grown, 30,
+                        "more points while zoomed")
+    still = chart(lab_page, cell)["panels"]["loss"]
+    assert (still["min"], still["max"]) == (zoomed["min"], zoomed["max"])
+    # The accuracy panel's x follows the zoom too (one x range for every panel).
+    accuracy = chart(lab_page, cell)["panels"]["accuracy"]
+    assert (accuracy["min"], accuracy["max"]) == (zoomed["min"], zoomed["max"])
+    page.mouse.dblclick(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    lab_page.wait_until(lambda: chart(lab_page, cell)["panels"]["loss"]["max"] > zoomed["max"],
+                        10, "double-click to reset the zoom")
+    # Log y and a panel toggle, still while training.
+    cell.locator('.nbc-chart input[data-control="log"]').check(force=True)
+    lab_page.wait_until(lambda: chart(lab_page, cell)["panels"]["loss"]["ydistr"] == 3, 10,
+                        "a logarithmic y axis")
+    cell.locator('.nbc-chart-chip[data-panel="accuracy"]').click()
+    lab_page.wait_until(lambda: "accuracy" in chart(lab_page, cell)["hidden"], 10,
+                        "the accuracy panel hidden")
+    assert lab_page.prompt(cell).inner_text().strip() == RUNNING
+
+    report = stop_and_report(lab_page, cell)
+    assert report["chart"] and report["hidden"] == ["accuracy"]
+    shown = chart(lab_page, cell)["panels"]["loss"]
+    # The last plotted per-batch loss is the history's (float32 on the wire).
+    plotted = [v for v in shown["series"][0] if v is not None]
+    assert plotted[-1] == pytest.approx(report["loss"][-1], rel=1e-6)
+    assert "Error displaying widget" not in lab_page.look(cell)["outputs"]
+    assert not errors, errors
+
+
+CONTRAST_JS = """cell => {
+  const parse = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = rgb => { const [r, g, b] = rgb.map(v => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const background = el => { for (; el; el = el.parentElement) {
+      const c = getComputedStyle(el).backgroundColor;
+      if (c && !/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') return c; }
+    return 'rgb(255, 255, 255)'; };
+  const contrast = el => { const a = lum(parse(getComputedStyle(el).color)),
+      b = lum(parse(background(el)));
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); };
+  const pick = sel => [...cell.querySelectorAll(sel)].filter(el => el.innerText.trim());
+  const texts = [...pick('.widget-html-content div'), ...pick('.widget-html-content td'),
+                 ...pick('.nbc-chart-panel-title'), ...pick('.nbc-chart-control-text'),
+                 ...pick('.nbc-chart-legend-item')];
+  return {light: document.body.dataset.jpThemeLight,
+          worst: Math.min(...texts.map(contrast)),
+          count: texts.length,
+          titleColor: getComputedStyle(cell.querySelector('.nbc-chart-panel-title')).color};
+}"""
+
+
+def test_the_chart_and_the_panel_follow_a_switch_to_the_dark_theme(lab_page):
+    cell, errors = start(lab_page)
+    report = stop_and_report(lab_page, cell)
+    assert report["chart"]
+    light = cell.evaluate(CONTRAST_JS)
+    assert light["light"] == "true" and light["worst"] >= 4.5, light
+    lab_page.screenshot("chart-light", focus=cell)
+    switch_theme(lab_page, "JupyterLab Dark")
+    try:
+        lab_page.wait_until(lambda: cell.evaluate(CONTRAST_JS)["light"] == "false", 30,
+                            "the dark theme")
+        lab_page.wait_until(lambda: cell.evaluate(CONTRAST_JS)["titleColor"]
+                            != light["titleColor"], 10, "the chart to recolour")
+        dark = cell.evaluate(CONTRAST_JS)
+        assert dark["count"] >= light["count"] - 2 and dark["worst"] >= 4.5, dark
+        lab_page.screenshot("chart-dark", focus=cell)
+    finally:   # the theme is a server setting: the next tests get the light one
+        switch_theme(lab_page, "JupyterLab Light")
+    assert not errors, errors
+
+
+def switch_theme(lab_page, name: str) -> None:
+    """Use the theme ``name`` through the command palette, as a person would."""
+    page = lab_page.page
+    page.keyboard.press("Control+Shift+C")
+    search = page.locator(".lm-CommandPalette-input")
+    search.fill(f"Use Theme: {name}")
+    page.locator(".lm-CommandPalette-item", has_text=f"Use Theme: {name}").first.click()
