@@ -65,6 +65,6 @@ def test_every_themed_colour_has_a_dark_value_and_a_light_fallback():
         assert palette.THEMED.__getattr__(name) == (
             f"var(--nbc-{name.lower().replace('_', '-')}, {getattr(palette, name)})")
     with pytest.raises(AttributeError, match="no themed colour"):
-        palette.THEMED.NOT_A_COLOUR
+        _ = palette.THEMED.NOT_A_COLOUR
     for selector in palette.DARK_THEME_SELECTORS:
         assert selector in palette.THEME_STYLESHEET
