@@ -13,7 +13,7 @@ Header (``content`` of the custom message, or the ``snapshot_header`` trait)::
                  "columns": [["step", "f8"], ["epoch", "f8"], ["batch", "f8"],
                              ["loss", "f4"], ["accuracy", "f4"]]},
                 {"name": "epochs", ...}, {"name": "rates", ...}],
-     "batches_per_epoch": {"0": 50, "1": 12}}
+     "batches_per_epoch": {"0": 50, "1": 12}}    # of the epochs whose batch rows are sent
 
 The buffer holds, table after table and column after column, ``rows`` little-endian
 values of each column's type (``f8``: float64, for positions; ``f4``: float32, for
@@ -101,8 +101,9 @@ def decode(header: dict, buffer: bytes) -> dict[str, dict[str, np.ndarray]]:
 
 
 def decimated_rows(columns: dict[str, np.ndarray], max_rows: int) -> np.ndarray:
-    """Row indices keeping, in each of ``max_rows // 2`` bins, every value column's
-    minimum and maximum row (and the last row), so that no series loses its spikes.
+    """Row indices keeping, in each bin, every value column's minimum and maximum row
+    (and the last row), so that no series loses its spikes: about ``max_rows`` rows
+    (``max_rows // (2 * value columns)`` bins), plus the first row of each gap.
 
     Example:
         >>> values = np.array([5, 1, 2, 9, 3, 4, 0, 6, 7, 8], dtype=np.float32)
@@ -112,7 +113,8 @@ def decimated_rows(columns: dict[str, np.ndarray], max_rows: int) -> np.ndarray:
     rows = len(next(iter(columns.values()))) if columns else 0
     if rows <= max_rows:
         return np.arange(rows)
-    bins = max(1, max_rows // 2)
+    value_columns = sum(name not in POSITION_COLUMNS for name in columns)
+    bins = max(1, max_rows // (2 * max(1, value_columns)))
     edges = np.linspace(0, rows, bins + 1).astype(np.int64)
     keep = [np.array([rows - 1])]
     for name, values in columns.items():
@@ -158,7 +160,13 @@ class ChartFeed:
                     self._sent[name] = table.rows
         if not parts:
             return None
-        return encode("append", parts, snapshot.batches_per_epoch)
+        # Batch counts only for the epochs of the rows sent (the browser merges them):
+        # the whole map would grow every message with the number of epochs.
+        sent_epochs = {int(e) for name, _, columns in parts if name == "batches"
+                       for e in np.unique(columns["epoch"])}
+        return encode("append", parts, {epoch: count for epoch, count
+                                        in snapshot.batches_per_epoch.items()
+                                        if epoch in sent_epochs})
 
     def rewind(self, rows: dict, restart: bool = False) -> None:
         """A view has ``rows[table]`` rows of each table: send it the rest next time.

@@ -132,8 +132,10 @@ class TableSnapshot:
         chunks = self._chunks.get(name)
         if chunks is None:
             return np.full(self.rows - start, np.nan, dtype=np.float32)
-        first, offset = divmod(start, self._chunk_rows)
-        if first >= len(chunks):
+        size = self._chunk_rows
+        pieces = [chunks[index][max(start - index * size, 0): min(self.rows - index * size, size)]
+                  for index in range(start // size, -(-self.rows // size))]
+        if not pieces:
             return np.empty(0, dtype=chunks[0].dtype if chunks else np.float32)
-        return np.concatenate(chunks[first:])[offset: offset + self.rows - start]
+        return np.concatenate(pieces)
 

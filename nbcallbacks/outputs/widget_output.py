@@ -46,8 +46,11 @@ from nbcallbacks.ui.status_line import status_line
 
 # Seconds a newly shown browser chart has to say it drew before PNG frames take over.
 CHART_RENDER_TIMEOUT = 10.0
-# Seconds between two refreshes of the chart's snapshot trait (what a reload shows).
+# Seconds between two refreshes of the chart's snapshot trait (what a view opened later and
+# saved widget state show), at least; longer when one is expensive (a very long run), so
+# that refreshing costs the training thread at most 2 % of its time.
 SNAPSHOT_INTERVAL = 5.0
+SNAPSHOT_SHARE = 0.02
 # Events the chart marks (the most recent; the event log lists them all).
 CHART_EVENTS = 500
 
@@ -152,7 +155,7 @@ class WidgetOutput(DashboardOutput):
             self.chart.observe(self._chart_view_changed, names="view")
             route_widgets(self.chart)   # its messages must reach a busy kernel, as clicks do
         self._chart_deadline = None      # when a chart that has not drawn gives way to PNGs
-        self._snapshot_sent = 0.0
+        self._next_snapshot = 0.0   # when an epoch's end may refresh the chart's snapshot
         self.panel = DashboardPanel(title, view, self._on_view_change, width=width,
                                     chart=self.chart)
         self.controls = None        # made at the first fit, kept for the next ones
@@ -231,7 +234,7 @@ class WidgetOutput(DashboardOutput):
 
     def epoch(self, epoch: int, epochs: int | None, logs: dict, seconds: float | None) -> None:
         self.panel.show_table(metric_table_html(self._history.epoch_rows()))
-        if self.chart is not None and time.monotonic() - self._snapshot_sent > SNAPSHOT_INTERVAL:
+        if self.chart is not None and time.monotonic() >= self._next_snapshot:
             self._refresh_chart(self._history.snapshot())
 
     def event(self, event: Event, control_reply: bool = False) -> None:
@@ -274,8 +277,10 @@ class WidgetOutput(DashboardOutput):
             chart.fits = [{"first_step": f.first_step, "initial_epoch": f.initial_epoch,
                            "epochs": f.epochs, "last_step": f.last_step}
                           for f in snapshot.fits]
+        started = time.monotonic()
         chart.store_snapshot(snapshot)
-        self._snapshot_sent = time.monotonic()
+        cost = time.monotonic() - started
+        self._next_snapshot = started + max(SNAPSHOT_INTERVAL, cost / SNAPSHOT_SHARE)
 
     def _give_up_on_a_silent_chart(self) -> None:
         """PNG frames, with a line saying why, when the chart has not drawn in time."""
