@@ -13,6 +13,7 @@ tests/browser).
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import test_controls_in_kernel as controls
 
 from nbcallbacks.chart.chart_wire import decode
@@ -20,7 +21,15 @@ from nbcallbacks.chart.chart_wire import decode
 # The controls' kernels (one per ipykernel version, shared, closed with the module).
 kernel = controls.kernel
 _close_kernels = controls._close_kernels
-sender, versions_param = controls.sender, controls.versions_param
+sender = controls.sender
+
+
+def kernels(*cases):
+    """The kernels x frontends to play. The chart's messages do not depend on the Keras
+    backend: the JAX and PyTorch runs leave these to the TensorFlow one."""
+    return pytest.mark.parametrize("kernel", [
+        pytest.param(c.values[0], id=c.id, marks=[*c.marks, pytest.mark.backend("tensorflow")])
+        for c in (controls.case(*case) for case in cases)], indirect=True)
 
 CHART_FIT = """
 dash = Dashboard(chart="browser", controls=False, redraw_interval=0.25)
@@ -77,7 +86,10 @@ def rows_received(updates, table: str, column: str) -> np.ndarray:
     return np.array([values[i] for i in sorted(values)], dtype=np.float32)
 
 
-@versions_param(("6.17.1", "7.0.1", "7.4.0"), ("no-subshell", "subshell"))
+# Each click route once: the ipykernel 6 pump (Colab's kernel), the 7.0–7.3 main-shell
+# drain (7.0.1 also needs the drawing thread's context: compat/thread_context.py), and
+# 7.4's subshells, with and without a subshell named by the frontend.
+@kernels(("6.17.1",), ("7.0.1",), ("7.4.0",), ("7.4.0", "subshell"))
 def test_a_blocking_fit_streams_new_rows_to_a_chart_that_said_ready(kernel):
     msg_id = kernel.start_cell(CHART_FIT)
     comm_id = shown_chart(kernel, msg_id)
@@ -101,7 +113,7 @@ def test_a_blocking_fit_streams_new_rows_to_a_chart_that_said_ready(kernel):
                if t["name"] == "batches") == report["steps"]
 
 
-@versions_param(("7.4.0",))
+@kernels(("7.4.0",))
 def test_a_chart_that_never_draws_gives_way_to_pictures_and_says_why(kernel):
     status, messages = kernel.run(
         "import nbcallbacks.outputs.widget_output as widget_output\n"

@@ -12,6 +12,7 @@ reads the saved file. What the kernel did is read from a later cell's output.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -220,3 +221,51 @@ def test_dashboard_drives_a_blocking_fit_in_the_classic_notebook(classic_page):
         for output in cell.get("outputs", []):
             assert output.output_type != "error" and output.get("name") != "stderr", \
                 f"saved {cell.source.splitlines()[0]!r} has {output}"
+
+
+# -- the browser chart on Colab's widget protocol (ipywidgets 7.7.1, anywidget 0.9.21) ------
+CHART_SETUP = SETUP.replace("dash = Dashboard()",
+                            'dash = Dashboard(chart="browser", redraw_interval=0.25)')
+CHART_REPORT = """# cell: report
+import json
+print("REPORT " + json.dumps({"loss": dash.history.batch_values("loss").tolist(),
+                              "chart": dash.outputs[0].chart is not None}))
+"""
+
+
+def test_the_browser_chart_grows_during_a_blocking_fit_in_the_classic_notebook(classic_page):
+    from .test_browser_chart import CHART_JS
+
+    page = classic_page
+    errors = []
+    page.open_cells(CHART_SETUP, FIT, CHART_REPORT)
+    page.page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.page.on("pageerror", lambda e: errors.append(str(e)))
+    page.run_all()
+    fit = page.cell("# cell: fit")
+
+    def loss_points():
+        shown = fit.evaluate(CHART_JS)
+        return shown["panels"].get("loss", {}).get("points", 0) if shown else 0
+
+    counts = []
+    page.wait_until(lambda: (counts.append(loss_points()) or len(set(counts) - {0}) >= 4),
+                    180, "the chart's loss points to grow three times while the cell runs",
+                    seen=lambda: (counts[-5:], page.look(fit)))
+    assert counts == sorted(counts)
+    assert page.look(fit)["prompt"] == ClassicPage.RUNNING
+    plot = fit.locator('.nbc-chart-panel[data-panel="loss"] .u-over')
+    box = plot.bounding_box()
+    page.page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    page.wait_until(lambda: "step" in fit.evaluate(CHART_JS)["readout"], 10,
+                    "the hover readout", seen=lambda: fit.evaluate(CHART_JS)["readout"])
+    page.screenshot("chart", focus=fit)
+    page.button(fit, "Stop").click()
+    report = page.cell("# cell: report")
+    expect(report.locator(".output_area")).to_contain_text("REPORT", timeout=60_000)
+    values = json.loads(page.look(report)["outputs"].split("REPORT ", 1)[1].splitlines()[0])
+    assert values["chart"], "the chart gave way to pictures: it never said it drew"
+    plotted = [v for v in fit.evaluate(CHART_JS)["panels"]["loss"]["series"][0]
+               if v is not None]
+    assert plotted[-1] == pytest.approx(values["loss"][-1], rel=1e-6)
+    assert not errors, errors
