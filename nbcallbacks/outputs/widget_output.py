@@ -195,7 +195,7 @@ class WidgetOutput(DashboardOutput):
         # Each cell that trains shows the panel once (a second fit in another cell
         # shows the same, continuing, panel there too).
         self._display.show()
-        if self.controls is not None and self._show_controls:
+        if self.controls is not None:
             self.controls.set_running(True)
             self.controls.show_learning_rate(read_learning_rate(model))
             self.controls.show_hint(controls_hint(self.click_route))
