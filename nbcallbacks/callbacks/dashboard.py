@@ -489,24 +489,23 @@ class Dashboard(keras.callbacks.Callback):
         """
         snapshot = self.history.snapshot()
         final = not self._training
-        for output in self._outputs:
-            if output.wants_data:
-                try:
-                    output.data(snapshot)
-                except Exception as error:  # noqa: BLE001 - reported by the training thread
-                    self._frame_problems.append((output.name, error))
+        self._hand_over("data", snapshot, [o for o in self._outputs if o.wants_data])
         if not any(o.wants_frames or (final and o.wants_final_frame) for o in self._outputs):
             return
         with self._draw_lock:
             png = self._figure.render_png(snapshot, self._view, self.events.snapshot(),
                                           final=final)
         self._last_png = png
-        for output in self._outputs:
-            if output.wants_frames:
-                try:
-                    output.frame(png)
-                except Exception as error:  # noqa: BLE001 - reported by the training thread
-                    self._frame_problems.append((output.name, error))
+        self._hand_over("frame", png, [o for o in self._outputs if o.wants_frames])
+
+    def _hand_over(self, method: str, value, outputs) -> None:
+        """Render thread: ``output.<method>(value)`` for each output; a failure is kept for
+        the training thread to report, and does not keep the others from their update."""
+        for output in outputs:
+            try:
+                getattr(output, method)(value)
+            except Exception as error:  # noqa: BLE001 - reported by the training thread
+                self._frame_problems.append((output.name, error))
 
     def _on_view_change(self, options: ViewOptions) -> None:
         self._view = options

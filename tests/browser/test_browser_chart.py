@@ -15,25 +15,20 @@ import json
 import pytest
 
 from .browser_lab import expect
+from .test_browser_dashboard import SETUP as PNG_SETUP
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(400)]
 
-SETUP = """# cell: setup
-import json, numpy as np, keras
-from nbcallbacks import Dashboard
-keras.utils.set_random_seed(0)
-x = np.random.rand(2048, 16).astype("float32"); y = (x.sum(1) > 8).astype("int32")
-model = keras.Sequential([keras.Input((16,)), keras.layers.Dense(16, activation="relu"),
-                          keras.layers.Dense(2, activation="softmax")])
-model.compile(keras.optimizers.SGD(0.01), "sparse_categorical_crossentropy",
-              metrics=["accuracy"])
-dash = Dashboard(chart="browser", redraw_interval=0.25)
-"""
+# The dashboard tests' scenario, with the browser chart updating four times a second.
+SETUP = PNG_SETUP.replace("dash = Dashboard()",
+                          'dash = Dashboard(chart="browser", redraw_interval=0.25)')
+assert SETUP != PNG_SETUP
 FIT = """# cell: fit
 history = model.fit(x, y, epochs=300, batch_size=32, validation_split=0.1, verbose=0,
                     callbacks=[dash])
 """
 REPORT = """# cell: report
+import json
 print("REPORT " + json.dumps({
     "loss": dash.history.batch_values("loss").tolist(),
     "val_loss": dash.history.epoch_values("val_loss").tolist(),

@@ -226,6 +226,7 @@ def test_dashboard_drives_a_blocking_fit_in_the_classic_notebook(classic_page):
 # -- the browser chart on Colab's widget protocol (ipywidgets 7.7.1, anywidget 0.9.21) ------
 CHART_SETUP = SETUP.replace("dash = Dashboard()",
                             'dash = Dashboard(chart="browser", redraw_interval=0.25)')
+assert CHART_SETUP != SETUP
 CHART_REPORT = """# cell: report
 import json
 print("REPORT " + json.dumps({"loss": dash.history.batch_values("loss").tolist(),
