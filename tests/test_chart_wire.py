@@ -171,3 +171,19 @@ def test_the_bundle_joins_the_modules_in_dependency_order(tmp_path, monkeypatch)
             esm_bundle.chart_esm()
     finally:
         esm_bundle.chart_esm.cache_clear()
+
+
+def test_vs_code_finds_the_charts_frontend_in_the_kernels_environment():
+    # VS Code renders a local kernel's widgets with the module's script from that
+    # environment's share/jupyter/nbextensions/<module>/index.js (its CDN fallback fails
+    # offline): anywidget's wheel puts the AnyModel/AnyView AMD module there.
+    import sys
+    from pathlib import Path
+
+    from nbcallbacks.chart.chart_widget import ChartWidget
+
+    module = ChartWidget._model_module.default_value
+    script = Path(sys.prefix, "share", "jupyter", "nbextensions", module, "index.js")
+    assert script.is_file(), f"{script} is missing: reinstall anywidget in {sys.prefix}"
+    text = script.read_text(encoding="utf-8")
+    assert 'define(["@jupyter-widgets/base"]' in text and "AnyView" in text
