@@ -146,6 +146,9 @@ CELLS = {
     "dashboard": "dash = Dashboard()\n"
                  "history = model.fit(x, y, epochs=2, batch_size=32, validation_split=0.25,"
                  " verbose=0, callbacks=[dash])",
+    "chart": "charted = Dashboard(chart='browser')\n"
+             "history = model.fit(x, y, epochs=2, batch_size=32, validation_split=0.25,"
+             " verbose=0, callbacks=[charted])",
     "tracer": "tracer = CallbackTracer(output='widget', refresh_interval=0)\n"
               "_ = model.fit(x, y, epochs=1, batch_size=64, verbose=0, callbacks=[tracer])",
     "preview": "preview_schedule(warmup_cosine(), epochs=12)",
@@ -187,7 +190,7 @@ def test_kernel_runs_the_installed_ipywidgets(kernel_outputs):
     assert version == ipywidgets.__version__
 
 
-@pytest.mark.parametrize("name", ["dashboard", "tracer", "preview", "interactive"])
+@pytest.mark.parametrize("name", ["dashboard", "chart", "tracer", "preview", "interactive"])
 def test_kernel_output_names_a_live_widget_like_ipywidgets_does(kernel_outputs, name):
     outputs, models, _ = kernel_outputs
     status, messages = outputs[name]
@@ -203,9 +206,10 @@ def test_kernel_output_names_a_live_widget_like_ipywidgets_does(kernel_outputs, 
         assert models[view["model_id"]]["name"] == "VBoxModel"
 
 
-def test_kernel_dashboard_is_displayed_once_and_ends_with_a_png(kernel_outputs):
+@pytest.mark.parametrize("name", ["dashboard", "chart"])
+def test_kernel_dashboard_is_displayed_once_and_ends_with_a_png(kernel_outputs, name):
     outputs, models, _ = kernel_outputs
-    messages = outputs["dashboard"][1]
+    messages = outputs[name][1]
     first = _shown(messages, ("display_data",))
     updates = _shown(messages, ("update_display_data",))
     assert len(first) == 1 and len(updates) >= 1
@@ -218,6 +222,15 @@ def test_kernel_dashboard_is_displayed_once_and_ends_with_a_png(kernel_outputs):
     statuses = " ".join(str(m["state"].get("value", "")) for m in models.values()
                         if m["name"] == "HTMLModel")
     assert "finished" in statuses
+
+
+def test_kernel_chart_is_an_anywidget_carrying_its_own_frontend(kernel_outputs):
+    _, models, _ = kernel_outputs
+    charts = [m["state"] for m in models.values() if m["name"] == "AnyModel"]
+    assert len(charts) == 1
+    assert charts[0]["_model_module"] == "anywidget"
+    assert charts[0]["_esm"].startswith("/*! https://github.com/leeoniya/uPlot (v1.6.32) */")
+    assert [p["name"] for p in charts[0]["panels"]] == ["loss", "accuracy", "learning rate"]
 
 
 def test_kernel_tracer_and_previews_carry_static_copies(kernel_outputs):
