@@ -12,6 +12,7 @@ weight ends at -(sum of the rates used) times the strategy's gradient scale.
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -182,9 +183,19 @@ def test_clicks_in_a_notebook_chief_reach_the_worker(tmp_path):
     assert chief["learning_rate"] == follower["learning_rate"] == pytest.approx(5e-4)
     for report in (chief, follower):
         assert [event[0] for event in report["events"]] == ["lr_change", "stop"], report["events"]
-    # Applied at the same batches everywhere, with fewer syncs than batches (SyncPacer):
+    # Applied at the same batches everywhere:
     assert [e[::2] for e in chief["events"]] == [e[::2] for e in follower["events"]]
-    assert chief["sync_calls"] == follower["sync_calls"] < chief["steps"]
+    # Every process synced at the same batches, every batch counted down to the next sync,
+    # as the chief paced them (SyncPacer): fewer syncs than batches while batches are quick.
+    # Slow batches (a loaded machine: 0.3 s each) rightly sync at every batch, as a sync
+    # then costs under 3 % of a batch; so the pacing is asserted on quick ones only.
+    intervals = chief["sync_intervals"]
+    assert intervals == follower["sync_intervals"]
+    assert len(intervals) == chief["sync_calls"] == follower["sync_calls"]
+    assert sum(intervals[:-1]) < chief["steps"] <= sum(intervals), intervals
+    if statistics.median(chief["step_durations"]) < 0.02:
+        assert max(intervals) > 1 and len(intervals) < chief["steps"], (
+            intervals, chief["step_durations"])
 
 
 def test_a_worker_dashboard_never_opens_widgets(monkeypatch, tiny_model, tiny_data):

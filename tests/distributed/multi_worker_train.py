@@ -32,8 +32,23 @@ from scripted_run import (
 )
 
 from nbcallbacks import CallbackTracer, Dashboard
+from nbcallbacks.distributed.worker_sync import WorkerSync
 
 STEPS, GLOBAL_BATCH = 8, 8
+# Every sync's agreed "batches until the next sync", in order: the report's
+# ``sync_intervals``, so the test can check that every process synced at the same
+# batches and that the chief paced them by the batches' speed.
+AGREED_INTERVALS = []
+_agree = WorkerSync.agree
+
+
+def _recording_agree(self, request):
+    agreed = _agree(self, request)
+    AGREED_INTERVALS.append(agreed.sync_every)
+    return agreed
+
+
+WorkerSync.agree = _recording_agree
 
 
 def main(report_path, save_path, epochs=3, dash=None):
@@ -95,7 +110,8 @@ def main(report_path, save_path, epochs=3, dash=None):
         range_test_error = str(error)
     write_report(report_path, dash, model, times, gradient_scale=scale,
                  range_test_error=range_test_error, hooks=hook_calls(tracer),
-                 sync_calls=dash._controller.peers.calls, replicas=strategy.num_replicas_in_sync)
+                 sync_calls=dash._controller.peers.calls, sync_intervals=AGREED_INTERVALS,
+                 replicas=strategy.num_replicas_in_sync)
 
 
 if __name__ == "__main__":
