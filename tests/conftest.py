@@ -37,6 +37,10 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "timing: bounds a wall-clock duration; the bound must "
                                        "hold on a loaded two-core machine (tests/under_load.py "
                                        "runs these while another process keeps a core busy)")
+    config.addinivalue_line("markers", "nested_run(name): reads the suite's run in another "
+                                       "environment (colab, floors, jax, torch; "
+                                       "tests/nested_runs.py): that environment is built ahead, "
+                                       "and the runs some selected test reads are scheduled")
     config.addinivalue_line("markers", "main_environment: builds and runs another test "
                                        "environment, so runs only in the main one (never "
                                        "inside what it builds)")
@@ -98,6 +102,20 @@ def pytest_collection_modifyitems(config, items):
         config._nbcallbacks_elsewhere = {reason: len(group) for reason, group in elsewhere.items()}
 
 
+def pytest_collection_finish(session):
+    """In the main environment: schedule the nested runs the selected tests read, and start
+    building their environments now, beside the first tests (tests/environments_ahead.py)."""
+    if ENVIRONMENT != "main" or session.config.option.collectonly:
+        return
+    names = {marker.args[0] for item in session.items for marker in item.iter_markers("nested_run")}
+    if names:
+        import environments_ahead
+        import nested_runs
+
+        nested_runs.want(names)
+        environments_ahead.start(names)
+
+
 def pytest_report_header(config):
     spec = importlib.util.find_spec("nbcallbacks")
     origin = Path(spec.origin).parent if spec is not None and spec.origin else None
@@ -110,6 +128,11 @@ def pytest_terminal_summary(terminalreporter, config):
     if elsewhere:
         parts = ", ".join(f"{count} need {reason}" for reason, count in sorted(elsewhere.items()))
         terminalreporter.write_line(f"deselected on backend {BACKEND}: {parts}")
+    import sys
+
+    if "environments_ahead" in sys.modules and sys.modules["environments_ahead"].built:
+        terminalreporter.write_line("environments built ahead, beside the first tests: "
+                                    + sys.modules["environments_ahead"].summary())
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from python_interpreters import find_python
@@ -106,6 +107,37 @@ def _colab_stamp() -> str:
     return digest.hexdigest()
 
 
+# Held while any environment is built or checked, in any thread of this process: the
+# environments are built ahead in a background thread (tests/environments_ahead.py)
+# while the first tests run, and a test that needs one waits here for it. Reentrant:
+# building the floors environment builds the wheel, which needs .venv-colab.
+BUILDING = threading.RLock()
+
+
+def built_once(function):
+    """``functools.cache`` for the environment builders, safe across threads: a caller
+    that asks while another thread builds waits for that build and gets its result
+    (a failed build is not cached: the next caller tries again and sees the error).
+
+    >>> calls = []
+    >>> @built_once
+    ... def build(name):
+    ...     calls.append(name)
+    ...     return name.upper()
+    >>> build("colab"), build("colab"), calls
+    ('COLAB', 'COLAB', ['colab'])
+    """
+    cached = functools.cache(function)
+
+    @functools.wraps(function)
+    def one_build_at_a_time(*arguments):
+        with BUILDING:
+            return cached(*arguments)
+
+    one_build_at_a_time.cache_clear = cached.cache_clear
+    return one_build_at_a_time
+
+
 _LOCKS_HELD = "NBCALLBACKS_ENVIRONMENT_LOCKS_HELD"
 
 
@@ -137,6 +169,7 @@ def hold_environment_lock(root: Path):
     return lock
 
 
+@built_once
 def colab_environment() -> Path:
     """The Python of ``.venv-colab`` with the pins and the tools, built if missing or stale."""
     hold_environment_lock(COLAB_ROOT)
@@ -190,7 +223,7 @@ def pins_moved(python: Path) -> list[str]:
             for name, version in pins.items() if found[name] != version]
 
 
-@functools.cache
+@built_once
 def built_distributions() -> tuple[Path, Path]:
     """(sdist, wheel) of the repository as it is now, built once per process.
 
@@ -207,7 +240,7 @@ def built_distributions() -> tuple[Path, Path]:
     return sdists[0], wheels[0]
 
 
-@functools.cache
+@built_once
 def _install_built_wheel() -> tuple[Path, str]:
     """Install the built wheel into .venv-colab; return its Python and pip's dry-run output.
 

@@ -9,7 +9,7 @@ with every ``>=`` floor of the dependencies and of the ``tensorflow``,
 wheel installed from its own metadata with those constraints, as a user on
 Python 3.10 would install it. ``tests/test_floor_versions.py`` runs the suite
 there. The JAX and PyTorch floors are run by ``.venv-jax`` and
-``.venv-torch`` (``tests/test_other_backends.py`` installs them exactly).
+``.venv-torch`` (``tests/backend_environments.py`` installs them exactly).
 
 By hand, after a first run built it::
 
@@ -19,7 +19,6 @@ By hand, after a first run built it::
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -29,6 +28,7 @@ from extra_environments import (
     PIP,
     REPOSITORY,
     built_distributions,
+    built_once,
     hold_environment_lock,
     installed_versions,
     pyproject_list,
@@ -127,7 +127,7 @@ def versions_off_floor(python: Path) -> list[str]:
             and (found[r.name] is None or not r.specifier.contains(found[r.name]))]
 
 
-@functools.cache
+@built_once
 def floors_python() -> Path:
     """The Python of ``.venv-floors`` with the freshly built wheel installed at the floors."""
     hold_environment_lock(FLOORS_ROOT)

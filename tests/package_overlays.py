@@ -25,7 +25,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from extra_environments import installed_versions
+from extra_environments import BUILDING, installed_versions
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -46,7 +46,18 @@ def overlay_python(package: str, version: str) -> str:
     environment = Path(sys.prefix).name
     root = REPOSITORY / f"{environment}-{package}-{version}"
     python = root / "bin" / "python"
-    marker = root / "ready"
+    with BUILDING:  # one build at a time, also with the builds made ahead
+        _build_overlay(root, package, version)
+    found = installed_version(python, package)
+    if found != version:
+        raise RuntimeError(f"{python} imports {package} {found}, expected {version}: "
+                           f"delete {root} and run again to rebuild it")
+    return str(python)
+
+
+def _build_overlay(root: Path, package: str, version: str) -> None:
+    """Build the overlay at ``root`` unless it is there for this environment already."""
+    python, marker = root / "bin" / "python", root / "ready"
     shared = sysconfig.get_paths()["purelib"]
     recipe = f"{package}=={version} over {shared} (site dir)\n"
     if not marker.exists() or marker.read_text() != recipe:
@@ -64,11 +75,6 @@ def overlay_python(package: str, version: str) -> str:
         Path(site, "zz-shared-environment.pth").write_text(
             f"import site; site.addsitedir({shared!r})\n")
         marker.write_text(recipe)
-    found = installed_version(python, package)
-    if found != version:
-        raise RuntimeError(f"{python} imports {package} {found}, expected {version}: "
-                           f"delete {root} and run again to rebuild it")
-    return str(python)
 
 
 def kernel_python(version: str) -> str:

@@ -5,7 +5,7 @@ gallery pass.
 ipykernel 6.17.1, IPython 7.34, ipywidgets 7.7.1, TensorFlow 2.20, Keras 3.13.2,
 ...) and the wheel built from this repository, installed as users get it (see
 ``tests/extra_environments.py``). The suite and the gallery run there in one
-inner run, beside the floors environment's (``tests/wheel_runs.py``), from a
+inner run, beside the other environments' (``tests/nested_runs.py``), from a
 copy of ``tests/`` and ``notebooks/`` without the sources, so every import of
 ``nbcallbacks`` (in the test process, its kernels and its worker processes) is
 the installed wheel's; the inner ``conftest.py`` stops the run otherwise
@@ -33,9 +33,9 @@ from extra_environments import (
     colab_python,
     pins_moved,
 )
+from nested_runs import GALLERY, SUITE, nested_run
 from packaging.requirements import Requirement
 from python_interpreters import find_python, python_version
-from wheel_runs import GALLERY, SUITE, wheel_runs
 
 # What the gallery's set-up cell installs on Colab: the package, nothing else, no upgrade.
 COLAB_INSTALL = "nbcallbacks @ git+https://github.com/nbcallbacks/nbcallbacks"
@@ -44,6 +44,7 @@ COLAB_CONDITION = 'if "google.colab" in sys.modules:'
 
 @pytest.mark.backend("tensorflow")
 @pytest.mark.main_environment
+@pytest.mark.nested_run("colab")  # its environment is built ahead
 @pytest.mark.timeout(900)
 def test_installing_the_wheel_on_colab_replaces_no_pin(capsys):
     started = time.monotonic()
@@ -70,17 +71,19 @@ def test_installing_the_wheel_on_colab_replaces_no_pin(capsys):
 
 @pytest.mark.backend("tensorflow")
 @pytest.mark.main_environment
-@pytest.mark.timeout(2700)
+@pytest.mark.nested_run("colab")
+@pytest.mark.timeout(3600)
 def test_the_suite_passes_on_colab_stack_against_the_wheel(capsys):
-    # With the installed package's doctests; beside the floors run (tests/wheel_runs.py).
-    wheel_runs()["colab"].check(SUITE, capsys)
+    # With the installed package's doctests; beside the other runs (tests/nested_runs.py).
+    nested_run("colab").check(SUITE, capsys)
 
 
 @pytest.mark.backend("tensorflow")
 @pytest.mark.main_environment
-@pytest.mark.timeout(2700)
+@pytest.mark.nested_run("colab")
+@pytest.mark.timeout(3600)
 def test_the_gallery_runs_on_colab_stack_against_the_wheel(capsys):
-    wheel_runs()["colab"].check(GALLERY, capsys)
+    nested_run("colab").check(GALLERY, capsys)
 
 
 def _pip_lines(source: str) -> list[tuple[int, str]]:

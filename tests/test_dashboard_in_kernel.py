@@ -68,6 +68,7 @@ def test_fit_results_reach_the_next_cell(executed):
     assert stream.split() == ["3", "72"]
 
 
+@pytest.mark.backend("tensorflow")  # what is saved does not depend on the backend: run it once
 def test_saved_notebook_does_not_grow_with_epochs(tmp_path):
     sizes = {}
     for epochs in (4, 40):

@@ -3,9 +3,9 @@
 ``.venv-floors`` (``tests/floor_environment.py``) is Python 3.10 with every
 dependency, and the ``tensorflow``, ``notebooks`` and ``test`` extras, at
 exactly its floor, and the built wheel installed from its own metadata: the
-suite and the whole gallery run there, in one inner run beside the Colab
-environment's (``tests/wheel_runs.py``). The ``jax`` and ``torch`` floors are
-what ``.venv-jax`` and ``.venv-torch`` install (``tests/test_other_backends.py``), and the
+suite and the whole gallery run there, in one inner run beside the other
+environments' (``tests/nested_runs.py``). The ``jax`` and ``torch`` floors are
+what ``.venv-jax`` and ``.venv-torch`` install (``tests/backend_environments.py``), and the
 ``notebooks`` floors of the gallery's data packages are Colab's versions,
 which ``.venv-colab`` runs the whole gallery with (``tests/test_colab_stack.py``).
 
@@ -18,6 +18,7 @@ import platform
 import subprocess
 
 import pytest
+from backend_environments import FIRST_INSTALL
 from extra_environments import REPOSITORY, colab_pins
 from floor_environment import (
     FLOOR_EXTRAS,
@@ -28,11 +29,10 @@ from floor_environment import (
     requires_python_floor,
     versions_off_floor,
 )
+from nested_runs import GALLERY, SUITE, nested_run
 from packaging.requirements import Requirement
 from packaging.version import Version
 from python_interpreters import python_version
-from test_other_backends import FIRST_INSTALL
-from wheel_runs import GALLERY, SUITE, wheel_runs
 
 # Which environment installs each group's floors exactly. "bench" names the
 # competitors the benchmarks measure: any version, so no floors to prove.
@@ -65,7 +65,7 @@ def test_the_backend_environments_install_their_floors_exactly(backend):
     first = [Requirement(r) for r in FIRST_INSTALL[backend]]
     assert [(r.name, str(r.specifier)) for r in first] == [
         (requirement.name, f"=={floor_of(requirement)}")], (
-        f"tests/test_other_backends.py FIRST_INSTALL[{backend!r}] must install "
+        f"tests/backend_environments.py FIRST_INSTALL[{backend!r}] must install "
         f"{requirement.name}=={floor_of(requirement)}, the floor of the [{backend}] extra")
 
 
@@ -81,6 +81,7 @@ def test_the_gallery_floors_are_colabs_versions():
 
 @pytest.mark.backend("tensorflow")
 @pytest.mark.main_environment
+@pytest.mark.nested_run("floors")  # its environment is built ahead
 @pytest.mark.timeout(900)
 def test_the_floors_environment_holds_every_floor(capsys):
     python = floors_python()
@@ -93,10 +94,11 @@ def test_the_floors_environment_holds_every_floor(capsys):
 
 @pytest.mark.backend("tensorflow")
 @pytest.mark.main_environment
-@pytest.mark.timeout(2700)
+@pytest.mark.nested_run("floors")
+@pytest.mark.timeout(3600)
 def test_the_suite_passes_at_the_floors(capsys):
-    # Beside the Colab run (tests/wheel_runs.py).
-    wheel_runs()["floors"].check(SUITE, capsys)
+    # Beside the other runs (tests/nested_runs.py).
+    nested_run("floors").check(SUITE, capsys)
 
 
 @pytest.mark.backend("tensorflow")
@@ -112,7 +114,8 @@ def test_ruff_at_its_floor_finds_nothing():
 
 @pytest.mark.backend("tensorflow")
 @pytest.mark.main_environment
-@pytest.mark.timeout(2700)
+@pytest.mark.nested_run("floors")
+@pytest.mark.timeout(3600)
 def test_the_gallery_runs_at_the_floors(capsys):
     # The gallery command of the README on Python 3.10: every tutorial with Keras 3.12.4.
-    wheel_runs()["floors"].check(GALLERY, capsys)
+    nested_run("floors").check(GALLERY, capsys)
