@@ -34,6 +34,11 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "environments(*names): runs only in these test "
                                        "environments (with the backend marker: e.g. once per "
                                        "ipywidgets line, not once per backend)")
+    config.addinivalue_line("markers", "kernel_stack: its subject is the kernel and widget "
+                                       "stack (ipykernel, IPython, ipywidgets): not run in the "
+                                       "floors environment, which holds Colab's stack, so the "
+                                       "Colab run covers it (and the floors gallery drives those "
+                                       "kernels on Python 3.10)")
     config.addinivalue_line("markers", "timing: bounds a wall-clock duration; the bound must "
                                        "hold on a loaded two-core machine (tests/under_load.py "
                                        "runs these while another process keeps a core busy)")
@@ -75,6 +80,8 @@ def _runs_here(item) -> str | None:
         return f"environment {' or '.join(marker.args)}"
     if ENVIRONMENT != "main" and item.get_closest_marker("main_environment") is not None:
         return "the main environment"
+    if ENVIRONMENT == "floors" and item.get_closest_marker("kernel_stack") is not None:
+        return "Colab's kernel stack (the Colab run)"
     if ENVIRONMENT in WHEEL_ENVIRONMENTS and REPOSITORY / "tests" / "browser" in path.parents:
         return "JupyterLab 4 and Playwright (the main environment)"
     # The gallery and the browser tests run the TensorFlow tutorials.

@@ -23,6 +23,8 @@ kernel = controls.kernel
 _close_kernels = controls._close_kernels
 sender = controls.sender
 
+pytestmark = pytest.mark.kernel_stack
+
 
 def kernels(*cases):
     """The kernels x frontends to play. The chart's messages do not depend on the Keras

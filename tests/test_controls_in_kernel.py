@@ -28,6 +28,8 @@ import pytest
 from kernel_session import KernelSession
 from package_overlays import kernel_python
 
+pytestmark = pytest.mark.kernel_stack
+
 COLAB = "6.17.1"  # Google Colab's ipykernel
 VERSIONS = ("6.17.1", "6.29.5", "7.0.1", "7.3.0", "7.4.0")
 # The other ends and the middle of each route's span (click_route.VERIFIED): Stop only.

@@ -37,6 +37,7 @@ def executed():
     return notebook
 
 
+@pytest.mark.kernel_stack
 def test_cell_shows_one_widget_panel_with_final_png(executed):
     errors = outputs_of(executed, "error")
     assert errors == [], errors
@@ -51,6 +52,7 @@ def test_cell_shows_one_widget_panel_with_final_png(executed):
     assert "3 epochs" in "".join(data["text/plain"])
 
 
+@pytest.mark.kernel_stack
 def test_saved_widget_state_holds_the_live_plot(executed):
     state = executed.metadata["widgets"][WIDGET_STATE]["state"]
     view_id = executed.cells[0].outputs[-1]["data"][WIDGET_VIEW]["model_id"]
@@ -63,12 +65,14 @@ def test_saved_widget_state_holds_the_live_plot(executed):
     assert "val_accuracy" in htmls  # the metric table
 
 
+@pytest.mark.kernel_stack
 def test_fit_results_reach_the_next_cell(executed):
     stream = "".join(o["text"] for o in executed.cells[1].outputs if o.output_type == "stream")
     assert stream.split() == ["3", "72"]
 
 
 @pytest.mark.backend("tensorflow")  # what is saved does not depend on the backend: run it once
+@pytest.mark.kernel_stack
 def test_saved_notebook_does_not_grow_with_epochs(tmp_path):
     sizes = {}
     for epochs in (4, 40):

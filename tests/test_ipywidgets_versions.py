@@ -23,6 +23,8 @@ from nbcallbacks.compat.ipywidgets_versions import (
     widget_mimebundle,
 )
 
+pytestmark = pytest.mark.kernel_stack
+
 MAJOR = ipywidgets_major()
 
 
