@@ -3,7 +3,8 @@
 ``.venv-floors`` (``tests/floor_environment.py``) is Python 3.10 with every
 dependency, and the ``tensorflow``, ``notebooks`` and ``test`` extras, at
 exactly its floor, and the built wheel installed from its own metadata: the
-suite and the whole gallery run there, in one inner run beside the other
+suite (less the ``kernel_stack`` tests: the same kernel and widget stack as
+Colab's, run there) and the whole gallery run there, in one inner run beside the other
 environments' (``tests/nested_runs.py``). The ``jax`` and ``torch`` floors are
 what ``.venv-jax`` and ``.venv-torch`` install (``tests/backend_environments.py``), and the
 ``notebooks`` floors of the gallery's data packages are Colab's versions,
