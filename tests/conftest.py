@@ -10,6 +10,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import importlib.util
 import platform
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -135,11 +136,10 @@ def pytest_terminal_summary(terminalreporter, config):
     if elsewhere:
         parts = ", ".join(f"{count} need {reason}" for reason, count in sorted(elsewhere.items()))
         terminalreporter.write_line(f"deselected on backend {BACKEND}: {parts}")
-    import sys
-
-    if "environments_ahead" in sys.modules and sys.modules["environments_ahead"].built:
+    ahead = sys.modules.get("environments_ahead")  # imported when it built any
+    if ahead is not None and ahead.built:
         terminalreporter.write_line("environments built ahead, beside the first tests: "
-                                    + sys.modules["environments_ahead"].summary())
+                                    + ahead.summary())
 
 
 @pytest.fixture
