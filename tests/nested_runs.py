@@ -163,15 +163,23 @@ class NestedRun:
             f"the inner run did not import nbcallbacks from {self.package}")
 
 
-def _start(name: str, python: Path, root: Path, cwd: Path, arguments: list[str],
-           **environment: str) -> NestedRun:
-    """Start ``python -m pytest <arguments>`` in ``cwd``, its output in ``root``."""
+def _environment(**overrides: str) -> dict[str, str]:
+    """This process's environment for a run, without PYTHONPATH, with ``overrides``."""
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    env.update(environment)
-    package = subprocess.run(
-        [str(python), "-c",
-         "import nbcallbacks, os; print(os.path.dirname(nbcallbacks.__file__))"],
+    env.update(overrides)
+    return env
+
+
+def _package_folder(python: Path, cwd: Path, env: dict[str, str]) -> str:
+    """The folder ``python`` imports nbcallbacks from, when started in ``cwd``."""
+    return subprocess.run(
+        [str(python), "-c", "import nbcallbacks, os; print(os.path.dirname(nbcallbacks.__file__))"],
         cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def _start(name: str, python: Path, root: Path, cwd: Path, env: dict[str, str],
+           package: str, arguments: list[str]) -> NestedRun:
+    """Start ``python -m pytest <arguments>`` in ``cwd``, its output in ``root``."""
     results = root / "run.xml"
     results.unlink(missing_ok=True)
     with open(root / "run.log", "w") as out:  # the child keeps its own copy of the file
@@ -188,21 +196,22 @@ def start_wheel_run(name: str) -> NestedRun:
     python = python()
     suite = copy_suite(root / "suite")
     # PYDEVD_...: ipykernel 6's debugger warns about frozen modules at every kernel start.
-    environment = dict(KERAS_BACKEND="tensorflow", NBCALLBACKS_TEST_ENVIRONMENT=name,
+    env = _environment(KERAS_BACKEND="tensorflow", NBCALLBACKS_TEST_ENVIRONMENT=name,
                        PYDEVD_DISABLE_FILE_VALIDATION="1")
-    installed = subprocess.run(
-        [str(python), "-c", "import nbcallbacks, os; print(os.path.dirname(nbcallbacks.__file__))"],
-        cwd=suite, capture_output=True, text=True, check=True).stdout.strip()
-    assert "site-packages" in installed, installed
-    return _start(name, python, root, suite,
+    package = _package_folder(python, suite, env)
+    if "site-packages" not in package:
+        raise RuntimeError(f"{python} imports nbcallbacks from {package}, not the installed wheel")
+    # The installed package's folder is a test path too: its doctests.
+    return _start(name, python, root, suite, env, package,
                   ["-c", str(suite / "pyproject.toml"), "--rootdir", str(suite),
-                   "tests", installed, "notebooks"], **environment)
+                   "tests", package, "notebooks"])
 
 
 def start_backend_run(backend: str) -> NestedRun:
     """The repository's suite on another Keras backend (what applies there)."""
-    return _start(backend, backend_python(backend), REPOSITORY / f".venv-{backend}", REPOSITORY,
-                  [], KERAS_BACKEND=backend)
+    python, env = backend_python(backend), _environment(KERAS_BACKEND=backend)
+    return _start(backend, python, REPOSITORY / f".venv-{backend}", REPOSITORY, env,
+                  _package_folder(python, REPOSITORY, env), [])
 
 
 STARTERS: dict[str, Callable[[str], NestedRun]] = {
