@@ -121,7 +121,7 @@ def pytest_collection_finish(session):
         import nested_runs
 
         nested_runs.want(names)
-        environments_ahead.start(names)
+        environments_ahead.start(names, nested_runs.ORDER)
 
 
 def pytest_report_header(config):

@@ -29,8 +29,9 @@ BUILDERS = {"colab": colab_python, "floors": floors_python,
 built: dict[str, str] = {}
 
 
-def start(names, order=("colab", "floors", "torch", "jax")) -> threading.Thread:
-    """Build the environments ``names`` in ``order`` in a daemon thread; return it."""
+def start(names, order) -> threading.Thread:
+    """Build the environments ``names`` in ``order`` (the runs' order: first needed first)
+    in a daemon thread; return it."""
 
     def build_in_turn():
         for name in [n for n in order if n in names]:
