@@ -68,7 +68,8 @@ def test_columns_are_padded_so_every_column_starts_on_eight_bytes():
     for batch in range(3):   # 3 float32 values: 12 bytes, padded to 16
         store.record_batch(0, batch, {"loss": 1.0, "mae": 2.0})
     header, buffer = ChartFeed().next_update(store.snapshot())
-    assert len(buffer) == 3 * (3 * 8) + 2 * 16
+    # Four float64 positions (step, epoch, batch, seconds), two float32 metrics.
+    assert len(buffer) == 4 * (3 * 8) + 2 * 16
     assert decode(header, buffer)["batches"]["mae"].tolist() == [2.0, 2.0, 2.0]
 
 

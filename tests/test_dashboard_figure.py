@@ -203,7 +203,7 @@ def test_non_finite_values_do_not_raise_and_keep_finite_y_limits():
     store.record_learning_rate(1.0, 0.001)
     fig = DashboardFigure()
     for view in (ViewOptions(), ViewOptions(log_scale=True, smoothing=0.9),
-                 ViewOptions(x_axis="epochs")):
+                 ViewOptions(x_axis="epochs"), ViewOptions(x_axis="time")):
         png = fig.render_png(store.snapshot(), view)
         assert png[:4] == b"\x89PNG"
         _assert_sane_ylim(_axes(fig, "loss"), bound=10)
@@ -291,6 +291,24 @@ def test_epochs_x_axis_positions(full_store):
     assert lo <= 1 / BATCHES and hi >= 5.0
     lr_x = _axes(fig, "learning rate").get_lines()[0].get_xdata()
     np.testing.assert_array_equal(lr_x, [0, 1, 2, 3, 4])
+
+
+def test_time_x_axis_positions():
+    store = MetricStore()
+    store.begin_fit(epochs=5)   # the store's clock runs inside fits
+    _fill(store, epochs=5)
+    fig = DashboardFigure()
+    snapshot = store.snapshot()
+    assert snapshot.batches.column("seconds")[-1] > 0
+    fig.update(snapshot, ViewOptions(x_axis="time"))
+    ax = _axes(fig, "loss")
+    np.testing.assert_array_equal(_line(ax, "train (per batch)").get_xdata(),
+                                  snapshot.batches.column("seconds"))
+    np.testing.assert_array_equal(_line(ax, "validation (epoch)").get_xdata(),
+                                  snapshot.epochs.column("seconds"))
+    lr_x = _axes(fig, "learning rate").get_lines()[0].get_xdata()
+    np.testing.assert_array_equal(lr_x, snapshot.learning_rates.column("seconds"))
+    assert ax.get_xlabel() == "time (s of training)"
 
 
 def test_best_marker_uses_min_for_loss_and_max_for_accuracy():

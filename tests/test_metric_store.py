@@ -60,6 +60,29 @@ def test_steps_continue_across_several_fits():
     assert store.snapshot().batches_per_epoch == {0: 3, 1: 3, 2: 4, 3: 4, 4: 4, 5: 2}
 
 
+def test_seconds_are_training_time_not_the_time_between_fits(monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr("nbcallbacks.core.metric_store.time.monotonic", lambda: now[0])
+    store = MetricStore()
+    store.begin_fit(epochs=1)
+    for elapsed in (0.5, 1.0):
+        now[0] = 100.0 + elapsed
+        store.record_batch(0, int(elapsed * 2) - 1, {"loss": 1.0})
+    store.record_learning_rate(1.0, 0.01)
+    store.record_epoch(0, {"loss": 1.0})
+    store.end_fit()
+    now[0] = 700.0          # ten minutes later, the next cell trains again
+    store.begin_fit(initial_epoch=1, epochs=2)
+    now[0] = 702.0
+    store.record_batch(1, 0, {"loss": 0.5})
+    store.end_fit()
+    assert store.batches.column("seconds").tolist() == [0.5, 1.0, 3.0]
+    assert store.epochs.column("seconds").tolist() == [1.0]
+    assert store.learning_rates.column("seconds").tolist() == [1.0]
+    assert store.training_seconds() == 3.0
+    assert "seconds" not in store.metric_names()
+
+
 def test_end_fit_records_early_stop_and_is_safe_without_fit():
     store = MetricStore()
     store.end_fit(stopped_early=True)  # no fit yet: nothing to update, no error
@@ -183,8 +206,8 @@ def test_nbytes_is_bounded_for_many_rows():
     logs = {"loss": 1.0, "accuracy": 0.5, "mae": 0.1, "auc": 0.9}
     for step in range(rows):
         store.record_batch(step // 1000, step % 1000, logs)
-    # float32 metrics + int64 step + int32 epoch + int32 batch
-    per_row = 4 * 4 + 8 + 4 + 4
+    # float32 metrics + int64 step + int32 epoch + int32 batch + float32 seconds
+    per_row = 4 * 4 + 8 + 4 + 4 + 4
     bound = (rows + CHUNK_ROWS) * per_row + 64 * 1024  # + the few small epoch/lr chunks
     assert store.nbytes() <= bound
     assert store.nbytes() >= rows * per_row

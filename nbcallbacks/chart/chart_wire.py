@@ -22,10 +22,10 @@ metric values, NaN and ±inf kept), each column padded to a multiple of 8 bytes.
 selection (``start`` 0, rows not contiguous); its header adds ``"total_rows": {table: n}``,
 the rows each table had, from which appends continue. The tables are the
 :class:`~nbcallbacks.core.MetricStore`'s: ``batches`` (``step``: the batch's index over
-all fits, from 0; ``epoch``; ``batch`` within the epoch; one column per logged value),
-``epochs`` (``step``: batches done at the epoch's end; ``epoch``; the epoch's logs,
-``val_`` values included) and ``rates`` (``step``; ``epoch``: the fractional epoch
-position; ``learning_rate``).
+all fits, from 0; ``epoch``; ``batch`` within the epoch; ``seconds`` of training; one
+column per logged value), ``epochs`` (``step``: batches done at the epoch's end;
+``epoch``; ``seconds``; the epoch's logs, ``val_`` values included) and ``rates``
+(``step``; ``epoch``: the fractional epoch position; ``seconds``; ``learning_rate``).
 
 Example:
     >>> from nbcallbacks.core import MetricStore
@@ -49,10 +49,9 @@ import threading
 
 import numpy as np
 
-from nbcallbacks.core.metric_store import StoreSnapshot
+from nbcallbacks.core.metric_store import POSITION_COLUMNS, StoreSnapshot
 
 TABLES = ("batches", "epochs", "rates")
-POSITION_COLUMNS = ("step", "epoch", "batch")
 SNAPSHOT_ROWS = 4000   # rows of the batch table a snapshot keeps (min/max per bin)
 _DTYPES = {"f8": np.dtype("<f8"), "f4": np.dtype("<f4")}
 

@@ -8,6 +8,7 @@ the widget layer.
 from __future__ import annotations
 
 from nbcallbacks.core.metric_names import panel_names
+from nbcallbacks.core.metric_store import POSITION_COLUMNS
 
 
 def table_columns(keys) -> list[str]:
@@ -17,7 +18,7 @@ def table_columns(keys) -> list[str]:
         >>> table_columns(["val_loss", "learning_rate", "accuracy", "loss", "epoch"])
         ['loss', 'val_loss', 'accuracy', 'learning_rate']
     """
-    keys = [k for k in keys if k not in ("epoch", "step")]
+    keys = [k for k in keys if k not in POSITION_COLUMNS]
     ordered = []
     for panel in panel_names(keys):
         for key in (panel, "val_" + panel):

@@ -9,19 +9,23 @@ Positions:
     * ``epoch`` is the Keras epoch index (0-based, as ``on_epoch_end`` receives
       it); ``initial_epoch`` is respected because the adapter passes the index
       Keras gives.
+    * ``seconds`` is the training time when the row was recorded: seconds spent
+      inside ``fit`` calls since the first one (a pause counts, the time
+      between two fits does not), for an x axis in time.
 """
 
 from __future__ import annotations
 
 import math
 import threading
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from nbcallbacks.core.column_table import ColumnTable, TableSnapshot
 
-POSITION_COLUMNS = ("step", "epoch", "batch")
+POSITION_COLUMNS = ("step", "epoch", "batch", "seconds")
 
 
 def _as_number(value) -> float | None:
@@ -87,14 +91,19 @@ class MetricStore:
     """
 
     def __init__(self):
-        self.batches = ColumnTable({"step": np.int64, "epoch": np.int32, "batch": np.int32})
+        self.batches = ColumnTable({"step": np.int64, "epoch": np.int32, "batch": np.int32,
+                                    "seconds": np.float32})
         # Epoch rows and learning-rate readings are few: small chunks.
-        self.epochs = ColumnTable({"step": np.int64, "epoch": np.int32}, chunk_rows=256)
-        self.learning_rates = ColumnTable({"step": np.int64, "epoch": np.float64},
+        self.epochs = ColumnTable({"step": np.int64, "epoch": np.int32, "seconds": np.float32},
+                                  chunk_rows=256)
+        self.learning_rates = ColumnTable({"step": np.int64, "epoch": np.float64,
+                                           "seconds": np.float32},
                                           default_dtype=np.float64, chunk_rows=1024)
         self.fits: list[FitRecord] = []
         self._batches_per_epoch: dict[int, int] = {}
         self._steps = 0
+        self._seconds_before = 0.0   # training time of the fits that ended
+        self._fit_began = None       # time.monotonic() when the running fit began
         self._lock = threading.Lock()
 
     # -- writing (the training thread) ---------------------------------------
@@ -103,14 +112,23 @@ class MetricStore:
         """Training batches recorded so far, over all fits."""
         return self._steps
 
+    def training_seconds(self) -> float:
+        """Seconds spent inside ``fit`` calls so far (the ``seconds`` of a row recorded now)."""
+        began = self._fit_began
+        return self._seconds_before + (time.monotonic() - began if began is not None else 0.0)
+
     def begin_fit(self, initial_epoch: int = 0, epochs: int | None = None,
                   steps_per_epoch: int | None = None) -> FitRecord:
+        self._seconds_before = self.training_seconds()   # a fit that never said it ended
+        self._fit_began = time.monotonic()
         record = FitRecord(self._steps, initial_epoch, epochs, steps_per_epoch)
         with self._lock:
             self.fits.append(record)
         return record
 
     def end_fit(self, stopped_early: bool = False) -> None:
+        self._seconds_before = self.training_seconds()
+        self._fit_began = None
         if self.fits:
             self.fits[-1].last_step = self._steps
             self.fits[-1].stopped_early = stopped_early
@@ -118,7 +136,7 @@ class MetricStore:
     def record_batch(self, epoch: int, batch: int, logs) -> None:
         """Record the logs of one finished training batch."""
         row = numeric_logs(logs)
-        row.update(step=self._steps, epoch=epoch, batch=batch)
+        row.update(step=self._steps, epoch=epoch, batch=batch, seconds=self.training_seconds())
         self.batches.append(row)
         self._steps += 1
         with self._lock:
@@ -128,7 +146,7 @@ class MetricStore:
     def record_epoch(self, epoch: int, logs) -> None:
         """Record the end-of-epoch logs (training and ``val_`` values)."""
         row = numeric_logs(logs)
-        row.update(step=self._steps, epoch=epoch)
+        row.update(step=self._steps, epoch=epoch, seconds=self.training_seconds())
         self.epochs.append(row)
 
     def record_learning_rate(self, epoch: float, rate: float, step: int | None = None) -> None:
@@ -140,7 +158,8 @@ class MetricStore:
         if rate is None or math.isnan(rate):  # also np.float32 NaN (not a float)
             return
         self.learning_rates.append({"step": self._steps if step is None else step,
-                                    "epoch": epoch, "learning_rate": rate})
+                                    "epoch": epoch, "seconds": self.training_seconds(),
+                                    "learning_rate": rate})
 
     # -- reading (any thread) --------------------------------------------------
     def snapshot(self) -> StoreSnapshot:

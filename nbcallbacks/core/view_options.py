@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-X_AXES = ("steps", "epochs")
+X_AXES = ("steps", "epochs", "time")
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,8 @@ class ViewOptions:
         log_scale: logarithmic y axis on metric panels whose values are all
             positive (the learning-rate panel is always logarithmic).
         smoothing: EMA weight in [0, 1) applied to per-batch curves.
-        x_axis: ``"steps"`` (training batches) or ``"epochs"``.
+        x_axis: ``"steps"`` (training batches), ``"epochs"`` or ``"time"`` (seconds of
+            training, the store's ``seconds``).
         hidden: metric panels the person switched off.
     """
 

@@ -27,7 +27,7 @@ from nbcallbacks.core.smoothing import ema
 from nbcallbacks.core.view_options import ViewOptions
 from nbcallbacks.render import palette
 from nbcallbacks.render.chart_style import LABEL_SIZE, TITLE_SIZE, encode_png, style_axes
-from nbcallbacks.render.event_colors import KIND_COLORS
+from nbcallbacks.render.event_colors import KIND_COLORS, event_label
 from nbcallbacks.render.log_ticks import plain_label, scientific_label, use_log_ticks
 
 LEARNING_RATE_PANEL = "learning rate"
@@ -58,7 +58,10 @@ X_HEADROOM = 1.1
 FINAL_X_ROOM = 1.02
 PLANNED_RUN_DONE = 0.9    # a final frame this close to the planned end keeps that end
 # Events drawn as full lines; all others are small ticks on the top edge.
-MAJOR_EVENT_KINDS = frozenset({"stop", "interrupt", "nan", "early_stopping", "reduce_lr",
+# The x axis' label, per x axis of ViewOptions.
+X_LABELS = {"steps": "step", "epochs": "epoch", "time": "time (s of training)"}
+MAJOR_EVENT_KINDS = frozenset({"stop", "interrupt", "nan", "early_stopping", "best_weights",
+                               "reduce_lr",
                                "lr_change", "lr_schedule", "mark", "backup_restore"})
 
 
@@ -233,7 +236,7 @@ class DashboardFigure:
         for ax in self.figure.axes:
             if ax.get_xlim() != (0.0, x_high):
                 ax.set_xlim(0.0, x_high)
-            ax.set_xlabel("epoch" if view.x_axis == "epochs" else "step", fontsize=LABEL_SIZE,
+            ax.set_xlabel(X_LABELS[view.x_axis], fontsize=LABEL_SIZE,
                           color=palette.TICK)
         events = list(events)[-MAX_EVENTS_DRAWN:]
         decoration_key = (len(snapshot.fits), tuple((e.step, e.kind) for e in events),
@@ -303,7 +306,7 @@ class DashboardFigure:
         ax, line = self._lr_artists
         table = snapshot.learning_rates
         if table.rows:
-            x = positions.x_for_steps(table.column("step"), table.column("epoch"))
+            x = positions.rate_x(table)
             y = _finite(table.column("learning_rate"))
         else:  # only the epoch logs carry it (LearningRateScheduler, ReduceLROnPlateau)
             x, y = positions.epoch_x, _finite(snapshot.epochs.column("learning_rate"))
@@ -320,13 +323,14 @@ class DashboardFigure:
         routine ones (checkpoints, pauses) only a small triangle on the top
         edge, so that a save every epoch does not bury the curves.
         """
-        lines = [(positions.x_for_steps(np.array([s]), None)[0], ":", f"fit {n}", palette.MUTED)
+        lines = [(positions.x_for_steps(np.array([s]))[0], ":", f"fit {n}", palette.MUTED)
                  for n, s in enumerate((f.first_step for f in snapshot.fits[1:]), start=2)]
         ticks: dict[str, list[float]] = {}
         for event in events:  # the most recent ones; the event log lists all
-            x = float(positions.x_for_steps(np.array([event.step]), None)[0])
+            x = float(positions.x_for_steps(np.array([event.step]))[0])
             if event.kind in MAJOR_EVENT_KINDS:
-                lines.append((x, "--", event.kind, KIND_COLORS.get(event.kind, palette.MUTED)))
+                lines.append((x, "--", event_label(event.kind, event.message),
+                              KIND_COLORS.get(event.kind, palette.MUTED)))
             else:
                 ticks.setdefault(event.kind, []).append(x)
         for index, ax in enumerate(self.figure.axes):
@@ -396,6 +400,9 @@ class _Positions:
             # Steps are counted as "batches done": the first batch ends at 1.
             self.batch_x = batches.column("step").astype(np.float64) + 1
             self.epoch_x = epochs.column("step").astype(np.float64)
+        elif x_axis == "time":
+            self.batch_x = batches.column("seconds").astype(np.float64)
+            self.epoch_x = epochs.column("seconds").astype(np.float64)
         else:
             self.batch_x = self._fractional_epoch(batches.column("epoch"),
                                                   batches.column("batch"))
@@ -411,13 +418,16 @@ class _Positions:
                 lookup[index] = max(count, 1)
         return epoch + (batch + 1) / lookup[epoch]
 
-    def x_for_steps(self, steps, epochs):
-        """x of arbitrary step positions (learning-rate readings, events)."""
+    def rate_x(self, rates):
+        """x of the learning-rate readings (their table carries every position)."""
+        column = {"steps": "step", "epochs": "epoch", "time": "seconds"}[self.x_axis]
+        return rates.column(column).astype(np.float64)
+
+    def x_for_steps(self, steps):
+        """x of arbitrary step positions (events, fit boundaries)."""
         steps = np.asarray(steps, dtype=np.float64)
         if self.x_axis == "steps":
             return steps
-        if epochs is not None and len(epochs) == len(steps):
-            return np.asarray(epochs, dtype=np.float64)
         known_steps, known_x = self._step_table
         if len(known_steps) == 0:
             return np.zeros(len(steps))
@@ -451,7 +461,7 @@ def _x_limit(positions, snapshot: StoreSnapshot, x_axis: str, final: bool) -> fl
     if fit is not None and fit.epochs:
         if x_axis == "epochs":
             planned = float(fit.epochs)
-        elif fit.steps_per_epoch:
+        elif x_axis == "steps" and fit.steps_per_epoch:
             planned = float(fit.first_step
                             + (fit.epochs - fit.initial_epoch) * fit.steps_per_epoch)
     fits_plan = planned is not None and planned >= data_end

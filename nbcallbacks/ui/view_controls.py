@@ -46,8 +46,10 @@ class ViewControls:
                              "exponential moving average of the per-batch curves"),
             style={"description_width": "initial"}, layout=widgets.Layout(width="250px"))
         self.x_axis = widgets.ToggleButtons(
-            options=[("steps", "steps"), ("epochs", "epochs")], value=options.x_axis,
-            tooltips=["x axis in training batches", "x axis in epochs"],
+            options=[("steps", "steps"), ("epochs", "epochs"), ("time", "time")],
+            value=options.x_axis,
+            tooltips=["x axis in training batches", "x axis in epochs",
+                      "x axis in seconds of training"],
             style={"button_width": "72px"})
         self.panels = widgets.HBox([], layout=widgets.Layout(flex_flow="row wrap"))
         self._panel_buttons: dict[str, widgets.ToggleButton] = {}

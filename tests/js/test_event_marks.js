@@ -26,7 +26,8 @@ export function test_styles_of_kinds() {
             { kind: "stop", family: "stop", legend: "stopped", label: "stopped", major: true, priority: 5,
               hidden: false });
   equal(eventStyle({ kind: "nan" }).label, "NaN");
-  equal(eventStyle({ kind: "early_stopping" }).label, "early stop");
+  equal(eventStyle({ kind: "early_stopping" }).label, "stopped early");
+  equal(eventStyle({ kind: "best_weights" }).label, "best weights restored");
   equal(eventStyle({ kind: "best_weights" }).label, "best weights restored");
   equal(eventStyle({ kind: "reduce_lr" }).family, "rate");
   equal(eventStyle({ kind: "checkpoint" }).major, false);

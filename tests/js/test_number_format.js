@@ -38,6 +38,12 @@ export function test_counts_and_positions() {
   equal(formatPosition(1234, "steps"), "1,234");
   equal(formatPosition(2.5, "epochs"), "2.5");
   equal(formatPosition(1 / 3, "epochs"), "0.33");
+  equal(formatPosition(12.5, "time"), "13 s");
+  equal(formatPosition(2.5, "time"), "2.5 s");
+  equal(formatPosition(0, "time"), "0 s");
+  equal(formatPosition(65, "time"), "1:05");
+  equal(formatPosition(3723, "time"), "1:02:03");
+  equal(formatPosition(-5, "time"), "-5 s");
 }
 
 export function test_compact_numbers() {

@@ -1,4 +1,4 @@
-// x positions for both axes (nbcallbacks/chart/js/positions.js), as dashboard_figure._Positions.
+// x positions for every axis (nbcallbacks/chart/js/positions.js), as dashboard_figure._Positions.
 import { batchPositions, epochPositions, interpolate, ratePositions, stepToX } from "../../nbcallbacks/chart/js/positions.js";
 import { RunData } from "../../nbcallbacks/chart/js/run_data.js";
 import { close, deepEqual, equal } from "./assert.js";
@@ -9,9 +9,9 @@ function sampleRun() {
   const run = new RunData();
   const [header, bytes] = encodeParts("append", [
     ["batches", 0, { step: [0, 1, 2, 3, 4, 5], epoch: [0, 0, 0, 0, 1, 1], batch: [0, 1, 2, 3, 0, 1],
-                     loss: [6, 5, 4, 3, 2, 1] }],
-    ["epochs", 0, { step: [4, 6], epoch: [0, 1], loss: [3.5, 1.5] }],
-    ["rates", 0, { step: [0, 4, 6], epoch: [0, 1, 2], learning_rate: [0.1, 0.01, 0.001] }],
+                     seconds: [0.5, 1, 1.5, 2, 4, 6], loss: [6, 5, 4, 3, 2, 1] }],
+    ["epochs", 0, { step: [4, 6], epoch: [0, 1], seconds: [2.1, 6.1], loss: [3.5, 1.5] }],
+    ["rates", 0, { step: [0, 4, 6], epoch: [0, 1, 2], seconds: [0, 2, 6], learning_rate: [0.1, 0.01, 0.001] }],
   ], { 0: 4, 1: 2 });
   run.applyAppend(header, bytes);
   return run;
@@ -30,6 +30,23 @@ export function test_epochs_mode() {
   close(batchPositions(run.table("batches"), "epochs", run.batchesPerEpoch), [0.25, 0.5, 0.75, 1, 1.5, 2]);
   deepEqual(epochPositions(run.table("epochs"), "epochs"), [1, 2]);
   deepEqual(ratePositions(run.table("rates"), "epochs"), [0, 1, 2]);
+}
+
+export function test_time_mode_reads_the_seconds_of_training() {
+  const run = sampleRun();
+  close(batchPositions(run.table("batches"), "time", run.batchesPerEpoch), [0.5, 1, 1.5, 2, 4, 6]);
+  close(epochPositions(run.table("epochs"), "time"), [2.1, 6.1]);
+  close(ratePositions(run.table("rates"), "time"), [0, 2, 6]);
+  // An event at step 5 (five batches done) is where the fifth batch ended: 4 s.
+  close(stepToX(run, "time")(5), 4);
+  close(stepToX(run, "time")(4.5), 3);
+}
+
+export function test_time_mode_of_a_run_saved_without_seconds_is_zero_not_an_error() {
+  const run = new RunData();
+  const [header, bytes] = encodeParts("append", [["batches", 0, { step: [0, 1], epoch: [0, 0], batch: [0, 1], loss: [1, 2] }]]);
+  run.applyAppend(header, bytes);
+  deepEqual(batchPositions(run.table("batches"), "time", {}), [0, 0]);
 }
 
 export function test_events_interpolate_over_batches_in_epochs_mode() {

@@ -1,7 +1,7 @@
 // wire_fixture.js — build chart messages in the tests, as nbcallbacks/chart/chart_wire.py
 // encodes them: per table, per column, little-endian f8/f4 values padded to 8 bytes.
 
-const POSITION_COLUMNS = ["step", "epoch", "batch"];
+const POSITION_COLUMNS = ["step", "epoch", "batch", "seconds"];
 
 /**
  * (header, Uint8Array) for `parts` = [[table, start, {column: number[]}], ...].

@@ -10,7 +10,7 @@ import { makeElement } from "./dom.js";
 import { eventStyle, legendKinds } from "./event_marks.js";
 import { buildPanelData, tablePositions } from "./panel_data.js";
 import { plotOptions } from "./plot_options.js";
-import { stepToX } from "./positions.js";
+import { X_AXIS_CHOICES, stepToX } from "./positions.js";
 import { eventReadout, readoutContent, renderReadout } from "./readout.js";
 import { Toolbar } from "./toolbar.js";
 import { detectTheme, paletteFor, watchTheme } from "./theme.js";
@@ -33,7 +33,7 @@ const FREE_SYNC_KEYS = [];
  * A view trait made safe: known keys, sane values (the kernel or a saved notebook may
  * send anything).
  * @param {object} view
- * @returns {{log_scale: boolean, smoothing: number, x_axis: "steps"|"epochs", hidden: string[]}}
+ * @returns {{log_scale: boolean, smoothing: number, x_axis: "steps"|"epochs"|"time", hidden: string[]}}
  */
 export function normalizeView(view) {
   const v = view && typeof view === "object" ? view : {};
@@ -41,7 +41,7 @@ export function normalizeView(view) {
   return {
     log_scale: Boolean(v.log_scale),
     smoothing: Number.isFinite(smoothing) ? Math.min(0.99, Math.max(0, smoothing)) : 0,
-    x_axis: v.x_axis === "epochs" ? "epochs" : "steps",
+    x_axis: X_AXIS_CHOICES.includes(v.x_axis) ? v.x_axis : "steps",
     hidden: Array.isArray(v.hidden) ? v.hidden.map(String) : [],
   };
 }

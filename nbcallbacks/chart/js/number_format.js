@@ -75,13 +75,30 @@ export function formatCount(value) {
 }
 
 /**
- * A position on the x axis: "12,345" (steps) or "3.25" (epochs, at most 2 decimals).
+ * A position on the x axis: "12,345" (steps), "3.25" (epochs, at most 2 decimals) or a
+ * duration (time).
  * @param {number} value
- * @param {"steps"|"epochs"} mode
+ * @param {"steps"|"epochs"|"time"} mode
  */
 export function formatPosition(value, mode) {
   if (mode === "steps") return formatCount(value);
+  if (mode === "time") return formatDuration(value);
   return String(Number(value.toFixed(2)));
+}
+
+/**
+ * Seconds as a person reads a clock: "0 s", "12.5 s", "59 s", "1:05", "1:02:03".
+ * @param {number} seconds
+ */
+export function formatDuration(seconds) {
+  if (!Number.isFinite(seconds)) return String(seconds);
+  const sign = seconds < 0 ? "-" : "";
+  const total = Math.abs(seconds);
+  if (total < 60) return `${sign}${Number(total.toFixed(total < 10 ? 1 : 0))} s`;
+  const whole = Math.round(total);
+  const two = (n) => String(n).padStart(2, "0");
+  const [hours, minutes, secs] = [Math.floor(whole / 3600), Math.floor(whole / 60) % 60, whole % 60];
+  return hours > 0 ? `${sign}${hours}:${two(minutes)}:${two(secs)}` : `${sign}${minutes}:${two(secs)}`;
 }
 
 /**

@@ -76,7 +76,7 @@ export function mergePositions(a, b) {
 /**
  * The x positions of every table for one x axis (shared by all panels of a frame).
  * @param {import("./run_data.js").RunData} run
- * @param {"steps"|"epochs"} mode
+ * @param {"steps"|"epochs"|"time"} mode
  * @returns {{batchX: Float64Array, epochX: Float64Array, rateX: Float64Array}}
  */
 export function tablePositions(run, mode) {
@@ -143,7 +143,7 @@ function rowsToDraw(xs, values, options) {
  * @param {{name: string, batch: string|null, epoch: string|null, val: string|null,
  *          rate?: boolean, bounded?: boolean, higher_is_better?: boolean}} panel
  * @param {import("./run_data.js").RunData} run
- * @param {{log_scale: boolean, smoothing: number, x_axis: "steps"|"epochs"}} view
+ * @param {{log_scale: boolean, smoothing: number, x_axis: "steps"|"epochs"|"time"}} view
  * @param {{positions?: object, range?: {min: number, max: number}|null, buckets?: number}} [options]
  *   `positions`: tablePositions() for this frame (computed when absent); `range`: the
  *   visible x range and `buckets`: the panel's width in pixels, for the decimation

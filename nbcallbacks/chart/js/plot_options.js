@@ -15,6 +15,14 @@ import { withAlpha } from "./theme.js";
 const STEP_INCREMENTS = [];
 for (let power = 1; power <= 1e9; power *= 10) STEP_INCREMENTS.push(power, 2 * power, 5 * power);
 const EPOCH_INCREMENTS = [0.25, 0.5, ...STEP_INCREMENTS];
+// Seconds: what a clock divides into (tenths below 10 s, then 1, 2, 5, 10, 15, 30 s, minutes…).
+const TIME_INCREMENTS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800,
+  3600, 7200, 10800, 21600, 43200, 86400];
+const X_AXES = {
+  steps: { label: "step", incrs: STEP_INCREMENTS },
+  epochs: { label: "epoch", incrs: EPOCH_INCREMENTS },
+  time: { label: "time (of training)", incrs: TIME_INCREMENTS },
+};
 
 /** Width of the y axis: its longest label plus the ticks, measured on the canvas. */
 function yAxisSize(u, values, axisIndex, cycle) {
@@ -37,7 +45,7 @@ function yAxisSize(u, values, axisIndex, cycle) {
  * @param {number} o.width          plot width in CSS pixels
  * @param {number} o.height         plot height in CSS pixels
  * @param {boolean} o.log           logarithmic y axis
- * @param {"steps"|"epochs"} o.mode the x axis
+ * @param {"steps"|"epochs"|"time"} o.mode the x axis
  * @param {string} o.syncKey        cursor sync group (one per chart)
  * @param {() => number} o.smoothing the current smoothing (read at draw time)
  * @param {() => object} o.marks    the panel's marks (marker_plugin.js)
@@ -63,12 +71,12 @@ export function plotOptions(o) {
   };
   const xAxis = {
     ...axisStyle,
-    label: o.mode === "epochs" ? "epoch" : "step",
+    label: (X_AXES[o.mode] || X_AXES.steps).label,
     labelSize: Math.round(18 * scale),
     labelGap: 0,
     size: Math.round(26 * scale),
     space: Math.round(64 * scale),
-    incrs: o.mode === "epochs" ? EPOCH_INCREMENTS : STEP_INCREMENTS,
+    incrs: (X_AXES[o.mode] || X_AXES.steps).incrs,
     values: (u, splits) => splits.map((v) => formatPosition(v, o.mode)),
   };
   const yAxis = {

@@ -1,4 +1,4 @@
-// positions.js — x coordinates of rows and events, for the "steps" and "epochs" axes.
+// positions.js — x coordinates of rows and events, for the "steps", "epochs" and "time" axes.
 //
 // Mirrors `_Positions` in nbcallbacks/render/dashboard_figure.py so that the live
 // chart and the static PNG put every point at the same place:
@@ -6,16 +6,31 @@
 //           rate row -> its step, event -> its step;
 //   epochs: batch row -> epoch + (batch + 1) / batches in that epoch,
 //           epoch row -> epoch + 1, rate row -> its (fractional) epoch column,
+//           event -> its step interpolated over the batch rows;
+//   time:   every row -> its "seconds" column (training time when it was recorded),
 //           event -> its step interpolated over the batch rows.
+
+/** The x axes a view can choose (ViewOptions.x_axis in Python). */
+export const X_AXIS_CHOICES = ["steps", "epochs", "time"];
+
+/** The column holding a row's x in time mode (see MetricStore). */
+const SECONDS = "seconds";
+
+/** A copy of `table`'s seconds column (zeros for a run saved before it existed). */
+function secondsOf(table) {
+  const source = table.column(SECONDS);
+  return source ? Float64Array.from(source) : new Float64Array(table.length);
+}
 
 /**
  * x of every batch row.
  * @param {import("./run_data.js").GrowingTable} batches
- * @param {"steps"|"epochs"} mode
+ * @param {"steps"|"epochs"|"time"} mode
  * @param {Object<string, number>} batchesPerEpoch str(epoch) -> batch count
  * @returns {Float64Array}
  */
 export function batchPositions(batches, mode, batchesPerEpoch) {
+  if (mode === "time") return secondsOf(batches);
   const n = batches.length;
   const out = new Float64Array(n);
   if (mode === "steps") {
@@ -35,10 +50,11 @@ export function batchPositions(batches, mode, batchesPerEpoch) {
 /**
  * x of every epoch row.
  * @param {import("./run_data.js").GrowingTable} epochs
- * @param {"steps"|"epochs"} mode
+ * @param {"steps"|"epochs"|"time"} mode
  * @returns {Float64Array}
  */
 export function epochPositions(epochs, mode) {
+  if (mode === "time") return secondsOf(epochs);
   const n = epochs.length;
   const out = new Float64Array(n);
   const source = epochs.column(mode === "steps" ? "step" : "epoch");
@@ -47,12 +63,13 @@ export function epochPositions(epochs, mode) {
 }
 
 /**
- * x of every learning-rate reading (the rates table carries both positions).
+ * x of every learning-rate reading (the rates table carries every position).
  * @param {import("./run_data.js").GrowingTable} rates
- * @param {"steps"|"epochs"} mode
+ * @param {"steps"|"epochs"|"time"} mode
  * @returns {Float64Array}
  */
 export function ratePositions(rates, mode) {
+  if (mode === "time") return secondsOf(rates);
   const source = rates.column(mode === "steps" ? "step" : "epoch");
   return source ? Float64Array.from(source) : new Float64Array(rates.length);
 }
@@ -60,12 +77,12 @@ export function ratePositions(rates, mode) {
 /**
  * A function mapping a step ("batches done") to x, for events and fit boundaries.
  *
- * In epochs mode a step is interpolated over the batch rows' (step + 1, x) pairs,
+ * In epochs and time modes a step is interpolated over the batch rows' (step + 1, x) pairs,
  * as numpy.interp with left=0 (and the last x beyond the right end); without batch
  * rows the epoch rows' (step, epoch + 1) pairs are used.
  *
  * @param {import("./run_data.js").RunData} run
- * @param {"steps"|"epochs"} mode
+ * @param {"steps"|"epochs"|"time"} mode
  * @returns {(step: number) => number}
  */
 export function stepToX(run, mode) {

@@ -6,6 +6,7 @@
 // the view's AbortSignal, so destroying the view removes them all at once.
 
 import { makeElement } from "./dom.js";
+import { X_AXIS_CHOICES } from "./positions.js";
 
 /** The controls; `update()` shows a view's state without firing `onChange`. */
 export class Toolbar {
@@ -48,7 +49,7 @@ export class Toolbar {
 
     this.axisSelect = makeElement("select", "nbc-chart-select",
                                   { "data-control": "x-axis", "aria-label": "x axis" });
-    for (const value of ["steps", "epochs"]) {
+    for (const value of X_AXIS_CHOICES) {
       this.axisSelect.append(makeElement("option", null, { value }, value));
     }
     const axis = makeElement("label", "nbc-chart-control");
