@@ -97,11 +97,13 @@ def test_early_stopping_reports_stop_epoch_best_epoch_and_restored_weights(order
 
     # val_loss was best after epoch 2 (index 1); epochs 3 and 4 did not improve.
     assert len(history.history["val_loss"]) == 4
+    # Where training stopped, and where the restored weights come from: two kinds, so
+    # that a chart can mark "stopped early" and "best weights restored" apart.
     assert owner.seen("early_stopping") == [
         (3, 4, "EarlyStopping: stopped after epoch 4 (val_loss did not improve for 2 epochs); "
-               "best val_loss 3.60e-03 at epoch 2; best weights restored"),
-        (1, 2, "EarlyStopping: restored the weights of epoch 2 (best val_loss 3.60e-03)"),
-    ]
+               "best val_loss 3.60e-03 at epoch 2; best weights restored")]
+    assert owner.seen("best_weights") == [
+        (1, 2, "EarlyStopping: restored the weights of epoch 2 (best val_loss 3.60e-03)")]
     # ... and Keras did restore them: the bias is back at its epoch-2 value.
     assert model.layers[0].bias.numpy()[0] == pytest.approx(0.96, abs=1e-5)
 
@@ -116,6 +118,7 @@ def test_early_stopping_without_restoring_says_the_last_weights_are_kept():
         "EarlyStopping: best val_loss 3.60e-03 at epoch 2; the model keeps the weights of "
         "epoch 4 (restore_best_weights=False)",
     ]
+    assert [e.kind for e in owner.events] == ["early_stopping", "best_epoch"]
 
 
 def test_restoring_best_weights_without_stopping_is_reported():
@@ -353,7 +356,7 @@ def test_events_do_not_depend_on_where_the_owner_sits(tmp_path):
     assert seen[0] == seen[1] == seen[2] == seen[3]
     assert [(epoch, kind) for epoch, _, kind, _ in seen[0]] == [
         (0, "checkpoint"), (1, "checkpoint"), (2, "reduce_lr"), (3, "reduce_lr"),
-        (4, "early_stopping"), (4, "reduce_lr"), (1, "early_stopping")]
+        (4, "early_stopping"), (4, "reduce_lr"), (1, "best_weights")]
 
 
 def test_find_fit_callbacks_sees_the_fit_callbacks_in_call_order():

@@ -32,7 +32,9 @@ from nbcallbacks.core.formatting import format_value
 
 # Event kinds, with what a legend or a filter would call them.
 EVENT_KINDS = {
-    "early_stopping": "EarlyStopping: stop epoch, best epoch, restored weights",
+    "early_stopping": "EarlyStopping: where training stopped",
+    "best_weights": "EarlyStopping: the epoch whose weights were restored",
+    "best_epoch": "EarlyStopping: the best epoch, when its weights were not restored",
     "reduce_lr": "ReduceLROnPlateau: each reduction of the learning rate",
     "checkpoint": "ModelCheckpoint: each save",
     "nan": "TerminateOnNaN: the batch where the loss stopped being finite",
@@ -133,6 +135,12 @@ def _number(value) -> float | None:
 class EarlyStoppingObserver(CallbackObserver):
     """``keras.callbacks.EarlyStopping``: the stop, the best epoch, restored weights.
 
+    Two events, at two places: ``early_stopping`` at the epoch where training
+    stopped, and at the best epoch either ``best_weights`` (Keras restored that
+    epoch's weights) or ``best_epoch`` (it did not: the model keeps the last
+    epoch's). A chart can then say "stopped here" and "best weights restored"
+    where each happened.
+
     Reads ``wait``, ``patience``, ``best``, ``best_epoch``, ``stopped_epoch``,
     ``restore_best_weights`` and ``best_weights``. Keras restores the best
     weights in its ``on_train_end`` whenever ``restore_best_weights`` is set
@@ -166,6 +174,7 @@ class EarlyStoppingObserver(CallbackObserver):
         restores = self._restores()
         stopped = self._stopped > 0
         monitor = callback.monitor
+        kind = "best_weights" if restores else "best_epoch"
         if restores and stopped:
             message = (f"EarlyStopping: restored the weights of epoch {best_epoch + 1} "
                        f"(best {monitor} {format_value(best)})")
@@ -179,7 +188,7 @@ class EarlyStoppingObserver(CallbackObserver):
         else:
             return []
         step = moment.epoch_steps.get(best_epoch, moment.step)
-        return [moment.event(self.kind, message, epoch=best_epoch, step=step)]
+        return [moment.event(kind, message, epoch=best_epoch, step=step)]
 
     def status(self):
         callback = self.callback

@@ -101,7 +101,7 @@ class BuiltinCallbackWatcher:
         >>> _ = model.fit(np.ones((8, 1)), np.ones((8, 1)), epochs=10, verbose=0,
         ...               callbacks=[stop, collect])
         >>> [(event.epoch, event.kind) for event in collect.events]
-        [(2, 'early_stopping'), (0, 'early_stopping')]
+        [(2, 'early_stopping'), (0, 'best_epoch')]
         >>> print(*collect.events[0].message.split("; "), sep="\\n")
         EarlyStopping: stopped after epoch 3 (loss did not improve for 2 epochs)
         best loss ... at epoch 1
