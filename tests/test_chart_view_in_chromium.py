@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -372,6 +373,28 @@ def test_x_axis_select_switches_to_epochs(page, chart):
     assert x_scale(page, index) == pytest.approx([0, EPOCHS * X_ROOM])
     assert page.evaluate("i => nbc.plot(i, 'loss').axes[0].label", index) == "epoch"
     assert last_view(page, index)["view"]["x_axis"] == "epochs"
+
+
+def test_x_axis_select_switches_to_training_time(page, chart, monkeypatch):
+    ticks = iter(range(10**6))   # a clock that advances 0.5 s at each reading
+    monkeypatch.setattr("nbcallbacks.core.metric_store.time.monotonic",
+                        lambda: 0.5 * next(ticks))
+    store = MetricStore()
+    store.begin_fit(epochs=EPOCHS)
+    record_run(store=store)
+    seconds = store.batches.column("seconds").tolist()
+    assert seconds[-1] > 60    # long enough for minutes on the axis
+    index = chart(chart_state(store))
+    host(page, index).locator("[data-control=x-axis]").select_option("time")
+    frames(page)
+    xs = series_values(page, index, "loss", 0)
+    # The panel's x holds every batch and epoch row, each at its seconds of training.
+    rows = sorted(set(seconds) | set(store.epochs.column("seconds").tolist()))
+    assert sorted(set(xs)) == pytest.approx(rows)
+    assert page.evaluate("i => nbc.plot(i, 'loss').axes[0].label", index) == "time (of training)"
+    labels = page.evaluate("i => nbc.plot(i, 'loss').axes[0]._values", index)
+    assert labels and all(re.fullmatch(r"\d+(\.\d)? s|\d+:\d\d", label) for label in labels), labels
+    assert last_view(page, index)["view"]["x_axis"] == "time"
 
 
 def test_panel_chip_hides_a_panel_and_writes_the_view(page, chart):

@@ -2,7 +2,7 @@
 
 An anywidget whose front end (:mod:`nbcallbacks.chart.esm_bundle`) draws every panel,
 and does everything a person does to the view — hover readout, drag-zoom, log y,
-smoothing, x in steps or epochs, panel and series toggles — in the browser, so it
+smoothing, x in steps, epochs or time, panel and series toggles — in the browser, so it
 answers while the kernel is busy training. The kernel only sends what is new
 (:class:`~nbcallbacks.chart.chart_wire.ChartFeed`, from the dashboard's drawing
 thread) and keeps a decimated snapshot of the whole run in a synced trait, which a

@@ -11,8 +11,9 @@ const VIEW = { log_scale: false, smoothing: 0, x_axis: "steps", hidden: [] };
 function sampleRun() {
   const run = new RunData();
   const [header, bytes] = encodeParts("append", [
-    ["batches", 0, { step: [0, 1, 2, 3], epoch: [0, 0, 1, 1], batch: [0, 1, 0, 1], loss: [0.5, NaN, 0.25, 0.125] }],
-    ["epochs", 0, { step: [2, 4], epoch: [0, 1], loss: [0.4, 0.2], val_loss: [0.45, 0.3] }],
+    ["batches", 0, { step: [0, 1, 2, 3], epoch: [0, 0, 1, 1], batch: [0, 1, 0, 1], seconds: [1, 2, 62, 63],
+                     loss: [0.5, NaN, 0.25, 0.125] }],
+    ["epochs", 0, { step: [2, 4], epoch: [0, 1], seconds: [2.5, 63.5], loss: [0.4, 0.2], val_loss: [0.45, 0.3] }],
     ["rates", 0, { step: [0, 2], epoch: [0, 1], learning_rate: [0.001, 0.0005] }],
   ], { 0: 2, 1: 2 });
   run.applyAppend(header, bytes);
@@ -39,6 +40,14 @@ export function test_values_at_the_cursor() {
                                         note: { series: "smooth", label: "smoothed", value: "0.3333" } }]);
   deepEqual(content.groups[1], { title: "epoch 1", items: [
     { series: "train", label: "loss", value: "0.4000" }, { series: "val", label: "val_loss", value: "0.4500" }] });
+}
+
+export function test_a_time_axis_adds_the_time() {
+  const run = sampleRun();
+  const view = { ...VIEW, x_axis: "time" };
+  const data = buildPanelData(LOSS, run, view);
+  equal(readoutContent(LOSS, data, run, view, 61).position, "step 3 · epoch 2 · 1:02");
+  equal(readoutContent(LOSS, data, run, view, null).position, "latest: step 4 · epoch 2 · 1:03");
 }
 
 export function test_nan_reads_nan() {

@@ -1,5 +1,5 @@
 // readout.js — the lines above each panel that say what is under the cursor:
-//   step 1,234 · epoch 3                      (beside the panel's title)
+//   step 1,234 · epoch 3 (· 1:05 on a time axis)   (beside the panel's title)
 //   loss 0.1234 (smoothed 0.1301)
 //   epoch 3: loss 0.1200  val_loss 0.1500
 //
@@ -101,6 +101,11 @@ export function readoutContent(panel, panelData, run, view, x) {
       where.push(`step ${formatCount(content.step)}`, `epoch ${epoch}`);
     }
   }
+  // On a time axis the time is said too (step and epoch stay: they are what people compare).
+  if (view.x_axis === "time" && where.length) {
+    const at = batchRow >= 0 ? panelData.batchX[batchRow] : panelData.epochX[epochRow];
+    where.push(formatPosition(at, "time"));
+  }
   content.position = where.length ? (x == null ? "latest: " : "") + where.join(" · ") : "";
   return content;
 }
@@ -108,7 +113,7 @@ export function readoutContent(panel, panelData, run, view, x) {
 /**
  * The readout for events under the cursor: each event's label, place and full message.
  * @param {Array<{label: string, family: string, event: object}>} marks
- * @param {string} mode "steps" or "epochs"
+ * @param {string} mode "steps", "epochs" or "time"
  * @returns {Array<{family: string, label: string, where: string, message: string}>}
  */
 export function eventReadout(marks, mode) {
