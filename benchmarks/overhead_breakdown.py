@@ -13,7 +13,7 @@ model with ``Dashboard()`` after a warm-up, executed with nbclient):
 
 These counts are far steadier on a busy machine than the wall-time ratios of
 ``overhead.py``. The instrumentation subclasses ``Dashboard`` and wraps
-its private ``_draw``: adapt it if that method is renamed.
+the ``draw`` of its private frame pipeline (``_frames``): adapt it if that is renamed.
 
 Run:
     .venv/bin/python benchmarks/overhead_breakdown.py [--fits 3] [--epochs 5]
@@ -42,6 +42,14 @@ class ProbedDashboard(nbcallbacks.Dashboard):
         self.hook_seconds = {}
         self.batch_ends = []   # perf_counter at each batch end; None at each epoch start
         self.draws = []        # (start, end, CPU seconds of the render thread)
+        draw = self._frames.draw
+
+        def timed_draw():  # runs on the render thread
+            start, cpu = time.perf_counter(), time.thread_time()
+            draw()
+            self.draws.append((start, time.perf_counter(), time.thread_time() - cpu))
+
+        self._frames.draw = timed_draw
 
     def _timed(self, hook, method, *args):
         start = time.perf_counter()
@@ -63,10 +71,6 @@ class ProbedDashboard(nbcallbacks.Dashboard):
     def on_train_end(self, logs=None):
         self._timed("on_train_end", super().on_train_end, logs)
 
-    def _draw(self):  # runs on the render thread
-        start, cpu = time.perf_counter(), time.thread_time()
-        super()._draw()
-        self.draws.append((start, time.perf_counter(), time.thread_time() - cpu))
 
 PROBES = []
 def probed_fit(epochs):

@@ -129,3 +129,30 @@ def test_a_chart_that_never_draws_gives_way_to_pictures_and_says_why(kernel):
     assert not report["chart"] and report["plot"] == "Image" and report["png"], report
     assert "did not draw within 1 s" in report["notice"]
     assert "restart Jupyter and reload the page" in report["notice"]
+
+
+@kernels(("6.17.1",))
+def test_on_colab_the_default_chart_is_pictures_and_no_anywidget_is_created(kernel):
+    # Colab's kernel has google.colab imported; here a stand-in module says the same. The
+    # first anywidget created there would switch the whole notebook to Colab's
+    # CDN-loaded widget manager, so with chart="auto" none may be.
+    charts_before = sum(m["name"] == "AnyModel" for m in kernel.models.values())
+    status, messages = kernel.run(
+        "import sys, types\n"
+        "sys.modules['google.colab'] = types.ModuleType('google.colab')\n"
+        "try:\n"
+        "    dash = Dashboard(controls=False, redraw_interval=0.25)\n"
+        "    history = model.fit(x, y, epochs=3, batch_size=32, verbose=0, callbacks=[dash])\n"
+        "finally:\n"
+        "    del sys.modules['google.colab']\n", 300)
+    assert status == "ok", [m["content"] for m in messages if m["msg_type"] == "error"]
+    report = kernel.run_json("""print(json.dumps({
+        "chart": dash.outputs[0].chart is not None,
+        "plot": type(dash.outputs[0].panel.plot.children[0]).__name__,
+        "png": bytes(dash.outputs[0].panel.image.value[:4]) == b"\\x89PNG",
+        "notice": dash.outputs[0].panel.notices.value}))""")
+    assert not report["chart"] and report["plot"] == "Image" and report["png"], report
+    assert report["notice"] == "", report   # pictures are simply Colab's chart: no apology
+    opened = [m for m in messages if m["msg_type"] == "comm_open"]
+    assert opened, "the panel's widgets were opened in this cell"
+    assert sum(m["name"] == "AnyModel" for m in kernel.models.values()) == charts_before

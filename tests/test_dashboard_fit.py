@@ -74,7 +74,7 @@ def test_requested_metrics_hide_the_other_panels(tiny_model, tiny_data):
     dash = Dashboard(metrics=["loss"], output="none")
     tiny_model().fit(x, y, epochs=1, batch_size=64, verbose=0, callbacks=[dash])
     dash.figure_png()
-    titles = [ax.get_title(loc="left") for ax in dash._figure.figure.axes]
+    titles = [ax.get_title(loc="left") for ax in dash._frames.figure.figure.axes]
     assert titles == ["loss", "learning rate"]
     assert "accuracy" in dash.history.metric_names()  # still recorded
 
@@ -131,7 +131,7 @@ def test_nan_loss_is_recorded_and_drawn_as_gap(tiny_data):
     losses = dash.history.batch_values("loss")
     assert not np.isfinite(losses).all()
     dash.figure_png()
-    loss_axes = dash._figure.figure.axes[0]
+    loss_axes = dash._frames.figure.figure.axes[0]
     assert all(np.isfinite(loss_axes.get_ylim()))
 
 
@@ -142,7 +142,7 @@ def test_drawing_failure_is_reported_once_and_training_goes_on(tiny_model, tiny_
     def broken(*args, **kwargs):
         raise RuntimeError("renderer exploded")
 
-    dash._figure.render_png = broken
+    dash._frames.figure.render_png = broken
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         history = tiny_model().fit(x, y, epochs=4, batch_size=32, verbose=0, callbacks=[dash])

@@ -35,7 +35,7 @@ def small_model():
 def next_frame(dash: Dashboard, before, timeout: float) -> bool:
     """Whether a frame other than ``before`` is drawn within ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
-    while dash._last_png is before:
+    while dash._frames.last_png is before:
         if time.monotonic() > deadline:
             return False
         time.sleep(0.02)
@@ -51,10 +51,10 @@ class AfterAnExpensiveFrame(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         if batch == 2 and self.result is None:
-            assert self.dash._worker.flush(timeout=30)
-            self.dash._frame_drawn(EXPENSIVE_FRAME)
-            self.dash._frame_drawn(EXPENSIVE_FRAME)
-            self.result = self.act(self.dash, self.dash._last_png)
+            assert self.dash._frames.wait_drawn(timeout=30)
+            self.dash._frames._drawn(EXPENSIVE_FRAME)
+            self.dash._frames._drawn(EXPENSIVE_FRAME)
+            self.result = self.act(self.dash, self.dash._frames.last_png)
 
 
 @pytest.mark.timing
@@ -79,7 +79,7 @@ def test_the_pause_frame_is_drawn_at_once_and_a_view_change_while_paused_too(tmp
     def person(before):
         # Another thread, as a click is: the training thread waits in the pause.
         seen["pause marker"] = next_frame(dash, before, PROMPTLY)
-        paused_frame = dash._last_png
+        paused_frame = dash._frames.last_png
         dash._on_view_change(ViewOptions(hidden=frozenset({"loss"})))
         seen["view change while paused"] = next_frame(dash, paused_frame, PROMPTLY)
         dash.signals.request_resume()

@@ -26,9 +26,8 @@ from nbcallbacks.core.hook_summary import HookSummary
 from nbcallbacks.core.hook_timeline import timeline_lines
 from nbcallbacks.core.throttle import Throttle
 from nbcallbacks.outputs.cell_display import CellDisplay
-from nbcallbacks.ui.frontend import detect_frontend
+from nbcallbacks.ui.frontend import check_output_mode, output_mode
 
-OUTPUTS = ("auto", "widget", "console", "none")
 _BEGIN_HOOKS = {"on_train_begin": "fit", "on_test_begin": "evaluate",
                 "on_predict_begin": "predict"}
 _END_HOOKS = {"on_train_end": "on_train_begin", "on_test_end": "on_test_begin",
@@ -111,8 +110,7 @@ class CallbackTracer(keras.callbacks.Callback):
     def __init__(self, *, show_batches: bool = True, max_batch_calls: int | None = None,
                  output: str = "auto", refresh_interval: float = 0.5):
         super().__init__()
-        if output not in OUTPUTS:
-            raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
+        check_output_mode(output)
         if max_batch_calls is not None and max_batch_calls < 0:
             raise ValueError(f"max_batch_calls must be None or >= 0, got {max_batch_calls!r}")
         self.show_batches = bool(show_batches)
@@ -281,11 +279,7 @@ class CallbackTracer(keras.callbacks.Callback):
 
     # -- what the person sees ----------------------------------------------------------
     def _choose_output(self) -> None:
-        mode = self.output
-        if mode == "auto":
-            frontend = detect_frontend()
-            mode = "widget" if frontend.kernel and frontend.widgets else "console"
-        self._mode = mode
+        self._mode = output_mode(self.output)
 
     def _print(self, call: HookCall, stored: bool) -> None:
         if not stored:
@@ -352,12 +346,7 @@ class CallbackTracer(keras.callbacks.Callback):
         return f"CallbackTracer: {len(self.calls)} hook calls ({', '.join(runs) or 'none yet'})"
 
     def _repr_mimebundle_(self, **kwargs):
-        if self._mode == "widget" or (self._mode is None and self.output in ("auto", "widget")
-                                      and _in_widget_kernel()):
+        if (self._mode or output_mode(self.output)) == "widget":
             return self._bundle()
         return {"text/plain": self._describe() + ("\n" + self.timeline() if self.calls else "")}
 
-
-def _in_widget_kernel() -> bool:
-    frontend = detect_frontend()
-    return frontend.kernel and frontend.widgets

@@ -5,11 +5,11 @@ into a :class:`~nbcallbacks.core.MetricStore`, everything that happened into an
 :class:`~nbcallbacks.core.EventLog` — and tells its outputs
 (:mod:`nbcallbacks.outputs`: the widget panel, console lines, a PNG file, or
 nothing) through one interface. A batch, from hook to browser:
-``on_train_batch_end`` records the logs, asks the render worker for a frame
-when the throttle allows; the worker's thread (:meth:`Dashboard._draw`) hands
-the store's snapshot to each output that draws for itself (``data``: the
-browser chart sends the new rows on) and, only where PNG frames are shown,
-draws the figure and hands the PNG to each output's ``frame``.
+``on_train_batch_end`` records the logs and ticks the
+:class:`~nbcallbacks.outputs.frame_pipeline.FramePipeline`, which, when an
+update is due, has its render thread hand the store's snapshot to each output
+that draws for itself (``data``: the browser chart sends the new rows on) and,
+only where PNG frames are shown, draw the figure for each output's ``frame``.
 
 Everything it starts for a ``fit`` — the render thread, the interrupt guard,
 the widgets' click route — is taken down at train end, and nothing it leaves
@@ -22,7 +22,6 @@ import math
 import os
 import threading
 import time
-import warnings
 import weakref
 
 import keras
@@ -34,8 +33,9 @@ from nbcallbacks.chart.chart_choice import CHARTS, choose_chart
 from nbcallbacks.compat.keras_fit_frame import batch_size_of, close_open_epoch, fit_epoch_iterator
 from nbcallbacks.core.events import EventLog
 from nbcallbacks.core.formatting import format_value
-from nbcallbacks.core.metric_names import base_name, is_learning_rate
-from nbcallbacks.core.metric_store import MetricStore, numeric_logs
+from nbcallbacks.core.metric_names import LEARNING_RATE_KEYS
+from nbcallbacks.core.metric_store import POSITION_COLUMNS, MetricStore, numeric_logs
+from nbcallbacks.core.requested_metrics import panels_to_hide
 from nbcallbacks.core.throttle import Throttle
 from nbcallbacks.core.training_clock import TrainingClock
 from nbcallbacks.core.training_signals import TrainingSignals
@@ -45,15 +45,14 @@ from nbcallbacks.distributed.worker_sync import WorkerSync
 from nbcallbacks.model_access.learning_rate import read_learning_rate
 from nbcallbacks.outputs.console_output import ConsoleOutput
 from nbcallbacks.outputs.dashboard_output import DashboardOutput, StatusReport
+from nbcallbacks.outputs.frame_pipeline import FramePipeline
 from nbcallbacks.outputs.null_output import NullOutput
+from nbcallbacks.outputs.output_set import OutputSet
 from nbcallbacks.outputs.png_file_output import PngFileOutput
 from nbcallbacks.outputs.widget_output import weak_callback
 from nbcallbacks.render.dashboard_figure import DashboardFigure
-from nbcallbacks.render.render_worker import RenderWorker
 from nbcallbacks.ui.cell_end_hook import after_each_cell
-from nbcallbacks.ui.frontend import detect_frontend
-
-OUTPUTS = ("auto", "widget", "console", "none")
+from nbcallbacks.ui.frontend import check_output_mode, detect_frontend, output_mode
 
 
 class Dashboard(keras.callbacks.Callback):
@@ -61,11 +60,12 @@ class Dashboard(keras.callbacks.Callback):
 
     Every metric in Keras' ``logs`` gets a panel with training values per
     batch and per epoch and validation values per epoch; the learning rate gets
-    its own panel. With ``chart="browser"`` (or ``"auto"``) the chart is drawn
-    in the browser: hover to read values, drag to zoom (double-click resets),
-    log y, smoothing, steps or epochs on x, panel toggles, all while ``fit``
-    runs; the kernel only sends the new values. With ``chart="png"`` (the
-    default in this release) it is a picture redrawn in the kernel. Either way
+    its own panel. The chart is drawn in the browser (``chart="auto"``, the
+    default, wherever the frontend can show it): hover to read values, drag to
+    zoom (double-click resets), log y, smoothing, steps, epochs or time on x,
+    panel toggles, all while ``fit`` runs; the kernel only sends the new
+    values. On Colab, and with ``chart="png"``, it is a picture redrawn in
+    the kernel. Either way
     it updates at most every ``redraw_interval`` seconds (longer when an update
     is expensive, so it stays under ``max_busy`` of the wall time) and always
     at the end of each epoch and of training. Calling ``fit`` again with the
@@ -106,11 +106,12 @@ class Dashboard(keras.callbacks.Callback):
         title: the name shown on the panel (default ``"Training"``).
         width: plot width in pixels (default ``960``; the browser chart follows the
             cell's width up to this).
-        chart: ``"png"`` (default: pictures drawn in the kernel), ``"browser"`` (drawn
-            in the browser) or ``"auto"`` (the browser chart, except on Colab, where
-            creating it would switch the whole notebook to Colab's custom widget
-            manager). A browser chart that has not drawn within 10 s gives way to
-            pictures, and says why.
+        chart: ``"auto"`` (default: the browser chart, except on Colab, where creating
+            it would switch the whole notebook to Colab's custom widget manager, and
+            without the ``anywidget`` package), ``"browser"`` (drawn in the browser;
+            an error says what to install when it cannot be) or ``"png"`` (pictures
+            drawn in the kernel). A browser chart that has not drawn within 10 s of
+            being shown gives way to pictures, and says why.
         scale: size of the browser chart's text and lines (default ``1.0``; ``1.5``
             reads on a projector).
         controls: show the training controls (default ``True``). The interrupt
@@ -148,10 +149,9 @@ class Dashboard(keras.callbacks.Callback):
                  max_busy: float = 0.03, output: str = "auto", png_path=None,
                  title: str = "Training", width: int = 960, max_points: int = 2000,
                  controls: bool = True, save_path: str = "checkpoints/manual.keras",
-                 max_control_delay: float = 0.25, chart: str = "png", scale: float = 1.0):
+                 max_control_delay: float = 0.25, chart: str = "auto", scale: float = 1.0):
         super().__init__()
-        if output not in OUTPUTS:
-            raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
+        check_output_mode(output)
         if chart not in CHARTS:
             raise ValueError(f"chart must be one of {CHARTS}, got {chart!r}")
         if not (isinstance(scale, (int, float)) and 0.5 <= scale <= 4):
@@ -177,19 +177,13 @@ class Dashboard(keras.callbacks.Callback):
         self.role = cluster_role()  # read now: a malformed TF_CONFIG is reported at once
         # What is shown, and how: chosen at the first fit (the frontend is known then).
         self._mode: str | None = None
-        self._outputs: list[DashboardOutput] = []
-        self._pumping: list[DashboardOutput] = []   # the outputs whose pump does work
-        self._figure = DashboardFigure(width=width, max_points=max_points)
-        self._view = ViewOptions()
-        self._throttle = Throttle(redraw_interval, max_busy)
+        self._outputs = OutputSet()
+        self._frames = FramePipeline(self.history, self.events,
+                                     DashboardFigure(width=width, max_points=max_points),
+                                     Throttle(redraw_interval, max_busy),
+                                     report_problem=self._outputs.report)
         # The status line is cheap (< 1 ms): it gets its own, quicker, rhythm.
         self._status_throttle = Throttle(0.25, max_busy=0.02)
-        self._worker: RenderWorker | None = None      # one per fit, closed at its end
-        self._worker_finalizer: weakref.finalize | None = None
-        self._draw_lock = threading.Lock()
-        self._last_png: bytes | None = None
-        self._frame_problems: list[tuple[str, BaseException]] = []   # from the render thread
-        self._reported_problems: set[str] = set()
         # Training state of the running fit.
         self._controller = TrainingController(self.signals, self._on_control_event,
                                               idle=self._while_paused)
@@ -234,10 +228,8 @@ class Dashboard(keras.callbacks.Callback):
             self._role_announced = True
             print(f"nbcallbacks: this process is {self.role.describe()} (TF_CONFIG); the chief "
                   "shows the dashboard, and its controls apply here too.", flush=True)
-        if any(output.wants_frames or output.wants_data for output in self._outputs):
-            self._start_render_worker()
-        for output in self._outputs:
-            self._guard(f"{output.name} begin", output.begin, self._model, self._awaited_route)
+        self._frames.start(self._outputs)
+        self._outputs.tell("begin", self._model, self._awaited_route)
         # After the outputs began: a click route's own end-of-cell handler (registered
         # in begin) must run before ours, to hand queued cells back as the cell ends.
         self._stop_after_cell = after_each_cell(weak_callback(self._after_cell))
@@ -276,12 +268,10 @@ class Dashboard(keras.callbacks.Callback):
             self._record_learning_rate()   # the rate the next batch uses
             self._show_status("training")
             self._status_throttle.done(time.monotonic() - started)
-        if self._throttle.due():
-            self._throttle.start()
-            self._request_frame()
-        self._pump_outputs()
+        self._frames.tick()
+        self._outputs.pump()
         self._controller.after_batch(self._model)
-        self._report_drawing_errors()
+        self._frames.report_problems()
 
     def on_epoch_end(self, epoch, logs=None):
         self._epoch = int(epoch)
@@ -301,14 +291,12 @@ class Dashboard(keras.callbacks.Callback):
             self._steps_per_epoch = self.history.batches_in_epoch(self._epoch) or None
             self._plan_remaining_steps(self._epoch + 1)
         seconds = None if self._epoch_started is None else time.monotonic() - self._epoch_started
-        for output in self._outputs:
-            self._guard(f"{output.name} epoch", output.epoch, self._epoch, self._fit.epochs,
-                        numbers, seconds)
+        self._outputs.tell("epoch", self._epoch, self._fit.epochs, numbers, seconds)
         self._show_status("training")
         last_epoch = self._fit.epochs is not None and self._epoch + 1 >= self._fit.epochs
         if not last_epoch:  # the frame at train end shows the last epoch
-            self._request_frame()
-        self._report_drawing_errors()
+            self._frames.request()
+        self._frames.report_problems()
 
     def on_train_end(self, logs=None):
         stopped = bool(getattr(self._model, "stop_training", False))
@@ -342,16 +330,15 @@ class Dashboard(keras.callbacks.Callback):
         self._controller.end()
         self.history.end_fit(stopped_early=state != "finished")
         self._record_learning_rate()
-        self._close_render_worker()   # draws the final frame first
-        self._report_drawing_errors()
+        self._frames.close()   # draws the final frame first
+        self._frames.report_problems()
         self._show_status(state)
         summary = self._summary()
-        for output in self._outputs:
-            self._guard(f"{output.name} end", output.end, summary, self._last_png)
+        self._outputs.tell("end", summary, self._frames.last_png)
         # Stopped inside an epoch, Keras leaves its data pipeline to the cyclic garbage
         # collector, which with TensorFlow can freeze a later cell (close_open_epoch).
-        self._guard("closing the fit's open epoch", close_open_epoch, self._epoch_iterator(),
-                    state == "stopped by an error")
+        self._outputs.guard("closing the fit's open epoch", close_open_epoch,
+                            self._epoch_iterator(), state == "stopped by an error")
         self._epoch_iterator = lambda: None
 
     # -- outputs --------------------------------------------------------------------
@@ -364,9 +351,7 @@ class Dashboard(keras.callbacks.Callback):
         if not self.role.is_chief:
             self.png_path = None
         frontend = detect_frontend()
-        if mode == "auto":
-            mode = "widget" if frontend.kernel and frontend.widgets else "console"
-        self._mode = mode
+        self._mode = mode = output_mode(mode, frontend)
         outputs: list[DashboardOutput] = []
         console = None
         if mode == "widget":
@@ -374,8 +359,8 @@ class Dashboard(keras.callbacks.Callback):
 
             chart, _why = choose_chart(self.chart, frontend)
             outputs.append(WidgetOutput(
-                self.history, self.events, self.signals, title=self.title, view=self._view,
-                on_view_change=self._on_view_change, width=self._figure.width,
+                self.history, self.events, self.signals, title=self.title, view=self._frames.view,
+                on_view_change=self._on_view_change, width=self._frames.figure.width,
                 controls=self.show_controls, save_path=self.save_path, chart=chart,
                 scale=self.scale))
         elif mode == "console":
@@ -384,9 +369,7 @@ class Dashboard(keras.callbacks.Callback):
         if self.png_path is not None:
             outputs.append(PngFileOutput(self.png_path,
                                          announce=console.note if console else None))
-        self._outputs = outputs or [NullOutput()]
-        # Per-batch path: only outputs that handle queued input are called between batches.
-        self._pumping = [o for o in self._outputs if type(o).pump is not DashboardOutput.pump]
+        self._outputs.use(outputs or [NullOutput()])
 
     @property
     def outputs(self) -> tuple[DashboardOutput, ...]:
@@ -412,8 +395,7 @@ class Dashboard(keras.callbacks.Callback):
             epochs=fit.epochs if fit else None,
             batch=self.history.batches_in_epoch(self._epoch),
             steps_per_epoch=self._steps_per_epoch, note=self._status_note())
-        for output in self._outputs:
-            self._guard(f"{output.name} status", output.status, report)
+        self._outputs.tell("status", report)
 
     def _status_note(self) -> str | None:
         """What the status line adds: watched callbacks' counters, and the cluster when
@@ -433,7 +415,7 @@ class Dashboard(keras.callbacks.Callback):
             return f"{self.title}: no epoch finished"
         last = rows[-1]
         values = ", ".join(f"{k} {format_value(v)}" for k, v in last.items()
-                           if k not in ("epoch", "step"))
+                           if k not in POSITION_COLUMNS)
         return f"{self.title}: {len(rows)} epochs; last: {values}"
 
     def _add_events(self, events, recorded: bool = False, control_reply: bool = False) -> None:
@@ -443,83 +425,15 @@ class Dashboard(keras.callbacks.Callback):
         for event in events:
             if not recorded:
                 event = self.events.add(event.epoch, event.step, event.kind, event.message)
-            for output in self._outputs:
-                self._guard(f"{output.name} events", output.event, event, control_reply)
-        self._request_frame(urgent=control_reply)  # a click's marker shows at once
-
-    # -- frames -----------------------------------------------------------------------
-    def _start_render_worker(self) -> None:
-        self._close_render_worker()   # a fit that raised never reached on_train_end
-        # Epoch ends always ask for a frame; with very short epochs they are drawn at
-        # most once per redraw_interval (deferred, never dropped). The thread holds
-        # the dashboard only weakly, and a dashboard dropped mid-fit closes it.
-        worker = RenderWorker(weak_callback(self._draw),
-                              on_drawn=weak_callback(self._frame_drawn),
-                              min_interval=self._throttle.interval)
-        self._worker = worker
-        self._worker_finalizer = weakref.finalize(self, worker.close)
-
-    def _close_render_worker(self) -> None:
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.flush(timeout=60)
-            worker.close()
-            self._worker_finalizer.detach()
-            self._take_worker_error(worker)
-
-    def _request_frame(self, urgent: bool = False) -> None:
-        # urgent: a person is waiting for this frame; the throttle only spaces the timed ones.
-        if self._worker is not None:
-            self._worker.request(urgent=urgent)
-
-    def _frame_drawn(self, cost: float) -> None:
-        """Render thread: an expensive frame spaces out the next ones, epoch-end frames too,
-        so drawing stays within ``max_busy`` of the wall time even with very short epochs."""
-        self._throttle.done(cost)
-        worker = self._worker
-        if worker is not None:
-            worker.min_interval = self._throttle.wait
-
-    def _draw(self) -> None:
-        """Hand the store's rows to the outputs that draw for themselves; draw the figure
-        and hand the PNG to every output that shows frames (at the end: that keeps one).
-
-        Runs on the render worker's thread (after training: in the caller's). An output
-        that fails to take its update does not keep the others from it.
-        """
-        snapshot = self.history.snapshot()
-        final = not self._training
-        self._hand_over("data", snapshot, [o for o in self._outputs if o.wants_data])
-        if not any(o.wants_frames or (final and o.wants_final_frame) for o in self._outputs):
-            return
-        with self._draw_lock:
-            png = self._figure.render_png(snapshot, self._view, self.events.snapshot(),
-                                          final=final)
-        self._last_png = png
-        self._hand_over("frame", png, [o for o in self._outputs if o.wants_frames])
-
-    def _hand_over(self, method: str, value, outputs) -> None:
-        """Render thread: ``output.<method>(value)`` for each output; a failure is kept for
-        the training thread to report, and does not keep the others from their update."""
-        for output in outputs:
-            try:
-                getattr(output, method)(value)
-            except Exception as error:  # noqa: BLE001 - reported by the training thread
-                self._frame_problems.append((output.name, error))
+            self._outputs.tell("event", event, control_reply)
+        self._frames.request(urgent=control_reply)  # a click's marker shows at once
 
     def _on_view_change(self, options: ViewOptions) -> None:
-        self._view = options
-        if self._worker is not None:
-            self._worker.request(urgent=True)
-        else:   # after training no thread is left: one frame, drawn here
-            self._guard("drawing", self._draw)
-            self._report_drawing_errors()
+        self._frames.change_view(options)
 
     def figure_png(self) -> bytes:
         """The current plot as PNG bytes (drawn now, in the calling thread)."""
-        with self._draw_lock:
-            return self._figure.render_png(self.history.snapshot(), self._view,
-                                           self.events.snapshot(), final=not self._training)
+        return self._frames.figure_png()
 
     def _repr_mimebundle_(self, **kwargs):
         summary = self._summary()
@@ -576,15 +490,7 @@ class Dashboard(keras.callbacks.Callback):
         self._show_status("paused" if paused else "training")
 
     def _while_paused(self) -> None:
-        self._pump_outputs(paused=True)
-
-    def _pump_outputs(self, paused: bool = False) -> None:
-        """Between batches: let outputs handle what waits (clicks on a blocking fit's panel)."""
-        for output in self._pumping:
-            try:
-                output.pump(paused=paused)
-            except Exception as error:  # noqa: BLE001 - kernel internals must not stop training
-                self._report_problem(f"{output.name} click handling", error)
+        self._outputs.pump(paused=True)
 
     # -- records ------------------------------------------------------------------------
     def _plan_remaining_steps(self, from_epoch: int) -> None:
@@ -597,7 +503,7 @@ class Dashboard(keras.callbacks.Callback):
         """Note the current rate: from ``logs["learning_rate"]`` when Keras' own
         callbacks put it there, else read from the optimizer."""
         rate = None
-        for key in ("learning_rate", "lr"):
+        for key in LEARNING_RATE_KEYS:
             if numbers and key in numbers:
                 rate = numbers[key]
                 break
@@ -614,71 +520,14 @@ class Dashboard(keras.callbacks.Callback):
         return min(1.0, done / steps) if steps else 0.0
 
     def _check_requested_metrics(self, numbers: dict, validation: bool) -> None:
-        """Raise a clear ValueError for requested metrics that training does not log.
-
-        Training names are checked against the first batch's logs, ``val_``
-        names against the first epoch's logs (the earliest moments Keras
-        reveals the metric names).
-        """
+        """Hide the panels ``metrics=`` leaves out; a name training does not log raises."""
         if self.requested_metrics is None:
             return
-        bases = {base_name(k) for k in numbers}
-        missing = []
-        for name in self.requested_metrics:
-            if name.startswith("val_"):
-                if validation and name not in numbers:
-                    missing.append(name)
-            elif (not validation or not self._checked_train_metrics) and \
-                    name not in numbers and base_name(name) not in bases:
-                missing.append(name)
-        if missing:
-            where = "epoch" if validation else "batch"
-            raise ValueError(
-                f"Dashboard(metrics=...) asks for {missing}, but training logs no such "
-                f"metric (keys in the {where} logs: {sorted(numbers)}). Use one of those "
-                f"names, or compile the model with the metric (model.compile(metrics=[...])); "
-                f"'val_' names need validation data (validation_split or validation_data).")
-        shown = {base_name(n) for n in self.requested_metrics}
-        hidden = frozenset(b for b in bases if b not in shown and not is_learning_rate(b))
-        self._view = self._view.with_(hidden=self._view.hidden | hidden)
-        for output in self._outputs:
-            self._guard(f"{output.name} view", output.view, self._view)
-
-    # -- robustness ---------------------------------------------------------------------
-    def _guard(self, what: str, function, *args) -> None:
-        """Run a display step; report its first failure and never let it stop training."""
-        try:
-            function(*args)
-        except Exception as error:  # noqa: BLE001 - the dashboard must not kill training
-            self._report_problem(what, error)
-
-    def _report_drawing_errors(self) -> None:
-        # Runs every batch: lock-free looks first, the lock only when there is news.
-        while self._frame_problems:
-            what, error = self._frame_problems.pop(0)
-            self._report_problem(what, error)
-        if self._worker is not None and self._worker.has_error:
-            self._take_worker_error(self._worker)
-
-    def _take_worker_error(self, worker: RenderWorker) -> None:
-        error = worker.take_error()
-        if error is not None:
-            self._report_problem("drawing", error)
-
-    def _report_problem(self, what: str, error: BaseException) -> None:
-        if what in self._reported_problems:
-            return
-        self._reported_problems.add(what)
-        message = (f"nbcallbacks: the dashboard's {what} step failed "
-                   f"({type(error).__name__}: {error}); training continues, "
-                   f"the history is still recorded in dashboard.history.")
-        warnings.warn(message, RuntimeWarning, stacklevel=2)
-        for output in self._outputs:
-            try:
-                output.notice(message)
-            except Exception:  # noqa: BLE001 - the warning above was shown already
-                pass
-
+        hidden = panels_to_hide(self.requested_metrics, numbers, validation,
+                                training_checked=self._checked_train_metrics)
+        view = self._frames.view
+        self._frames.view = view = view.with_(hidden=view.hidden | hidden)
+        self._outputs.tell("view", view)
 
 def _weak_or_none(thing):
     """A weak reference to ``thing``; a callable answering None when it is None or cannot

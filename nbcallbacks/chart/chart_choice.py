@@ -9,6 +9,8 @@ with two exceptions decided here, before any widget exists:
   on hosted Colab yet. In PNG mode no anywidget is created, so nothing is switched.
 * Without the ``anywidget`` package (an environment that left it out) PNG frames it is,
   and ``chart="browser"`` says how to fix it.
+* Outside a Jupyter kernel (widgets asked for in a script or a test) no browser can draw
+  anything: PNG frames.
 
 A chart that is chosen but never draws (anywidget installed into an already running
 Jupyter server, a frontend without its extension) is caught later, by the panel's
@@ -33,6 +35,8 @@ def choose_chart(requested: str, frontend: Frontend) -> tuple[str, str | None]:
         ('browser', None)
         >>> choose_chart("auto", Frontend(kernel=True, name="colab", widgets=True))[0]
         'png'
+        >>> choose_chart("auto", Frontend(kernel=False, name="script", widgets=True))[0]
+        'png'
         >>> choose_chart("sparkly", Frontend(kernel=True, name="jupyter", widgets=True))
         Traceback (most recent call last):
         ValueError: chart must be one of ('auto', 'browser', 'png'), got 'sparkly'
@@ -49,4 +53,6 @@ def choose_chart(requested: str, frontend: Frontend) -> tuple[str, str | None]:
         return "png", "anywidget is not installed"
     if requested == "auto" and frontend.name == "colab":
         return "png", "on Colab the chart is drawn as PNG frames"
+    if requested == "auto" and not frontend.kernel:
+        return "png", "no notebook frontend"
     return "browser", None

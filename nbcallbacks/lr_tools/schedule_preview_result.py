@@ -210,8 +210,7 @@ class SchedulePreview:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"image/png": base64.b64encode(self.png()).decode("ascii")}
-        frontend = detect_frontend()
-        if frontend.kernel and frontend.widgets:
+        if detect_frontend().shows_widgets:
             bundle.update(widget_mimebundle(self.widget))
         bundle["text/plain"] = str(self)
         return bundle

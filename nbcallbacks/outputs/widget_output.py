@@ -152,7 +152,9 @@ class WidgetOutput(DashboardOutput):
             from nbcallbacks.chart.chart_widget import ChartWidget
 
             self.chart = ChartWidget(title=title, view=_view_trait(view), scale=float(scale))
-            self.chart.observe(self._chart_view_changed, names="view")
+            # Weakly, as the view toggles: the chart stays registered with the kernel
+            # (its views live on), and must not keep this output and the run's store alive.
+            self.chart.observe(weak_callback(self._chart_view_changed), names="view")
             route_widgets(self.chart)   # its messages must reach a busy kernel, as clicks do
         self._chart_deadline = None      # when a chart that has not drawn gives way to PNGs
         self._next_snapshot = 0.0   # when an epoch's end may refresh the chart's snapshot

@@ -29,6 +29,40 @@ class Frontend:
     name: str
     widgets: bool
 
+    @property
+    def shows_widgets(self) -> bool:
+        """Whether a widget displayed here is drawn (a kernel with ipywidgets)."""
+        return self.kernel and self.widgets
+
+
+# What a Dashboard or CallbackTracer shows: chosen with output_mode().
+OUTPUT_MODES = ("auto", "widget", "console", "none")
+
+
+def check_output_mode(requested: str) -> str:
+    """``requested`` when it is one of :data:`OUTPUT_MODES`, else a ValueError saying so."""
+    if requested not in OUTPUT_MODES:
+        raise ValueError(f"output must be one of {OUTPUT_MODES}, got {requested!r}")
+    return requested
+
+
+def output_mode(requested: str, frontend: Frontend | None = None) -> str:
+    """``"widget"``, ``"console"`` or ``"none"``: ``"auto"`` decided for ``frontend``.
+
+    Example:
+        >>> output_mode("auto", Frontend(kernel=True, name="jupyter", widgets=True))
+        'widget'
+        >>> output_mode("auto", Frontend(kernel=False, name="script", widgets=True))
+        'console'
+        >>> output_mode("loud")
+        Traceback (most recent call last):
+        ValueError: output must be one of ('auto', 'widget', 'console', 'none'), got 'loud'
+    """
+    if check_output_mode(requested) != "auto":
+        return requested
+    frontend = frontend or detect_frontend()
+    return "widget" if frontend.shows_widgets else "console"
+
 
 def detect_frontend() -> Frontend:
     """Inspect the running process.

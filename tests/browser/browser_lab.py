@@ -99,15 +99,23 @@ class JupyterLab:
     kernels): this environment's by default, or an overlay environment holding
     another JupyterLab release over this one's packages
     (``tests/package_overlays.py``), whose widget extension comes from here.
+    ``disabled_extensions`` are installed frontend extensions the page leaves
+    out, as ``jupyter labextension disable NAME`` does.
     """
 
-    def __init__(self, root: Path, home: Path, python: str = sys.executable):
+    def __init__(self, root: Path, home: Path, python: str = sys.executable,
+                 disabled_extensions: tuple[str, ...] = ()):
         self.root = root
         self.port = free_port()
         self.token = secrets.token_hex(24)
         self.url = f"http://127.0.0.1:{self.port}"
         settings = home / "lab-settings"
         write_lab_settings(settings)
+        if disabled_extensions:
+            page_config = home / "jupyter-config" / "labconfig" / "page_config.json"
+            page_config.parent.mkdir(parents=True, exist_ok=True)
+            page_config.write_text(json.dumps(
+                {"disabledExtensions": {name: True for name in disabled_extensions}}))
         env = {**os.environ, **KERNEL_ENV,
                "JUPYTERLAB_SETTINGS_DIR": str(settings),
                "JUPYTERLAB_WORKSPACES_DIR": str(home / "lab-workspaces"),

@@ -50,7 +50,8 @@ def pytest_runtest_makereport(item, call):
     report = yield
     if report.when == "call" and report.failed:
         funcargs = getattr(item, "funcargs", {})
-        session = funcargs.get("lab_page") or funcargs.get("classic_page")  # classic: Notebook 6
+        session = (funcargs.get("lab_page") or funcargs.get("classic_page")  # Notebook 6
+                   or funcargs.get("notebook7_page"))
         if session is not None and session.page is not None:
             path = session.screenshot("FAILED", directory=screenshot_dir(always=True))
             text = (f"screenshot of the page at the failure: {path}\n"

@@ -1,6 +1,6 @@
 """The browser chart in JupyterLab, in headless Chromium, while a blocking ``fit`` runs.
 
-A person's view of ``Dashboard(chart="browser")``: the chart draws (no "Error displaying
+A person's view of ``Dashboard()`` (``chart="auto"``): the chart draws (no "Error displaying
 widget", no console error), its points grow while the cell shows ``[*]``, the mouse
 reads values, zooms and resets, panels toggle, all with the kernel busy; after Stop the
 plotted values are the history's; a switch to the dark theme recolours the chart and the
@@ -19,9 +19,10 @@ from .test_browser_dashboard import SETUP as PNG_SETUP
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(400)]
 
-# The dashboard tests' scenario, with the browser chart updating four times a second.
-SETUP = PNG_SETUP.replace("dash = Dashboard()",
-                          'dash = Dashboard(chart="browser", redraw_interval=0.25)')
+# The dashboard tests' scenario with the default chart ("auto": the browser chart in
+# JupyterLab), updating four times a second.
+SETUP = PNG_SETUP.replace('dash = Dashboard(chart="png")',
+                          "dash = Dashboard(redraw_interval=0.25)")
 assert SETUP != PNG_SETUP
 FIT = """# cell: fit
 history = model.fit(x, y, epochs=300, batch_size=32, validation_split=0.1, verbose=0,
@@ -32,7 +33,8 @@ import json
 print("REPORT " + json.dumps({
     "loss": dash.history.batch_values("loss").tolist(),
     "val_loss": dash.history.epoch_values("val_loss").tolist(),
-    "hidden": sorted(dash._view.hidden), "chart": dash.outputs[0].chart is not None}))
+    "hidden": sorted(dash._frames.view.hidden), "chart": dash.outputs[0].chart is not None,
+    "events": [e.kind for e in dash.events]}))
 """
 RUNNING = "[*]:"
 
@@ -61,13 +63,25 @@ def chart(lab_page, cell):
     return cell.evaluate(CHART_JS)
 
 
-def start(lab_page):
+def open_and_run(lab_page, extra=()):
+    """Open the scenario (and ``extra`` cells after it), Run All, and wait until the fit
+    cell runs and shows the panel; returns the fit cell and the list the page's errors
+    go to."""
     errors = []
-    lab_page.open_cells(SETUP, FIT, REPORT)
+    lab_page.open_cells(SETUP, FIT, REPORT, *extra)
     lab_page.page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     lab_page.page.on("pageerror", lambda e: errors.append(str(e)))
     lab_page.run_all()
     cell = lab_page.cell("# cell: fit")
+    lab_page.wait_until(lambda: (lambda look: look["prompt"] == RUNNING and look["status"])(
+        lab_page.look(cell)), 120, "the panel while the fit cell runs",
+        seen=lambda: lab_page.look(cell))
+    return cell, errors
+
+
+def start(lab_page, extra=()):
+    """:func:`open_and_run`, then wait for the chart's first loss points."""
+    cell, errors = open_and_run(lab_page, extra)
     lab_page.wait_until(
         lambda: (lambda seen: seen and seen["panels"].get("loss", {}).get("points", 0) > 0)(
             chart(lab_page, cell)),
@@ -83,10 +97,8 @@ def stop_and_report(lab_page, cell) -> dict:
     return json.loads(text.split("REPORT ", 1)[1].strip().splitlines()[0])
 
 
-def test_the_chart_grows_and_answers_the_mouse_while_a_blocking_fit_runs(lab_page):
-    cell, errors = start(lab_page)
-    page = lab_page.page
-    # Points grow at least three times while the cell is still running.
+def grows_three_times(lab_page, cell) -> None:
+    """The plotted loss points grow at least three times while the cell still runs."""
     counts = []
     lab_page.wait_until(
         lambda: (counts.append(chart(lab_page, cell)["panels"]["loss"]["points"])
@@ -94,6 +106,17 @@ def test_the_chart_grows_and_answers_the_mouse_while_a_blocking_fit_runs(lab_pag
         seen=lambda: counts[-5:])
     assert counts == sorted(counts)
     assert lab_page.prompt(cell).inner_text().strip() == RUNNING
+
+
+def last_plotted_loss(lab_page, cell) -> float:
+    return [v for v in chart(lab_page, cell)["panels"]["loss"]["series"][0]
+            if v is not None][-1]
+
+
+def test_the_chart_grows_and_answers_the_mouse_while_a_blocking_fit_runs(lab_page):
+    cell, errors = start(lab_page)
+    page = lab_page.page
+    grows_three_times(lab_page, cell)
     lab_page.screenshot("chart-running", focus=cell)
 
     plot = cell.locator('.nbc-chart-panel[data-panel="loss"] .u-over')
@@ -103,6 +126,7 @@ def test_the_chart_grows_and_answers_the_mouse_while_a_blocking_fit_runs(lab_pag
     lab_page.wait_until(lambda: "loss" in chart(lab_page, cell)["readout"]
                         and "step" in chart(lab_page, cell)["readout"], 10,
                         "the hover readout", seen=lambda: chart(lab_page, cell)["readout"])
+    lab_page.screenshot("panel-light", element=cell.locator(".jp-OutputArea"))
     # Drag-zoom into the middle; new points must not undo it; double-click resets.
     whole = chart(lab_page, cell)["panels"]["loss"]  # the x axis before the drag
     page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
@@ -141,11 +165,48 @@ def test_the_chart_grows_and_answers_the_mouse_while_a_blocking_fit_runs(lab_pag
 
     report = stop_and_report(lab_page, cell)
     assert report["chart"] and report["hidden"] == ["accuracy"]
-    shown = chart(lab_page, cell)["panels"]["loss"]
     # The last plotted per-batch loss is the history's (float32 on the wire).
-    plotted = [v for v in shown["series"][0] if v is not None]
-    assert plotted[-1] == pytest.approx(report["loss"][-1], rel=1e-6)
+    assert last_plotted_loss(lab_page, cell) == pytest.approx(report["loss"][-1], rel=1e-6)
     assert "Error displaying widget" not in lab_page.look(cell)["outputs"]
+    assert not errors, errors
+
+
+def test_a_page_reloaded_mid_fit_shows_the_whole_run_and_keeps_updating(lab_page):
+    cell, errors = start(lab_page)
+    grows_three_times(lab_page, cell)
+    page = lab_page.page
+    page.keyboard.press("Control+s")   # the reloaded page opens the saved notebook
+    page.wait_for_timeout(1000)
+    before = chart(lab_page, cell)["panels"]["loss"]
+    page.on("dialog", lambda dialog: dialog.accept())   # "leave the page?" - yes
+    page.reload()
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
+    cell = lab_page.cell("# cell: fit")
+    # The view opened now reads the run's snapshot, then the rows sent since.
+    lab_page.wait_until(
+        lambda: (lambda seen: seen and seen["panels"].get("loss", {}).get("last", 0)
+                 > before["last"])(chart(lab_page, cell)),
+        90, "the reloaded chart to show the run so far and more",
+        seen=lambda: (before, chart(lab_page, cell), lab_page.look(cell)))
+    after = chart(lab_page, cell)["panels"]["loss"]
+    assert after["first"] == before["first"], (before, after)   # the whole run, from its start
+    lab_page.screenshot("reloaded", focus=cell)
+    grown = after["last"]
+    lab_page.wait_until(lambda: chart(lab_page, cell)["panels"]["loss"]["last"] > grown, 30,
+                        "the reloaded chart to keep updating")
+    # The queued report cell's output went to the page that asked for it, before the
+    # reload: stop, let the kernel finish, and run the report again from this page.
+    lab_page.button(cell, "Stop").click()
+    lab_page.wait_kernel_idle(60)
+    report_cell = lab_page.cell("# cell: report")
+    report_cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    expect(report_cell.locator(".jp-OutputArea-output")).to_contain_text("REPORT",
+                                                                         timeout=60_000)
+    report = json.loads(report_cell.locator(".jp-OutputArea-output").inner_text()
+                        .split("REPORT ", 1)[1].strip().splitlines()[0])
+    assert "stop" in report["events"], report["events"]
+    assert last_plotted_loss(lab_page, cell) == pytest.approx(report["loss"][-1], rel=1e-6)
     assert not errors, errors
 
 
@@ -188,6 +249,7 @@ def test_the_chart_and_the_panel_follow_a_switch_to_the_dark_theme(lab_page):
         dark = cell.evaluate(CONTRAST_JS)
         assert dark["count"] >= light["count"] - 2 and dark["worst"] >= 4.5, dark
         lab_page.screenshot("chart-dark", focus=cell)
+        lab_page.screenshot("panel-dark", element=cell.locator(".jp-OutputArea"))
     finally:   # the theme is a server setting: the next tests get the light one
         switch_theme(lab_page, "JupyterLab Light")
     assert not errors, errors

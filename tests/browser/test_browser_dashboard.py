@@ -26,7 +26,7 @@ model = keras.Sequential([keras.Input((16,)), keras.layers.Dense(16, activation=
                           keras.layers.Dense(2, activation="softmax")])
 model.compile(keras.optimizers.SGD(0.01), "sparse_categorical_crossentropy",
               metrics=["accuracy"])
-dash = Dashboard()
+dash = Dashboard(chart="png")  # the pictures drawn in the kernel (Colab's chart)
 """
 EPOCHS = 300  # minutes of training: every test ends it early with Stop
 BLOCKING_FIT = f"""# cell: fit

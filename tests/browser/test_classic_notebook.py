@@ -44,7 +44,7 @@ class BatchClock(keras.callbacks.Callback):
         self.times.append(time.time())
 
 clock = BatchClock()
-dash = Dashboard()
+dash = Dashboard(chart="png")  # Colab's chart: "auto" keeps pictures there
 import ipykernel, ipywidgets, nbcallbacks
 print("kernel stack:", ipykernel.__version__, ipywidgets.__version__, nbcallbacks.__file__)
 """
@@ -224,8 +224,9 @@ def test_dashboard_drives_a_blocking_fit_in_the_classic_notebook(classic_page):
 
 
 # -- the browser chart on Colab's widget protocol (ipywidgets 7.7.1, anywidget 0.9.21) ------
-CHART_SETUP = SETUP.replace("dash = Dashboard()",
-                            'dash = Dashboard(chart="browser", redraw_interval=0.25)')
+# The default chart ("auto") outside Colab is the browser chart: no chart= argument.
+CHART_SETUP = SETUP.replace('dash = Dashboard(chart="png")',
+                            "dash = Dashboard(redraw_interval=0.25)")
 assert CHART_SETUP != SETUP
 CHART_REPORT = """# cell: report
 import json

@@ -1,11 +1,12 @@
-"""Stop during a blocking fit in older JupyterLab releases, in headless Chromium.
+"""The chart and Stop during a blocking fit in older JupyterLab releases, in headless Chromium.
 
 JupyterLab 4.0–4.3 (and Notebook 7.0–7.3, built on them) send widget messages
 without a kernel subshell; from 4.4 on the frontend can name one. The other
 browser tests run the newest JupyterLab; these serve the page from an overlay
 environment holding an older release over this environment's packages
 (``tests/package_overlays.py``: same kernel, ipykernel 7.4, ipywidgets 8), and
-check what the person sees (Stop ends training early) and the subshells the
+check what the person sees (the default browser chart draws and grows, its last point
+is the history's, no console error; Stop ends training early) and the subshells the
 kernel holds: on 4.0 only the one it made for nbcallbacks (the frontend
 created none, so that is where the click came through), on 4.4 the
 frontend's too.
@@ -20,7 +21,7 @@ import pytest
 from package_overlays import installed_version, overlay_python  # tests/ is on sys.path
 
 from .browser_lab import BrowserLab, JupyterLab
-from .test_browser_dashboard import BLOCKING_FIT, EPOCHS, start, stop_and_report
+from .test_browser_chart import grows_three_times, last_plotted_loss, start, stop_and_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.backend("tensorflow"), pytest.mark.timeout(600)]
 
@@ -56,15 +57,21 @@ def browser_lab(request, tmp_path_factory):
     lab.close()
 
 
-def test_stop_ends_a_blocking_fit_in_an_older_jupyterlab(browser_lab, lab_page):
+def test_the_chart_and_stop_work_during_a_blocking_fit_in_an_older_jupyterlab(browser_lab,
+                                                                                lab_page):
     older_lab, page = browser_lab, lab_page
     older_lab.require()
     assert installed_version(older_lab.python, "jupyterlab") == older_lab.version
-    cell = start(page, BLOCKING_FIT, extra=(SUBSHELLS,))
+    cell, errors = start(page, extra=(SUBSHELLS,))
+    grows_three_times(page, cell)
     page.screenshot("before-stop", focus=cell)
-    text = stop_and_report(page, cell)
-    epochs = int(re.search(r"epochs trained: (\d+)", text).group(1))
-    assert epochs < EPOCHS and "events: stop" in text, text
+    report = stop_and_report(page, cell)
+    epochs = len(report["val_loss"])
+    assert epochs < 300 and "stop" in report["events"], report["events"]
+    assert report["chart"], "the chart gave way to pictures: it never said it drew"
+    assert last_plotted_loss(page, cell) == pytest.approx(report["loss"][-1], rel=1e-6)
+    assert "Error displaying widget" not in page.look(cell)["outputs"]
+    assert not errors, errors
     subshells = page.cell("# cell: subshells").locator(".jp-OutputArea-output").inner_text()
     count, own = re.search(r"subshells: (\d+) nbcallbacks' own among them: (\w+)",
                            subshells).groups()

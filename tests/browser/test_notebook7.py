@@ -1,0 +1,61 @@
+"""Notebook 7 (smoke): the default chart and Stop during a blocking fit, in headless Chromium.
+
+Notebook 7 is JupyterLab's components in a one-notebook page: the same Jupyter
+server serves it at ``/notebooks/<path>`` (the ``notebook`` package is a server
+extension), with the same widget manager. What differs for a person — and for
+:class:`Notebook7Page` — is the URL and where the kernel's state is shown. The
+scenario is the JupyterLab chart test's: the chart draws and grows while the cell
+runs, Stop ends training, the last plotted loss is the history's, no console error.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .browser_lab import VIEWPORT, LabPage, expect
+from .test_browser_chart import grows_three_times, last_plotted_loss, start, stop_and_report
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+
+class Notebook7Page(LabPage):
+    """A :class:`LabPage` on Notebook 7's page for the notebook instead of JupyterLab's."""
+
+    def open(self, relative: str):
+        self.browser_lab.require()
+        lab = self.browser_lab.lab
+        self.context = self.browser_lab.browser.new_context(viewport=VIEWPORT)
+        self.context.set_default_timeout(30_000)
+        self.page = self.context.new_page()
+        self.page.goto(f"{lab.url}/notebooks/{relative}?token={lab.token}")
+        self.page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
+        self.wait_kernel_idle(120)
+        return self.page
+
+    def wait_kernel_idle(self, timeout: float = 60) -> None:
+        """Notebook 7 names the kernel's state in the title of the toolbar's status icon."""
+        expect(self.page.locator(KERNEL_IDLE)).to_have_count(1, timeout=timeout * 1000)
+
+
+KERNEL_IDLE = '.jp-NotebookPanel-toolbar [title="Kernel Idle"]'
+
+
+@pytest.fixture
+def notebook7_page(browser_lab, request):
+    session = Notebook7Page(browser_lab, request.node.name)
+    yield session
+    session.close()
+
+
+def test_the_default_chart_grows_and_stop_ends_a_blocking_fit_in_notebook_7(notebook7_page):
+    page = notebook7_page
+    cell, errors = start(page)
+    assert "/notebooks/" in page.page.url   # Notebook 7's page, not JupyterLab's
+    grows_three_times(page, cell)
+    page.screenshot("chart-running", focus=cell)
+    report = stop_and_report(page, cell)
+    assert report["chart"], "the chart gave way to pictures: it never said it drew"
+    assert len(report["val_loss"]) < 300 and "stop" in report["events"], report["events"]
+    assert last_plotted_loss(page, cell) == pytest.approx(report["loss"][-1], rel=1e-6)
+    assert "Error displaying widget" not in page.look(cell)["outputs"]
+    assert not errors, errors
