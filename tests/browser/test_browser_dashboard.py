@@ -17,6 +17,8 @@ from .browser_lab import expect, new_pictures, progress
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
+# The dashboard with PNG frames drawn in the kernel (what Colab gets); the browser chart,
+# the default elsewhere, is test_browser_chart's.
 SETUP = """# cell: setup
 import numpy as np, keras
 from nbcallbacks import Dashboard
@@ -26,7 +28,7 @@ model = keras.Sequential([keras.Input((16,)), keras.layers.Dense(16, activation=
                           keras.layers.Dense(2, activation="softmax")])
 model.compile(keras.optimizers.SGD(0.01), "sparse_categorical_crossentropy",
               metrics=["accuracy"])
-dash = Dashboard(chart="png")  # the pictures drawn in the kernel (Colab's chart)
+dash = Dashboard(chart="png")
 """
 EPOCHS = 300  # minutes of training: every test ends it early with Stop
 BLOCKING_FIT = f"""# cell: fit

@@ -26,6 +26,7 @@ from .classic_notebook import ClassicBrowser, ClassicPage
 pytestmark = [pytest.mark.browser, pytest.mark.backend("tensorflow"), pytest.mark.timeout(1200)]
 
 EPOCHS = 1000  # minutes of training: Stop ends it after about 100
+# PNG frames drawn in the kernel: Colab's chart ("auto" keeps pictures there).
 SETUP = """# cell: setup
 import time
 import numpy as np, keras
@@ -44,7 +45,7 @@ class BatchClock(keras.callbacks.Callback):
         self.times.append(time.time())
 
 clock = BatchClock()
-dash = Dashboard(chart="png")  # Colab's chart: "auto" keeps pictures there
+dash = Dashboard(chart="png")
 import ipykernel, ipywidgets, nbcallbacks
 print("kernel stack:", ipykernel.__version__, ipywidgets.__version__, nbcallbacks.__file__)
 """
