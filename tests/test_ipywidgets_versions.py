@@ -145,10 +145,11 @@ SETUP = textwrap.dedent("""
 """)
 CELLS = {
     "reference": "display(ipywidgets.HTML('reference'))",
-    "dashboard": "dash = Dashboard()\n"
+    # The two charts: PNG frames drawn in the kernel, and the default browser chart.
+    "dashboard": "dash = Dashboard(chart='png')\n"
                  "history = model.fit(x, y, epochs=2, batch_size=32, validation_split=0.25,"
                  " verbose=0, callbacks=[dash])",
-    "chart": "charted = Dashboard(chart='browser')\n"
+    "chart": "charted = Dashboard()\n"
              "history = model.fit(x, y, epochs=2, batch_size=32, validation_split=0.25,"
              " verbose=0, callbacks=[charted])",
     "tracer": "tracer = CallbackTracer(output='widget', refresh_interval=0)\n"
