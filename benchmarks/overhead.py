@@ -79,15 +79,6 @@ def make_model():
                   metrics=["accuracy"])
     return model
 
-# name -> (verbose, factory of the callbacks list); callbacks are created fresh per run.
-VARIANTS = {
-    "no callback": (0, lambda: []),
-    "keras progress bar (verbose=1)": (1, lambda: []),
-    "nbcallbacks.Dashboard()": (0, browser_chart_dashboard),
-    "Dashboard(chart='png')": (0, lambda: [nbcallbacks.Dashboard(chart="png")]),
-    "livelossplot PlotLossesKeras()": (0, lambda: [PlotLossesKeras()]),
-    "tqdm TqdmCallback()": (0, lambda: [TqdmCallback()]),
-}
 
 class ChartViewReady(keras.callbacks.Callback):
     """Plays the message a browser view sends once the chart has drawn (nbclient has no
@@ -103,6 +94,16 @@ class ChartViewReady(keras.callbacks.Callback):
 def browser_chart_dashboard():
     dash = nbcallbacks.Dashboard()   # chart="auto": the browser chart outside Colab
     return [dash, ChartViewReady(dash)]
+
+# name -> (verbose, factory of the callbacks list); callbacks are created fresh per run.
+VARIANTS = {
+    "no callback": (0, lambda: []),
+    "keras progress bar (verbose=1)": (1, lambda: []),
+    "nbcallbacks.Dashboard()": (0, browser_chart_dashboard),
+    "Dashboard(chart='png')": (0, lambda: [nbcallbacks.Dashboard(chart="png")]),
+    "livelossplot PlotLossesKeras()": (0, lambda: [PlotLossesKeras()]),
+    "tqdm TqdmCallback()": (0, lambda: [TqdmCallback()]),
+}
 
 class EpochStarts(keras.callbacks.Callback):
     """Timestamps of epoch starts, to also report time without epoch 1 (graph tracing).

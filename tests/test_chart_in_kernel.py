@@ -115,17 +115,22 @@ def test_a_blocking_fit_streams_new_rows_to_a_chart_that_said_ready(kernel):
                if t["name"] == "batches") == report["steps"]
 
 
+# What the panel's plot is at the end: the chart (None once it gave way), the widget in the
+# plot's place, whether that shows a PNG, and the panel's notice.
+PANEL_REPORT = """print(json.dumps({
+    "chart": dash.outputs[0].chart is not None,
+    "plot": type(dash.outputs[0].panel.plot.children[0]).__name__,
+    "png": bytes(dash.outputs[0].panel.image.value[:4]) == b"\\x89PNG",
+    "notice": dash.outputs[0].panel.notices.value}))"""
+
+
 @kernels(("7.4.0",))
 def test_a_chart_that_never_draws_gives_way_to_pictures_and_says_why(kernel):
     status, messages = kernel.run(
         "import nbcallbacks.outputs.widget_output as widget_output\n"
         "widget_output.CHART_RENDER_TIMEOUT = 1.0\n" + CHART_FIT, 300)
     assert status == "ok", [m["content"] for m in messages if m["msg_type"] == "error"]
-    report = kernel.run_json("""print(json.dumps({
-        "chart": dash.outputs[0].chart is not None,
-        "plot": type(dash.outputs[0].panel.plot.children[0]).__name__,
-        "png": bytes(dash.outputs[0].panel.image.value[:4]) == b"\\x89PNG",
-        "notice": dash.outputs[0].panel.notices.value}))""")
+    report = kernel.run_json(PANEL_REPORT)
     assert not report["chart"] and report["plot"] == "Image" and report["png"], report
     assert "did not draw within 1 s" in report["notice"]
     assert "restart Jupyter and reload the page" in report["notice"]
@@ -146,11 +151,7 @@ def test_on_colab_the_default_chart_is_pictures_and_no_anywidget_is_created(kern
         "finally:\n"
         "    del sys.modules['google.colab']\n", 300)
     assert status == "ok", [m["content"] for m in messages if m["msg_type"] == "error"]
-    report = kernel.run_json("""print(json.dumps({
-        "chart": dash.outputs[0].chart is not None,
-        "plot": type(dash.outputs[0].panel.plot.children[0]).__name__,
-        "png": bytes(dash.outputs[0].panel.image.value[:4]) == b"\\x89PNG",
-        "notice": dash.outputs[0].panel.notices.value}))""")
+    report = kernel.run_json(PANEL_REPORT)
     assert not report["chart"] and report["plot"] == "Image" and report["png"], report
     assert report["notice"] == "", report   # pictures are simply Colab's chart: no apology
     opened = [m for m in messages if m["msg_type"] == "comm_open"]

@@ -65,10 +65,10 @@ class Dashboard(keras.callbacks.Callback):
     zoom (double-click resets), log y, smoothing, steps, epochs or time on x,
     panel toggles, all while ``fit`` runs; the kernel only sends the new
     values. On Colab, and with ``chart="png"``, it is a picture redrawn in
-    the kernel. Either way
-    it updates at most every ``redraw_interval`` seconds (longer when an update
-    is expensive, so it stays under ``max_busy`` of the wall time) and always
-    at the end of each epoch and of training. Calling ``fit`` again with the
+    the kernel. Either way it updates at most every ``redraw_interval``
+    seconds (longer when an update is expensive, so it stays under
+    ``max_busy`` of the wall time) and always at the end of each epoch and of
+    training. Calling ``fit`` again with the
     same dashboard continues the same curves.
 
     Controls act while ``fit`` runs: **Stop** (finish the batch, end training
