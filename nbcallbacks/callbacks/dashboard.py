@@ -29,7 +29,7 @@ import keras
 from nbcallbacks.callbacks.builtin_callback_watcher import BuiltinCallbackWatcher
 from nbcallbacks.callbacks.threaded_fit import fit_in_thread
 from nbcallbacks.callbacks.training_controller import TrainingController
-from nbcallbacks.chart.chart_choice import CHARTS, choose_chart
+from nbcallbacks.chart.chart_choice import check_chart, choose_chart
 from nbcallbacks.compat.keras_fit_frame import batch_size_of, close_open_epoch, fit_epoch_iterator
 from nbcallbacks.core.events import EventLog
 from nbcallbacks.core.formatting import format_value
@@ -152,8 +152,7 @@ class Dashboard(keras.callbacks.Callback):
                  max_control_delay: float = 0.25, chart: str = "auto", scale: float = 1.0):
         super().__init__()
         check_output_mode(output)
-        if chart not in CHARTS:
-            raise ValueError(f"chart must be one of {CHARTS}, got {chart!r}")
+        check_chart(chart)   # at once, not at the first fit
         if not (isinstance(scale, (int, float)) and 0.5 <= scale <= 4):
             raise ValueError(f"scale must be a number from 0.5 to 4 (1.5 reads on a "
                              f"projector), got {scale!r}")

@@ -1,7 +1,7 @@
 """Which chart a dashboard's panel shows: the browser chart or PNG frames drawn in the kernel.
 
 ``Dashboard(chart="auto")`` takes the browser chart wherever the frontend can show it,
-with two exceptions decided here, before any widget exists:
+except where decided here, before any widget exists:
 
 * **Colab** keeps PNG frames: creating the first anywidget there switches the whole
   notebook to Colab's CDN-loaded custom widget manager (which renders some widgets
@@ -26,6 +26,13 @@ from nbcallbacks.ui.frontend import Frontend
 CHARTS = ("auto", "browser", "png")
 
 
+def check_chart(requested: str) -> str:
+    """``requested`` when it is one of :data:`CHARTS`, else a ValueError saying so."""
+    if requested not in CHARTS:
+        raise ValueError(f"chart must be one of {CHARTS}, got {requested!r}")
+    return requested
+
+
 def choose_chart(requested: str, frontend: Frontend) -> tuple[str, str | None]:
     """``("browser" | "png", why PNG when "auto" chose it, else None)``.
 
@@ -41,9 +48,7 @@ def choose_chart(requested: str, frontend: Frontend) -> tuple[str, str | None]:
         Traceback (most recent call last):
         ValueError: chart must be one of ('auto', 'browser', 'png'), got 'sparkly'
     """
-    if requested not in CHARTS:
-        raise ValueError(f"chart must be one of {CHARTS}, got {requested!r}")
-    if requested == "png":
+    if check_chart(requested) == "png":
         return "png", None
     if importlib.util.find_spec("anywidget") is None:
         if requested == "browser":
