@@ -15,8 +15,11 @@ from nbcallbacks.lr_tools.interactive_schedule import InteractiveSchedule, inter
 from nbcallbacks.lr_tools.lr_finder import find_lr
 from nbcallbacks.lr_tools.lr_range_test import LRRangeTest
 from nbcallbacks.lr_tools.schedule_preview import SchedulePreview, preview_schedule
+from nbcallbacks.runs.comparison import Comparison, compare
+from nbcallbacks.runs.run_sources import load_runs
 
 __all__ = ["Dashboard", "__version__",
            "BuiltinCallbackWatcher", "CallbackTracer",
            "InteractiveSchedule", "LRRangeTest", "PiecewiseSchedule", "SchedulePreview",
+           "Comparison", "compare", "load_runs",
            "find_lr", "interactive_schedule", "preview_schedule"]

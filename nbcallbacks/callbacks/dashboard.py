@@ -49,7 +49,9 @@ from nbcallbacks.outputs.frame_pipeline import FramePipeline
 from nbcallbacks.outputs.null_output import NullOutput
 from nbcallbacks.outputs.output_set import OutputSet
 from nbcallbacks.outputs.png_file_output import PngFileOutput
+from nbcallbacks.outputs.run_log_output import RunLogOutput
 from nbcallbacks.outputs.widget_output import weak_callback
+from nbcallbacks.runs.fit_hyperparameters import fit_hyperparameters
 from nbcallbacks.render.dashboard_figure import DashboardFigure
 from nbcallbacks.ui.cell_end_hook import after_each_cell
 from nbcallbacks.ui.frontend import check_output_mode, detect_frontend, output_mode
@@ -118,6 +120,15 @@ class Dashboard(keras.callbacks.Callback):
             handling and :attr:`signals` work either way.
         save_path: initial path of "Save now" (default ``"checkpoints/manual.keras"``).
         max_points: points drawn per series after min/max decimation (default ``2000``).
+        run: the run's name, in comparisons and in ``log_dir`` (default: the time it
+            started, ``"run 2026-12-03 14.05.01"``).
+        log_dir: a directory to write the run to as it trains (``log_dir/<run>/``: JSON
+            lines pandas reads, see :mod:`nbcallbacks.runs.run_directory`), so that
+            ``nbcallbacks.compare("runs/")`` shows it after a kernel restart. A name already
+            there gets a suffix: nothing on disk is replaced.
+        hyperparameters: what to record about the run besides what the fit tells
+            (optimizer, learning rate, batch size, epochs, parameter count), e.g.
+            ``{"dropout": 0.2}``.
         max_control_delay: multi-worker runs only: the longest time (seconds) a
             click on the chief waits for the batch where every worker applies it
             (default ``0.25``). Workers agree on the controls before every batch,
@@ -125,7 +136,9 @@ class Dashboard(keras.callbacks.Callback):
             at most 3 % of the training time; ``0`` agrees before every batch.
 
     Attributes:
-        history: the :class:`~nbcallbacks.core.MetricStore` with every value.
+        history: the :class:`~nbcallbacks.core.MetricStore` with every value
+            (``dash.history.to_pandas()``, ``dash.history.to_csv("history.csv")``).
+        run: the run's name (``log_dir`` may add a suffix on disk when it is taken).
         events: the :class:`~nbcallbacks.core.EventLog` of what happened.
         signals: the :class:`~nbcallbacks.core.training_signals.TrainingSignals`
             the controls write to; code can use it too (``dash.signals.request_stop()``).
@@ -149,7 +162,8 @@ class Dashboard(keras.callbacks.Callback):
                  max_busy: float = 0.03, output: str = "auto", png_path=None,
                  title: str = "Training", width: int = 960, max_points: int = 2000,
                  controls: bool = True, save_path: str = "checkpoints/manual.keras",
-                 max_control_delay: float = 0.25, chart: str = "auto", scale: float = 1.0):
+                 max_control_delay: float = 0.25, chart: str = "auto", scale: float = 1.0,
+                 run: str | None = None, log_dir=None, hyperparameters: dict | None = None):
         super().__init__()
         check_output_mode(output)
         check_chart(chart)   # at once, not at the first fit
@@ -160,6 +174,17 @@ class Dashboard(keras.callbacks.Callback):
             metrics = [metrics]
         if not max_control_delay >= 0:
             raise ValueError(f"max_control_delay must be >= 0 seconds, got {max_control_delay!r}")
+        if run is not None and not (isinstance(run, str) and run.strip()):
+            raise ValueError(f"run must be a non-empty name, e.g. run='lr=0.01', got {run!r}")
+        if hyperparameters is not None and not isinstance(hyperparameters, dict):
+            raise ValueError(f"hyperparameters must be a dict, e.g. {{'dropout': 0.2}}, "
+                             f"got {hyperparameters!r}")
+        self.run = run or time.strftime("run %Y-%m-%d %H.%M.%S")
+        self.log_dir = os.fspath(log_dir) if log_dir is not None else None
+        if self.log_dir is not None and os.path.isfile(self.log_dir):
+            raise ValueError(f"log_dir {self.log_dir!r} is a file: give a directory for the "
+                             f"runs, e.g. log_dir='runs/'")
+        self.hyperparameters = dict(hyperparameters or {})
         self.requested_metrics = list(metrics) if metrics else None
         self.per_batch = bool(per_batch)
         self.output = output
@@ -368,6 +393,9 @@ class Dashboard(keras.callbacks.Callback):
         if self.png_path is not None:
             outputs.append(PngFileOutput(self.png_path,
                                          announce=console.note if console else None))
+        if self.log_dir is not None and self.role.is_chief:
+            outputs.append(RunLogOutput(self.history, self.log_dir, self.run,
+                                        self.hyperparameters))
         self._outputs.use(outputs or [NullOutput()])
 
     @property
@@ -381,6 +409,21 @@ class Dashboard(keras.callbacks.Callback):
             ()
         """
         return tuple(self._outputs)
+
+    def fit_hyperparameters(self) -> dict:
+        """What the latest ``fit`` was trained with (optimizer, learning rate at its start,
+        batch size, epochs, parameter count) and the ``hyperparameters`` given; ``{}``
+        before the first ``fit``."""
+        if self._fit is None:
+            return dict(self.hyperparameters)
+        read = fit_hyperparameters(self._model, batch_size=self._clock.batch_size,
+                                   epochs=self._fit.epochs)
+        rates = self.history.learning_rates.snapshot()
+        if "learning_rate" in rates:   # the rate it started with, not one a callback set
+            started = rates.column("step") >= self._fit.first_step
+            if started.any():
+                read["learning_rate"] = float(f"{rates.column('learning_rate')[started][0]:.6g}")
+        return {**read, **self.hyperparameters}
 
     @property
     def click_route(self):

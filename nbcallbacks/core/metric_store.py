@@ -16,7 +16,9 @@ Positions:
 
 from __future__ import annotations
 
+import csv
 import math
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -26,6 +28,8 @@ import numpy as np
 from nbcallbacks.core.column_table import ColumnTable, TableSnapshot
 
 POSITION_COLUMNS = ("step", "epoch", "batch", "seconds")
+# The tables a store holds, by the name ``to_pandas`` and ``to_csv`` take.
+TABLE_KINDS = ("epoch", "batch", "learning_rate")
 
 
 def _as_number(value) -> float | None:
@@ -199,3 +203,88 @@ class MetricStore:
     def nbytes(self) -> int:
         """Bytes held by the stored series."""
         return self.batches.nbytes() + self.epochs.nbytes() + self.learning_rates.nbytes()
+
+    # -- export ------------------------------------------------------------------
+    def table(self, kind: str = "epoch") -> ColumnTable:
+        """The table of one kind of row: ``"epoch"``, ``"batch"`` or ``"learning_rate"``."""
+        tables = {"epoch": self.epochs, "batch": self.batches,
+                  "learning_rate": self.learning_rates}
+        if kind not in tables:
+            raise ValueError(f"kind must be one of {', '.join(map(repr, TABLE_KINDS))}, "
+                             f"got {kind!r}")
+        return tables[kind]
+
+    def columns(self, kind: str = "epoch") -> dict[str, np.ndarray]:
+        """Every column of one table, positions first (``epoch`` leading, as in ``CSVLogger``)
+        and then the metrics in the order they were first logged.
+
+        Example:
+            >>> store = MetricStore()
+            >>> store.record_epoch(epoch=0, logs={"loss": 0.5, "val_loss": 0.75})
+            >>> list(store.columns("epoch"))
+            ['epoch', 'step', 'seconds', 'loss', 'val_loss']
+        """
+        snap = self.table(kind).snapshot()
+        positions = [n for n in ("epoch", "batch", "step", "seconds") if n in snap]
+        names = positions + [n for n in snap.names if n not in positions]
+        return {name: snap.column(name) for name in names}
+
+    def to_pandas(self, kind: str = "epoch"):
+        """One table as a ``pandas.DataFrame``: per epoch (default, one row per epoch with an
+        ``epoch`` column, as ``CSVLogger`` writes), per ``"batch"``, or the
+        ``"learning_rate"`` readings. Needs pandas (``pip install pandas``).
+
+        Example:
+            >>> store = MetricStore()
+            >>> store.record_epoch(epoch=0, logs={"loss": 0.5})
+            >>> store.to_pandas()[["epoch", "loss"]].values.tolist()
+            [[0.0, 0.5]]
+        """
+        try:
+            import pandas
+        except ImportError as error:
+            raise ImportError("to_pandas needs pandas: pip install pandas "
+                              "(to_csv writes the same table without it)") from error
+        return pandas.DataFrame(self.columns(kind))
+
+    def to_csv(self, path, kind: str = "epoch") -> None:
+        """Write one table (see :meth:`to_pandas`) to a CSV file, header first; NaN and
+        infinities are written as ``nan`` / ``inf``, which pandas and ``csv`` read back.
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> store = MetricStore()
+            >>> store.record_epoch(epoch=0, logs={"loss": 0.5})
+            >>> path = pathlib.Path(tempfile.mkdtemp()) / "history.csv"
+            >>> store.to_csv(path)
+            >>> path.read_text().splitlines()[0]
+            'epoch,step,seconds,loss'
+        """
+        columns = self.columns(kind)
+        integer = {"epoch", "batch", "step"} if kind != "learning_rate" else {"step"}
+        rows = zip(*[values.astype(np.int64) if name in integer else values.tolist()
+                     for name, values in columns.items()])
+        with open(os.fspath(path), "w", newline="") as file:
+            writer = csv.writer(file)
+            writer.writerow(columns)
+            writer.writerows(rows)
+
+    @classmethod
+    def from_rows(cls, batches=(), epochs=(), learning_rates=()) -> MetricStore:
+        """A store holding rows read back from a log (each a dict of column -> number;
+        positions as recorded, ``step`` and ``seconds`` included).
+
+        Example:
+            >>> store = MetricStore.from_rows(epochs=[{"epoch": 0, "step": 4, "loss": 0.5}])
+            >>> store.epoch_values("loss").tolist(), store.steps
+            ([0.5], 4)
+        """
+        store = cls()
+        for table, rows in ((store.batches, batches), (store.epochs, epochs),
+                            (store.learning_rates, learning_rates)):
+            for row in rows:
+                table.append(row)
+        steps = [int(t.column("step")[-1]) + (t is store.batches)
+                 for t in (store.batches, store.epochs) if len(t)]
+        store._steps = max(steps, default=0)
+        return store

@@ -28,6 +28,11 @@ SUGGESTION = "#d62728"        # the learning-rate range test's suggested rate
 PREDICT = "#1e7b1e"           # the tracer's predict() calls
 VALUE = "#0b5394"             # logged values in the tracer
 
+# One colour per run when runs are compared, in the order they are listed (Tableau 10,
+# the tenth, a pale olive, left out: it does not read on white). Run 11 takes run 1's.
+RUNS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+        "#17becf", "#7f7f7f")
+
 # -- event families (see event_colors.KIND_COLORS) -----------------------------
 STOP = "#b3261e"              # stop, interrupt, NaN; also error messages
 EARLY_STOPPING = "#8e24aa"

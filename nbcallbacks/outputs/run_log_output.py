@@ -1,0 +1,80 @@
+"""The dashboard output that writes the run to ``log_dir`` as it trains.
+
+It reads what the other outputs show (the store's new rows at each status
+update, a few times a second; the events; how the fit ended) and appends it to
+the run's directory (:mod:`nbcallbacks.runs.run_directory`). A failure to
+write is reported once, like any output's, and training goes on.
+"""
+
+from __future__ import annotations
+
+from nbcallbacks.core.events import Event
+from nbcallbacks.core.metric_store import MetricStore
+from nbcallbacks.outputs.dashboard_output import DashboardOutput, StatusReport
+from nbcallbacks.runs.fit_hyperparameters import fit_hyperparameters
+from nbcallbacks.runs.run_directory import RunDirectoryWriter
+
+# How a fit ended, from the event that ended it (the dashboard says only "stopped early").
+_ENDING_EVENTS = {"stop": "stopped by a click", "interrupt": "interrupted",
+                  "nan": "NaN", "early_stopping": "early-stopped"}
+
+
+class RunLogOutput(DashboardOutput):
+    """Writes a dashboard's run to ``log_dir/<run name>/``.
+
+    ``given``: hyperparameters the person passed; they win over what is read
+    from the fit.
+    """
+
+    name = "run log"
+
+    def __init__(self, store: MetricStore, log_dir, run_name: str, given: dict | None = None):
+        self.store = store
+        self.log_dir = log_dir
+        self.run_name = run_name
+        self.given = dict(given or {})
+        self.writer: RunDirectoryWriter | None = None
+        self._ending = None
+
+    def begin(self, model, click_route=None) -> None:
+        hyperparameters = {**fit_hyperparameters(model), **self.given}
+        if self.writer is None:
+            self.writer = RunDirectoryWriter(self.log_dir, self.run_name, hyperparameters)
+        else:   # a next fit of the same dashboard continues the run
+            self.writer.update(status="running",
+                               hyperparameters={**hyperparameters, **self.writer.meta[
+                                   "hyperparameters"]})
+        self._ending = None
+
+    def status(self, report: StatusReport) -> None:
+        if self.writer is None:
+            return
+        # The fit's batch size and epochs arrive with its first status report.
+        known = self.writer.meta["hyperparameters"]
+        learned = {name: value for name, value in (("batch_size", report.clock.batch_size),
+                                                   ("epochs", report.epochs))
+                   if value is not None and name not in known}
+        if learned:
+            self.writer.update(hyperparameters={**known, **learned})
+        self.writer.write_new_rows(self.store)
+
+    def epoch(self, epoch, epochs, logs, seconds) -> None:
+        if self.writer is not None:
+            self.writer.write_new_rows(self.store)
+
+    def event(self, event: Event, control_reply: bool = False) -> None:
+        if self.writer is None:
+            return
+        self.writer.write_event(event)
+        self._ending = _ENDING_EVENTS.get(event.kind, self._ending)
+
+    def end(self, summary: str, png) -> None:
+        if self.writer is None:
+            return
+        self.writer.write_new_rows(self.store)
+        fit = self.store.fits[-1] if self.store.fits else None
+        status = "finished" if fit is not None and not fit.stopped_early else (
+            self._ending or "stopped early")
+        if summary.endswith("stopped by an error"):
+            status = "stopped by an error"
+        self.writer.finish(status, seconds=self.store.training_seconds())

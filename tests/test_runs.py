@@ -1,0 +1,200 @@
+"""Runs as data: written while training, read back from every format, compared.
+
+Real fits throughout; the kill test kills a real training process with SIGKILL.
+"""
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+import nbcallbacks
+from nbcallbacks import Dashboard, compare, load_runs
+
+
+def fit(model, data, callbacks, epochs=3, **kwargs):
+    x, y = data
+    return model.fit(x, y, epochs=epochs, batch_size=64, validation_split=0.25, verbose=0,
+                     callbacks=callbacks, **kwargs)
+
+
+def as_float32(values):
+    return np.asarray(values, dtype=np.float32).tolist()
+
+
+def tree_digest(path) -> str:
+    digest = hashlib.sha256()
+    for root, _dirs, files in sorted(os.walk(path)):
+        for name in sorted(files):
+            full = os.path.join(root, name)
+            digest.update(full.encode())
+            with open(full, "rb") as handle:
+                digest.update(handle.read())
+    return digest.hexdigest()
+
+
+def test_a_three_learning_rate_loop_is_three_named_runs_with_their_rates_and_best_values(
+        tiny_model, tiny_data, tmp_path):
+    histories, dashboards = {}, []
+    for rate in (0.1, 0.01, 0.001):
+        dash = Dashboard(output="none", run=f"lr={rate}", log_dir=tmp_path / "runs")
+        histories[rate] = fit(tiny_model(rate), tiny_data, [dash]).history
+        dashboards.append(dash)
+    for source in (dashboards, tmp_path / "runs"):
+        comparison = compare(source)
+        table = comparison.table()
+        assert [row["run"] for row in table] == ["lr=0.1", "lr=0.01", "lr=0.001"]
+        assert [row["learning_rate"] for row in table] == [0.1, 0.01, 0.001]
+        assert {row["batch_size"] for row in table} == {64}
+        assert {row["epochs"] for row in table} == {3}
+        assert {row["optimizer"] for row in table} == {"Adam"}
+        assert {row["status"] for row in table} == {"finished"}
+        for row, rate in zip(table, histories):
+            val_loss = as_float32(histories[rate]["val_loss"])
+            assert row["best val_loss"] == min(val_loss)
+            assert row["best val_loss epoch"] == val_loss.index(min(val_loss))
+            assert row["best val_accuracy"] == max(as_float32(histories[rate]["val_accuracy"]))
+        for run, rate in zip(comparison.runs, histories):
+            for key, values in histories[rate].items():
+                assert run.history.epoch_values(key).tolist() == as_float32(values), key
+    bundle = comparison._repr_mimebundle_()
+    assert bundle["image/png"] and "lr=0.001" in bundle["text/html"]
+
+
+def test_log_dir_is_json_lines_pandas_reads_with_the_fits_hyperparameters(tiny_model, tiny_data,
+                                                                         tmp_path):
+    import pandas
+    dash = Dashboard(output="none", run="baseline", log_dir=tmp_path,
+                     hyperparameters={"dropout": 0.2})
+    history = fit(tiny_model(0.01), tiny_data, [dash]).history
+    frame = pandas.read_json(tmp_path / "baseline" / "metrics.jsonl", lines=True)
+    epochs = frame.query("kind == 'epoch'")
+    assert epochs["epoch"].tolist() == [0, 1, 2]
+    assert as_float32(epochs["val_loss"]) == as_float32(history["val_loss"])
+    assert len(frame.query("kind == 'batch'")) == dash.history.steps
+    meta = json.loads((tmp_path / "baseline" / "run.json").read_text())
+    assert meta["status"] == "finished" and meta["seconds"] > 0
+    assert meta["hyperparameters"] == {"optimizer": "Adam", "learning_rate": 0.01,
+                                       "parameters": 178, "dropout": 0.2, "batch_size": 64,
+                                       "epochs": 3}
+    # The same table without going through files.
+    assert as_float32(dash.history.to_pandas()["val_loss"]) == as_float32(history["val_loss"])
+    dash.history.to_csv(tmp_path / "history.csv")
+    again = pandas.read_csv(tmp_path / "history.csv")
+    assert list(again.columns[:3]) == ["epoch", "step", "seconds"]
+    assert as_float32(again["loss"]) == as_float32(history["loss"])
+
+
+def test_a_name_already_in_log_dir_gets_a_suffix_and_nothing_is_overwritten(tiny_model,
+                                                                            tiny_data, tmp_path):
+    first = Dashboard(output="none", run="same", log_dir=tmp_path)
+    fit(tiny_model(), tiny_data, [first], epochs=1)
+    before = tree_digest(tmp_path / "same")
+    second = Dashboard(output="none", run="same", log_dir=tmp_path)
+    fit(tiny_model(), tiny_data, [second], epochs=2)
+    assert sorted(os.listdir(tmp_path)) == ["same", "same (2)"]
+    assert tree_digest(tmp_path / "same") == before
+    # Comparing reads only.
+    everything = tree_digest(tmp_path)
+    runs = load_runs(tmp_path, first, second)
+    assert [r.name for r in runs] == ["same", "same (2)", "same (3)", "same (4)"]
+    assert first.run == "same", "the dashboard's own name is left alone"
+    assert tree_digest(tmp_path) == everything
+
+
+# keras.callbacks.TensorBoard writes through TensorFlow.
+@pytest.mark.backend("tensorflow")
+def test_csvlogger_file_and_tensorboard_directory_equal_the_fits_history(tiny_model, tiny_data,
+                                                                         tmp_path):
+    import keras
+
+    history = fit(tiny_model(), tiny_data, [
+        keras.callbacks.CSVLogger(str(tmp_path / "log.csv")),
+        keras.callbacks.TensorBoard(str(tmp_path / "tensorboard"))]).history
+    from_csv, from_tensorboard = load_runs(tmp_path / "log.csv", tmp_path / "tensorboard")
+    for run in (from_csv, from_tensorboard):
+        for key, values in history.items():
+            assert run.history.epoch_values(key).tolist() == as_float32(values), (run.name, key)
+    assert from_tensorboard.history.epoch_values("learning_rate").tolist() == as_float32(
+        [0.01] * 3)
+
+
+def test_a_torn_or_corrupt_run_file_loads_every_complete_row_and_says_what_it_skipped(
+        tiny_model, tiny_data, tmp_path):
+    dash = Dashboard(output="none", run="torn", log_dir=tmp_path)
+    fit(tiny_model(), tiny_data, [dash])
+    metrics = tmp_path / "torn" / "metrics.jsonl"
+    lines = metrics.read_text().splitlines()
+    lines.insert(3, '{"kind": "batch", "step": 2, "loss": 0.')   # corrupt, mid-file
+    metrics.write_text("\n".join(lines) + '\n{"kind": "epoch", "ste')   # a last line in writing
+    with pytest.warns(UserWarning, match=r"'torn'.*1 unreadable line\(s\) skipped"):
+        (run,) = load_runs(tmp_path / "torn")
+    assert run.history.epoch_values("loss").tolist() == dash.history.epoch_values("loss").tolist()
+    assert run.history.batch_values("loss").tolist() == dash.history.batch_values("loss").tolist()
+
+
+def test_paths_and_arguments_that_hold_no_run_are_refused_with_what_was_found(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello\n")
+    with pytest.raises(ValueError, match=r"neither a run directory.*it holds notes\.txt"):
+        compare(tmp_path)
+    with pytest.raises(ValueError, match=r"does not exist"):
+        compare(tmp_path / "missing")
+    with pytest.raises(ValueError, match=r"not a CSVLogger file.*no 'epoch' column"):
+        compare(tmp_path / "notes.txt")
+    with pytest.raises(TypeError, match=r"cannot compare a int"):
+        compare(3)
+    with pytest.raises(ValueError, match=r"no run logged 'auc'; the runs have 'loss'"):
+        compare({"loss": [1.0]}, metrics=["auc"])
+    with pytest.raises(ValueError, match=r"log_dir .* is a file"):
+        Dashboard(log_dir=tmp_path / "notes.txt")
+    with pytest.raises(ValueError, match=r"run must be a non-empty name"):
+        Dashboard(run="")
+
+
+KILLED_FIT = textwrap.dedent("""
+    import sys, numpy as np, keras
+    from nbcallbacks import Dashboard
+    keras.utils.set_random_seed(0)
+    x = np.random.rand(512, 8).astype("float32"); y = (x.sum(1) > 4).astype("int32")
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16, activation="relu"),
+                              keras.layers.Dense(2, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    said = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: print("EPOCH", epoch, flush=True))
+    model.fit(x, y, epochs=10_000, batch_size=8, verbose=0,
+              callbacks=[Dashboard(output="none", run="killed", log_dir=sys.argv[1]), said])
+""")
+
+
+@pytest.mark.timeout(240)
+def test_a_run_killed_mid_fit_keeps_every_epoch_it_finished(tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text(KILLED_FIT)
+    process = subprocess.Popen([sys.executable, str(script), str(tmp_path / "runs")],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        finished = -1
+        deadline = time.monotonic() + 180
+        while finished < 3 and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if line.startswith("EPOCH"):
+                finished = int(line.split()[1])
+        assert finished >= 3, "the training process did not reach its fourth epoch"
+        time.sleep(0.6)   # mid-epoch: some of the next epoch's batches are recorded
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+    finally:
+        process.kill()
+    (run,) = load_runs(tmp_path / "runs")
+    epochs = run.history.columns("epoch")["epoch"].tolist()
+    assert epochs[: finished + 1] == list(range(finished + 1)), epochs
+    assert run.status == "running"   # nobody wrote how it ended
+    assert run.history.steps >= (finished + 1) * 64   # 512 samples / 8 = 64 batches an epoch
+    assert nbcallbacks.compare(tmp_path / "runs").table()[0]["status"] == "running"
