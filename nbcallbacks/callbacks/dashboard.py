@@ -51,8 +51,8 @@ from nbcallbacks.outputs.output_set import OutputSet
 from nbcallbacks.outputs.png_file_output import PngFileOutput
 from nbcallbacks.outputs.run_log_output import RunLogOutput
 from nbcallbacks.outputs.widget_output import weak_callback
-from nbcallbacks.runs.fit_hyperparameters import fit_hyperparameters
 from nbcallbacks.render.dashboard_figure import DashboardFigure
+from nbcallbacks.runs.fit_hyperparameters import fit_hyperparameters
 from nbcallbacks.ui.cell_end_hook import after_each_cell
 from nbcallbacks.ui.frontend import check_output_mode, detect_frontend, output_mode
 

@@ -12,8 +12,13 @@ import numpy as np
 
 from nbcallbacks.core.metric_names import base_name, is_fraction, is_validation, panel_names
 from nbcallbacks.render import palette
-from nbcallbacks.render.chart_style import (LABEL_SIZE, TITLE_SIZE, figure_png, new_figure,
-                                            style_axes)
+from nbcallbacks.render.chart_style import (
+    LABEL_SIZE,
+    TITLE_SIZE,
+    figure_png,
+    new_figure,
+    style_axes,
+)
 from nbcallbacks.runs.run_record import RunRecord
 
 PANEL_HEIGHT = 230   # pixels, legend row excluded
