@@ -41,7 +41,9 @@ COLAB_ROOT = REPOSITORY / ".venv-colab"
 # Beside the pins (which hold the gallery's imports at Colab's versions too): the
 # test tools. No JupyterLab 4 (it needs ipykernel/jupyter_client/traitlets newer
 # than Colab's) and no Playwright: the browser tests run from the main environment.
-COLAB_TOOLS = ("pytest", "pytest-timeout", "nbval", "nbclient", "nbformat", "build")
+# KerasTuner is not preinstalled there; a search's user installs it.
+COLAB_TOOLS = ("pytest", "pytest-timeout", "nbval", "nbclient", "nbformat", "build",
+               "keras-tuner")
 # The Python Colab runs (googlecolab/backend-info, os-info.txt, 2026-08: Python 3.13.15).
 COLAB_PYTHON_VERSION = "3.13"
 PIP = ["-m", "pip", "--disable-pip-version-check"]

@@ -198,3 +198,39 @@ def test_a_run_killed_mid_fit_keeps_every_epoch_it_finished(tmp_path):
     assert run.status == "running"   # nobody wrote how it ended
     assert run.history.steps >= (finished + 1) * 64   # 512 samples / 8 = 64 batches an epoch
     assert nbcallbacks.compare(tmp_path / "runs").table()[0]["status"] == "running"
+
+
+# KerasTuner with the TensorFlow backend (its other backends are not run here).
+@pytest.mark.backend("tensorflow")
+def test_a_keras_tuner_search_shows_every_trial_as_a_run(tiny_data, tmp_path):
+    import keras
+    import keras_tuner
+
+    def build(hp):
+        model = keras.Sequential([keras.Input((8,)),
+                                  keras.layers.Dense(hp.Choice("units", [4, 8, 16]),
+                                                     activation="relu"),
+                                  keras.layers.Dense(2, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(hp.Choice("rate", [1e-2, 1e-3])),
+                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        return model
+
+    x, y = tiny_data
+    dash = Dashboard(output="none", run="search", log_dir=tmp_path / "runs")
+    tuner = keras_tuner.RandomSearch(build, objective="val_loss", max_trials=3, seed=1,
+                                     directory=str(tmp_path / "tuner"), project_name="p")
+    tuner.search(x, y, epochs=2, batch_size=64, validation_split=0.25, verbose=0,
+                 callbacks=[dash])
+    trials = {t.trial_id: t for t in tuner.oracle.trials.values()}
+    assert len(trials) == 3
+    for runs in (load_runs(dash), load_runs(tmp_path / "runs")):
+        assert sorted(r.name for r in runs) == sorted(f"trial {i}" for i in trials)
+        for run in runs:
+            trial = trials[run.name.removeprefix("trial ")]
+            assert run.hyperparameters["units"] == trial.hyperparameters.values["units"]
+            assert run.hyperparameters["learning_rate"] == trial.hyperparameters.values["rate"]
+            # The trial's score is its best val_loss, the objective.
+            assert min(run.history.epoch_values("val_loss").tolist()) == as_float32(
+                [trial.score])[0]
+            assert len(run.history.epoch_values("val_loss")) == 2
+    assert not dash.history.fits, "the dashboard given to the search does not train itself"

@@ -30,7 +30,13 @@ from nbcallbacks.callbacks.builtin_callback_watcher import BuiltinCallbackWatche
 from nbcallbacks.callbacks.threaded_fit import fit_in_thread
 from nbcallbacks.callbacks.training_controller import TrainingController
 from nbcallbacks.chart.chart_choice import check_chart, choose_chart
-from nbcallbacks.compat.keras_fit_frame import batch_size_of, close_open_epoch, fit_epoch_iterator
+from nbcallbacks.compat.keras_fit_frame import (
+    batch_size_of,
+    close_open_epoch,
+    find_fit_callbacks,
+    fit_epoch_iterator,
+)
+from nbcallbacks.compat.keras_tuner_trial import tuner_trial
 from nbcallbacks.core.events import EventLog
 from nbcallbacks.core.formatting import format_value
 from nbcallbacks.core.metric_names import LEARNING_RATE_KEYS
@@ -139,6 +145,7 @@ class Dashboard(keras.callbacks.Callback):
         history: the :class:`~nbcallbacks.core.MetricStore` with every value
             (``dash.history.to_pandas()``, ``dash.history.to_csv("history.csv")``).
         run: the run's name (``log_dir`` may add a suffix on disk when it is taken).
+        copies: the dashboards deep-copied from this one (a KerasTuner search's trials).
         events: the :class:`~nbcallbacks.core.EventLog` of what happened.
         signals: the :class:`~nbcallbacks.core.training_signals.TrainingSignals`
             the controls write to; code can use it too (``dash.signals.request_stop()``).
@@ -165,6 +172,10 @@ class Dashboard(keras.callbacks.Callback):
                  max_control_delay: float = 0.25, chart: str = "auto", scale: float = 1.0,
                  run: str | None = None, log_dir=None, hyperparameters: dict | None = None):
         super().__init__()
+        # What a copy is made with (KerasTuner copies the callbacks for every trial).
+        self._settings = {name: value for name, value in locals().items()
+                          if name not in ("self", "__class__")}
+        self.copies: list[Dashboard] = []
         check_output_mode(output)
         check_chart(chart)   # at once, not at the first fit
         if not (isinstance(scale, (int, float)) and 0.5 <= scale <= 4):
@@ -230,8 +241,33 @@ class Dashboard(keras.callbacks.Callback):
     # -- Keras hooks --------------------------------------------------------------
     # The per-batch path uses the raw ``self._model``: ``self.model`` makes JAX
     # write its whole training state back on every access (see model_sync).
+    def __deepcopy__(self, memo):
+        """A new dashboard with the same settings, listed in this one's :attr:`copies`.
+
+        KerasTuner deep-copies a search's callbacks for every trial: each copy is
+        one trial's run (named ``trial <id>``, with the trial's hyperparameters), and
+        ``nbcallbacks.compare(dash)`` shows them all.
+
+        Example:
+            >>> import copy
+            >>> dash = Dashboard(output="none", run="search")
+            >>> trial = copy.deepcopy(dash)
+            >>> trial.run, dash.copies == [trial]
+            ('search copy 1', True)
+        """
+        copy = Dashboard(**self._settings)
+        copy.run = f"{self.run} copy {len(self.copies) + 1}"
+        self.copies.append(copy)
+        memo[id(self)] = copy
+        return copy
+
     def on_train_begin(self, logs=None):
         self.end_failed_fit()   # a previous fit that raised, in a script that caught it
+        if self._mode is None:   # a KerasTuner trial: named before its outputs are made
+            trial = tuner_trial(find_fit_callbacks(owner=self))
+            if trial is not None:
+                self.run = f"trial {trial[0]}"
+                self.hyperparameters = {**trial[1], **self.hyperparameters}
         self._choose_outputs()
         params = self.params or {}
         self._fit = self.history.begin_fit(0, params.get("epochs"), params.get("steps"))

@@ -59,7 +59,10 @@ def _runs_of(source, default_name: str) -> list[RunRecord]:
     if isinstance(source, RunRecord):
         return [source]
     if isinstance(getattr(source, "history", None), MetricStore) and hasattr(source, "run"):
-        return [dashboard_run(source)]   # a Dashboard (not imported: it is a layer above)
+        # A Dashboard (not imported: it is a layer above), and its copies: the trials of
+        # a KerasTuner search (the dashboard given to the search never trains itself).
+        dashboards = [source] if source.history.fits or not source.copies else []
+        return [dashboard_run(d) for d in dashboards + list(source.copies)]
     if isinstance(source, MetricStore):
         return [RunRecord(default_name, source, source="MetricStore")]
     if isinstance(source, (list, tuple)):
