@@ -57,11 +57,13 @@ def _dependency_order(entry: str) -> list[str]:
 
 
 @functools.cache
-def chart_esm() -> str:
-    """The whole front end as one module text (cached: the files ship with the package)."""
+def chart_esm(entry: str = ENTRY) -> str:
+    """The whole front end of one widget as one module text: ``widget.js`` (the live
+    chart) or ``comparison_widget.js`` (runs compared). Cached: the files ship with the
+    package."""
     parts = [(VENDOR_FOLDER / "uPlot.iife.min.js").read_text(encoding="utf-8").strip()]
     declared: dict[str, str] = {"uPlot": "uPlot.iife.min.js"}
-    for name in _dependency_order(ENTRY):
+    for name in _dependency_order(entry):
         source = (JS_FOLDER / name).read_text(encoding="utf-8")
         for top_level in _TOP_LEVEL_NAME.findall(source):
             if top_level in declared:
@@ -70,16 +72,16 @@ def chart_esm() -> str:
                                  "share one scope in the bundle)")
             declared[top_level] = name
         source = _LOCAL_IMPORT.sub("", source)
-        if name != ENTRY:
+        if name != entry:
             if "export default" in source:
-                raise ValueError(f"js/{name}: only {ENTRY} may have a default export")
+                raise ValueError(f"js/{name}: only {entry} may have a default export")
             source = _EXPORT.sub("", source)
         parts.append(f"// ---- js/{name} ----\n{source.strip()}")
     return "\n\n".join(parts) + "\n"
 
 
 @functools.cache
-def chart_css() -> str:
-    """uPlot's stylesheet followed by the chart's own (``js/chart.css``)."""
+def chart_css(stylesheet: str = "chart.css") -> str:
+    """uPlot's stylesheet followed by a widget's own (``js/chart.css``, ``js/comparison.css``)."""
     return "\n".join(path.read_text(encoding="utf-8").strip() + "\n"
-                     for path in (VENDOR_FOLDER / "uPlot.min.css", JS_FOLDER / "chart.css"))
+                     for path in (VENDOR_FOLDER / "uPlot.min.css", JS_FOLDER / stylesheet))
