@@ -153,7 +153,8 @@ def test_every_javascript_module_has_tests():
     tested = {path.stem.removeprefix("test_") for path in JS_TESTS}
     modules = {path.stem for path in (REPOSITORY / "nbcallbacks" / "chart" / "js").glob("*.js")}
     # Drawing and DOM modules are exercised through the real bundle in
-    # tests/test_chart_view_in_chromium.py.
+    # tests/test_chart_view_in_chromium.py, the comparison's in JupyterLab by
+    # tests/browser/test_browser_compare.py.
     untested = modules - tested - {"chart_view", "dom", "marker_plugin", "plot_options",
-                                   "toolbar", "widget"}
+                                   "toolbar", "widget", "comparison_view", "comparison_widget"}
     assert not untested, f"no tests/js/test_<module>.js for: {sorted(untested)}"

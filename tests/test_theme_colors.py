@@ -68,3 +68,13 @@ def test_every_themed_colour_has_a_dark_value_and_a_light_fallback():
         _ = palette.THEMED.NOT_A_COLOUR
     for selector in palette.DARK_THEME_SELECTORS:
         assert selector in palette.THEME_STYLESHEET
+
+
+def test_the_browser_comparison_colours_runs_as_the_picture_does():
+    import re
+
+    source = (palette.__file__.replace("render/palette.py", "chart/js/comparison_data.js"))
+    with open(source, encoding="utf-8") as handle:
+        text = handle.read()
+    light = re.search(r"RUN_COLORS_LIGHT = \[([^\]]*)\]", text).group(1)
+    assert tuple(re.findall(r'"(#[0-9a-f]{6})"', light)) == palette.RUNS

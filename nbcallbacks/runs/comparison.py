@@ -128,6 +128,15 @@ class Comparison:
         return f"Comparison of {len(self.runs)} runs: {', '.join(r.name for r in self.runs)}"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        # The picture and the HTML table: what Colab, GitHub and a saved notebook show
+        # (not while runs train: it would be a picture of a moment).
+        bundle = {"text/plain": repr(self)}
+        if self.runs and not self._live():
+            image = base64.b64encode(self.png()).decode("ascii")
+            bundle["image/png"] = image
+            bundle["text/html"] = (f"{THEME_STYLESHEET}<div><img alt='{html.escape(repr(self))}' "
+                                   f"src='data:image/png;base64,{image}' style='max-width:100%'>"
+                                   f"{self.table_html()}</div>")
         if self._in_browser():
             if self.widget is None:
                 from nbcallbacks.chart.comparison_widget import ComparisonWidget
@@ -135,18 +144,11 @@ class Comparison:
                 self.widget = ComparisonWidget(title=self._title())
                 self._push()
             self._follow()
-            # The widget view's own mimetype (ipywidgets 7 has no _repr_mimebundle_).
-            view = {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
-            return {"text/plain": repr(self),
-                    "application/vnd.jupyter.widget-view+json": view}
-        if not self.runs:
-            return {"text/plain": repr(self)}
-        png = self.png()
-        image = base64.b64encode(png).decode("ascii")
-        page = (f"{THEME_STYLESHEET}<div><img alt='{html.escape(repr(self))}' "
-                f"src='data:image/png;base64,{image}' style='max-width:100%'>"
-                f"{self.table_html()}</div>")
-        return {"text/plain": repr(self), "text/html": page, "image/png": image}
+            # The widget view's own mimetype (ipywidgets 7 has no _repr_mimebundle_);
+            # a frontend with widgets prefers it to the picture.
+            bundle["application/vnd.jupyter.widget-view+json"] = {
+                "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
+        return bundle
 
     # -- the browser view ----------------------------------------------------------------
     def _in_browser(self) -> bool:
