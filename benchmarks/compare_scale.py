@@ -37,7 +37,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from nbcallbacks import compare
 from nbcallbacks.core import MetricStore
-from nbcallbacks.runs.comparison import _run_payload
+from nbcallbacks.runs.comparison import run_payload
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 METRICS = ("loss", "accuracy", "auc", "mae")
@@ -71,7 +71,7 @@ def kernel_seconds(stores) -> dict[str, float]:
     comparison.table()
     timings["run table"] = time.process_time() - start
     start = time.process_time()
-    payload = [_run_payload(run) for run in comparison.runs]
+    payload = [run_payload(run) for run in comparison.runs]
     timings["browser data"] = time.process_time() - start
     start = time.process_time()
     comparison.png()

@@ -176,7 +176,7 @@ class Comparison:
             panels = list(self.panels)
         columns, rows = self._table_cells()
         with self.widget.hold_sync():
-            self.widget.runs = [_run_payload(run) for run in runs]
+            self.widget.runs = [run_payload(run) for run in runs]
             self.widget.panels = panels
             self.widget.table = {"columns": columns, "rows": rows}
             self.widget.title = self._title()
@@ -214,7 +214,14 @@ class Comparison:
                 return
 
 
-def _run_payload(run: RunRecord) -> dict:
+def run_payload(run: RunRecord) -> dict:
+    """What the browser view is sent of a run: its per-epoch columns, NaN as None.
+
+    Example:
+        >>> from nbcallbacks.runs.run_sources import load_runs
+        >>> run_payload(load_runs({"loss": [0.5, float("nan")]})[0])["series"]
+        {'loss': [0.5, None]}
+    """
     columns = run.history.columns("epoch")
     epochs = [int(e) for e in columns.get("epoch", [])]
     series = {key: [json_number(v) for v in values.tolist()] for key, values in columns.items()
