@@ -146,9 +146,11 @@ def test_fifty_dashboards_in_a_kernel_keep_threads_and_memory_flat():
         kernel.close()
     assert half["threads"] == 0 and end["threads"] == 0, (half, end)
     assert end["alive"] == 0, f"{end['alive']} of 50 discarded dashboards are still alive"
-    # Before: each leaked dashboard held ~6 MB (25 held 146 MB). Measured without it: 3-12 MB
-    # for 25 dashboards (allocator noise and TensorFlow's own growth: 25 plain fits add ~3 MB).
-    assert end["rss"] - half["rss"] < 25, (half, end)
+    # Before: each leaked dashboard held ~6 MB (25 held 146 MB). Without a leak the second 25
+    # add 3-30 MB of RSS (measured on Colab's stack, the larger figures on a loaded machine:
+    # the allocator's arenas and TensorFlow's own growth; 25 plain fits add ~3 MB), so the
+    # bound sits between the two.
+    assert end["rss"] - half["rss"] < 50, (half, end)
 
 
 RAISING_FIT = textwrap.dedent("""
