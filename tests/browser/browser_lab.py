@@ -57,6 +57,22 @@ INSTALL_PLAYWRIGHT = (
     "\".[tf,test]\"` (it is in the 'test' extra).")
 
 
+# Page-side helpers of the contrast checks: `contrast(el)` is the WCAG contrast ratio of an
+# element's text colour against the first opaque background behind it.
+TEXT_CONTRAST_JS = """
+  const parse = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = rgb => { const [r, g, b] = rgb.map(v => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const background = el => { for (; el; el = el.parentElement) {
+      const c = getComputedStyle(el).backgroundColor;
+      if (c && !/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') return c; }
+    return 'rgb(255, 255, 255)'; };
+  const contrast = el => { const a = lum(parse(getComputedStyle(el).color)),
+      b = lum(parse(background(el)));
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); };"""
+
+
 # -- failure screenshots -------------------------------------------------------------------
 def screenshot_dir(always: bool = False) -> Path | None:
     """Where screenshots go: $NBCALLBACKS_SCREENSHOTS, else tests/browser/screenshots

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from .browser_lab import expect
+from .browser_lab import TEXT_CONTRAST_JS, expect
 from .test_browser_dashboard import SETUP as PNG_SETUP
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(400)]
@@ -229,18 +229,7 @@ def test_a_page_reloaded_mid_fit_shows_the_whole_run_once_the_kernel_answers(lab
     assert not errors, errors
 
 
-CONTRAST_JS = """cell => {
-  const parse = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
-  const lum = rgb => { const [r, g, b] = rgb.map(v => { v /= 255;
-      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-  const background = el => { for (; el; el = el.parentElement) {
-      const c = getComputedStyle(el).backgroundColor;
-      if (c && !/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') return c; }
-    return 'rgb(255, 255, 255)'; };
-  const contrast = el => { const a = lum(parse(getComputedStyle(el).color)),
-      b = lum(parse(background(el)));
-    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); };
+CONTRAST_JS = "cell => {\n" + TEXT_CONTRAST_JS + """
   const pick = sel => [...cell.querySelectorAll(sel)].filter(el => el.innerText.trim());
   const texts = [...pick('.widget-html-content div'), ...pick('.widget-html-content td'),
                  ...pick('.nbc-chart-panel-title'), ...pick('.nbc-chart-control-text'),

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from .browser_lab import expect
+from .browser_lab import TEXT_CONTRAST_JS, expect
 from .test_browser_chart import switch_theme
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(400)]
@@ -69,23 +69,12 @@ VIEW_JS = """cell => {
             v => v.dataset.run)};
 }"""
 
-CONTRAST_JS = """cell => {
-  const parse = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
-  const lum = rgb => { const [r, g, b] = rgb.map(v => { v /= 255;
-      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-  const background = el => { for (; el; el = el.parentElement) {
-      const c = getComputedStyle(el).backgroundColor;
-      if (c && !/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') return c; }
-    return 'rgb(255, 255, 255)'; };
-  const ratio = el => { const a = lum(parse(getComputedStyle(el).color)),
-      b = lum(parse(background(el)));
-    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); };
+CONTRAST_JS = "cell => {\n" + TEXT_CONTRAST_JS + """
   const texts = [...cell.querySelectorAll('.nbc-compare td, .nbc-compare th button, '
                                           + '.nbc-compare-chip, .nbc-compare-title')]
     .filter(el => el.innerText.trim());
   return {light: document.body.dataset.jpThemeLight, count: texts.length,
-          worst: Math.min(...texts.map(ratio))};
+          worst: Math.min(...texts.map(contrast))};
 }"""
 
 
