@@ -7,15 +7,10 @@ import hashlib
 import json
 import os
 import signal
-import subprocess
-import sys
-import textwrap
-import time
 
 import numpy as np
 import pytest
 
-import nbcallbacks
 from nbcallbacks import Dashboard, compare, load_runs
 
 
@@ -158,47 +153,57 @@ def test_paths_and_arguments_that_hold_no_run_are_refused_with_what_was_found(tm
         Dashboard(run="")
 
 
-KILLED_FIT = textwrap.dedent("""
-    import sys, numpy as np, keras
-    from nbcallbacks import Dashboard
-    keras.utils.set_random_seed(0)
-    x = np.random.rand(512, 8).astype("float32"); y = (x.sum(1) > 4).astype("int32")
-    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16, activation="relu"),
-                              keras.layers.Dense(2, activation="softmax")])
-    model.compile("adam", "sparse_categorical_crossentropy")
-    said = keras.callbacks.LambdaCallback(
-        on_epoch_end=lambda epoch, logs: print("EPOCH", epoch, flush=True))
-    model.fit(x, y, epochs=10_000, batch_size=8, verbose=0,
-              callbacks=[Dashboard(output="none", run="killed", log_dir=sys.argv[1]), said])
-""")
+KILLED_FIT = """
+import numpy as np, keras
+from nbcallbacks import Dashboard
+keras.utils.set_random_seed(0)
+x = np.random.rand(512, 8).astype("float32"); y = (x.sum(1) > 4).astype("int32")
+model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16, activation="relu"),
+                          keras.layers.Dense(2, activation="softmax")])
+model.compile("adam", "sparse_categorical_crossentropy")
+said = keras.callbacks.LambdaCallback(
+    on_epoch_end=lambda epoch, logs: print("EPOCH", epoch, flush=True))
+model.fit(x, y, epochs=10_000, batch_size=8, verbose=0,
+          callbacks=[Dashboard(run="killed", log_dir=RUNS), said])
+"""
+READ_BACK = """
+import json
+from nbcallbacks import compare, load_runs
+(run,) = load_runs(RUNS)
+print(json.dumps({"epochs": run.history.columns("epoch")["epoch"].tolist(),
+                  "steps": run.history.steps, "status": compare(RUNS).table()[0]["status"]}))
+"""
 
 
-@pytest.mark.timeout(240)
-def test_a_run_killed_mid_fit_keeps_every_epoch_it_finished(tmp_path):
-    script = tmp_path / "train.py"
-    script.write_text(KILLED_FIT)
-    process = subprocess.Popen([sys.executable, str(script), str(tmp_path / "runs")],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+@pytest.mark.timeout(300)
+def test_a_kernel_killed_mid_fit_leaves_every_epoch_it_finished_for_a_new_kernel(tmp_path):
+    from kernel_session import KernelSession
+
+    runs = repr(str(tmp_path / "runs"))
+    training = KernelSession()
     try:
-        finished = -1
-        deadline = time.monotonic() + 180
-        while finished < 3 and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if line.startswith("EPOCH"):
-                finished = int(line.split()[1])
-        assert finished >= 3, "the training process did not reach its fourth epoch"
-        time.sleep(0.6)   # mid-epoch: some of the next epoch's batches are recorded
-        process.send_signal(signal.SIGKILL)
-        process.wait(30)
-    finally:
-        process.kill()
-    (run,) = load_runs(tmp_path / "runs")
-    epochs = run.history.columns("epoch")["epoch"].tolist()
-    assert epochs[: finished + 1] == list(range(finished + 1)), epochs
-    assert run.status == "running"   # nobody wrote how it ended
-    assert run.history.steps >= (finished + 1) * 64   # 512 samples / 8 = 64 batches an epoch
-    assert nbcallbacks.compare(tmp_path / "runs").table()[0]["status"] == "running"
+        msg_id = training.start_cell(KILLED_FIT.replace("RUNS", runs))
 
+        def finished_epochs():
+            printed = "".join(m["content"].get("text", "") for m in training.messages_of(msg_id)
+                              if m["msg_type"] == "stream")
+            return [int(line.split()[1]) for line in printed.splitlines()
+                    if line.startswith("EPOCH")]
+
+        training.wait_for(lambda: len(finished_epochs()) >= 4, 180, "four epochs")
+        training.pump_iopub(0.6)   # mid-epoch: some of the next epoch's batches are recorded
+        os.kill(training.manager.provisioner.pid, signal.SIGKILL)
+        finished = finished_epochs()[-1]   # printed before the kill
+    finally:
+        training.close()
+    reader = KernelSession()
+    try:
+        seen = reader.run_json(READ_BACK.replace("RUNS", runs))
+    finally:
+        reader.close()
+    assert seen["epochs"][: finished + 1] == list(range(finished + 1)), seen
+    assert seen["steps"] >= (finished + 1) * 64   # 512 samples / 8 = 64 batches an epoch
+    assert seen["status"] == "running"   # nobody wrote how it ended
 
 # KerasTuner with the TensorFlow backend (its other backends are not run here).
 @pytest.mark.backend("tensorflow")
@@ -234,3 +239,22 @@ def test_a_keras_tuner_search_shows_every_trial_as_a_run(tiny_data, tmp_path):
                 [trial.score])[0]
             assert len(run.history.epoch_values("val_loss")) == 2
     assert not dash.history.fits, "the dashboard given to the search does not train itself"
+
+
+def test_the_run_table_says_how_each_run_ended(tiny_model, tiny_data, tmp_path):
+    import keras
+
+    x, y = tiny_data
+    finished = Dashboard(output="none", run="finished", log_dir=tmp_path)
+    fit(tiny_model(), tiny_data, [finished], epochs=2)
+    early = Dashboard(output="none", run="early", log_dir=tmp_path)
+    fit(tiny_model(), tiny_data, [early, keras.callbacks.EarlyStopping(
+        "loss", patience=0, min_delta=10.0)], epochs=5)
+    clicked = Dashboard(output="none", run="clicked", log_dir=tmp_path)
+    stop_after_two = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: batch == 1 and clicked.signals.request_stop())
+    fit(tiny_model(), tiny_data, [clicked, stop_after_two], epochs=5)
+    for source in ([finished, early, clicked], tmp_path):
+        table = compare(source).table()
+        assert {row["run"]: row["status"] for row in table} == {
+            "finished": "finished", "early": "early-stopped", "clicked": "stopped by a click"}

@@ -237,6 +237,7 @@ class Dashboard(keras.callbacks.Callback):
         self._checked_val_metrics = False
         self._awaited_route = None       # the click route `await dash.fit` installed
         self._role_announced = False
+        self.ended_by_error = False       # the latest fit raised (a run table says so)
 
     # -- Keras hooks --------------------------------------------------------------
     # The per-batch path uses the raw ``self._model``: ``self.model`` makes JAX
@@ -386,6 +387,7 @@ class Dashboard(keras.callbacks.Callback):
 
     def _end_fit(self, state: str) -> None:
         self._training = False
+        self.ended_by_error = state == "stopped by an error"
         self._stop_after_cell()
         self._controller.end()
         self.history.end_fit(stopped_early=state != "finished")

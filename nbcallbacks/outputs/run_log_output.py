@@ -13,10 +13,7 @@ from nbcallbacks.core.metric_store import MetricStore
 from nbcallbacks.outputs.dashboard_output import DashboardOutput, StatusReport
 from nbcallbacks.runs.fit_hyperparameters import fit_hyperparameters
 from nbcallbacks.runs.run_directory import RunDirectoryWriter
-
-# How a fit ended, from the event that ended it (the dashboard says only "stopped early").
-_ENDING_EVENTS = {"stop": "stopped by a click", "interrupt": "interrupted",
-                  "nan": "NaN", "early_stopping": "early-stopped"}
+from nbcallbacks.runs.run_record import fit_ending
 
 
 class RunLogOutput(DashboardOutput):
@@ -34,7 +31,7 @@ class RunLogOutput(DashboardOutput):
         self.run_name = run_name
         self.given = dict(given or {})
         self.writer: RunDirectoryWriter | None = None
-        self._ending = None
+        self._events: list[Event] = []
 
     def begin(self, model, click_route=None) -> None:
         hyperparameters = {**fit_hyperparameters(model), **self.given}
@@ -44,7 +41,6 @@ class RunLogOutput(DashboardOutput):
             self.writer.update(status="running",
                                hyperparameters={**hyperparameters, **self.writer.meta[
                                    "hyperparameters"]})
-        self._ending = None
 
     def status(self, report: StatusReport) -> None:
         if self.writer is None:
@@ -66,15 +62,12 @@ class RunLogOutput(DashboardOutput):
         if self.writer is None:
             return
         self.writer.write_event(event)
-        self._ending = _ENDING_EVENTS.get(event.kind, self._ending)
+        self._events.append(event)
 
     def end(self, summary: str, png) -> None:
         if self.writer is None:
             return
         self.writer.write_new_rows(self.store)
         fit = self.store.fits[-1] if self.store.fits else None
-        status = "finished" if fit is not None and not fit.stopped_early else (
-            self._ending or "stopped early")
-        if summary.endswith("stopped by an error"):
-            status = "stopped by an error"
+        status = fit_ending(fit, self._events, error=summary.endswith("stopped by an error"))
         self.writer.finish(status, seconds=self.store.training_seconds())

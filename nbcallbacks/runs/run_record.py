@@ -8,7 +8,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nbcallbacks.core.metric_names import higher_is_better
-from nbcallbacks.core.metric_store import MetricStore
+from nbcallbacks.core.metric_store import FitRecord, MetricStore
+
+# How a fit ended, from the event that ended it (a fit only says "stopped early").
+_ENDING_EVENTS = {"stop": "stopped by a click", "interrupt": "interrupted",
+                  "nan": "NaN", "early_stopping": "early-stopped"}
 
 
 @dataclass
@@ -66,3 +70,35 @@ class RunRecord:
             return None
         return float(seconds[-1])
 
+
+
+def fit_ending(fit: FitRecord | None, events=(), error: bool = False) -> str:
+    """How a fit ended, in the run table's words: ``"running"``, ``"finished"``,
+    ``"early-stopped"``, ``"stopped by a click"``, ``"interrupted"``, ``"NaN"``,
+    ``"stopped by an error"`` or ``"stopped early"`` (by a callback we do not know).
+
+    ``events``: the run's events (anything with ``kind`` and ``step``); the last one of a
+    known ending kind recorded during the fit says why it stopped early.
+
+    Example:
+        >>> from types import SimpleNamespace as Event
+        >>> fit = FitRecord(first_step=0, initial_epoch=0, epochs=10, steps_per_epoch=5,
+        ...                 last_step=20, stopped_early=True)
+        >>> fit_ending(fit, [Event(kind="checkpoint", step=10), Event(kind="nan", step=20)])
+        'NaN'
+        >>> fit_ending(None)
+        'not started'
+    """
+    if fit is None:
+        return "not started"
+    if fit.last_step is None:
+        return "running"
+    if error:
+        return "stopped by an error"
+    if not fit.stopped_early:
+        return "finished"
+    ending = "stopped early"
+    for event in events:
+        if event.step >= fit.first_step and event.kind in _ENDING_EVENTS:
+            ending = _ENDING_EVENTS[event.kind]
+    return ending

@@ -20,7 +20,7 @@ from pathlib import Path
 from nbcallbacks.core.metric_store import MetricStore
 from nbcallbacks.runs.fit_hyperparameters import fit_hyperparameters
 from nbcallbacks.runs.run_directory import is_run_directory, read_run_directory
-from nbcallbacks.runs.run_record import RunRecord
+from nbcallbacks.runs.run_record import RunRecord, fit_ending
 from nbcallbacks.runs.tensorboard_logs import is_tensorboard_directory, read_tensorboard_directory
 
 
@@ -86,12 +86,8 @@ def _runs_of(source, default_name: str) -> list[RunRecord]:
 def dashboard_run(dash) -> RunRecord:
     """A ``Dashboard``'s run as it is now (live or finished)."""
     fits = dash.history.fits
-    if not fits:
-        status = "not started"
-    elif fits[-1].last_step is None:
-        status = "running"
-    else:
-        status = "stopped early" if fits[-1].stopped_early else "finished"
+    status = fit_ending(fits[-1] if fits else None, list(dash.events),
+                        error=dash.ended_by_error)
     return RunRecord(dash.run, dash.history, hyperparameters=dash.fit_hyperparameters(),
                      status=status, seconds=dash.history.training_seconds() if fits else None,
                      source="Dashboard")
