@@ -126,8 +126,8 @@ class Dashboard(keras.callbacks.Callback):
             handling and :attr:`signals` work either way.
         save_path: initial path of "Save now" (default ``"checkpoints/manual.keras"``).
         max_points: points drawn per series after min/max decimation (default ``2000``).
-        run: the run's name, in comparisons and in ``log_dir`` (default: the time it
-            started, ``"run 2026-12-03 14.05.01"``).
+        run: the run's name, in comparisons and in ``log_dir`` (default: when the
+            dashboard was made, ``"run 2026-12-03 14.05.01"``).
         log_dir: a directory to write the run to as it trains (``log_dir/<run>/``: JSON
             lines pandas reads, see :mod:`nbcallbacks.runs.run_directory`), so that
             ``nbcallbacks.compare("runs/")`` shows it after a kernel restart. A name already
@@ -239,9 +239,6 @@ class Dashboard(keras.callbacks.Callback):
         self._role_announced = False
         self.ended_by_error = False       # the latest fit raised (a run table says so)
 
-    # -- Keras hooks --------------------------------------------------------------
-    # The per-batch path uses the raw ``self._model``: ``self.model`` makes JAX
-    # write its whole training state back on every access (see model_sync).
     def __deepcopy__(self, memo):
         """A new dashboard with the same settings, listed in this one's :attr:`copies`.
 
@@ -262,6 +259,9 @@ class Dashboard(keras.callbacks.Callback):
         memo[id(self)] = copy
         return copy
 
+    # -- Keras hooks --------------------------------------------------------------
+    # The per-batch path uses the raw ``self._model``: ``self.model`` makes JAX
+    # write its whole training state back on every access (see model_sync).
     def on_train_begin(self, logs=None):
         self.end_failed_fit()   # a previous fit that raised, in a script that caught it
         if self._mode is None:   # a KerasTuner trial: named before its outputs are made
