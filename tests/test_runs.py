@@ -258,3 +258,24 @@ def test_the_run_table_says_how_each_run_ended(tiny_model, tiny_data, tmp_path):
         table = compare(source).table()
         assert {row["run"]: row["status"] for row in table} == {
             "finished": "finished", "early": "early-stopped", "clicked": "stopped by a click"}
+
+
+def test_a_fit_that_raises_is_a_run_stopped_by_an_error_with_its_rows_kept(tiny_model, tiny_data,
+                                                                         tmp_path):
+    import keras
+
+    dash = Dashboard(output="none", run="broken", log_dir=tmp_path)
+
+    def fail(epoch, logs):
+        if epoch == 1:
+            raise RuntimeError("a callback broke")
+
+    with pytest.raises(RuntimeError, match="a callback broke"):
+        fit(tiny_model(), tiny_data, [dash, keras.callbacks.LambdaCallback(on_epoch_end=fail)])
+    dash.end_failed_fit()   # what the end of the cell (or the next fit) does
+    for source in (dash, tmp_path):
+        (row,) = compare(source).table()
+        assert row["status"] == "stopped by an error", source
+    (run,) = load_runs(tmp_path)
+    assert run.history.epoch_values("loss").tolist() == dash.history.epoch_values("loss").tolist()
+    assert len(run.history.epoch_values("loss")) == 2

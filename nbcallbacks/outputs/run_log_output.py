@@ -32,6 +32,7 @@ class RunLogOutput(DashboardOutput):
         self.given = dict(given or {})
         self.writer: RunDirectoryWriter | None = None
         self._events: list[Event] = []
+        self._state = ""   # the latest status report's: "stopped by an error" comes before end
 
     def begin(self, model, click_route=None) -> None:
         hyperparameters = {**fit_hyperparameters(model), **self.given}
@@ -43,6 +44,7 @@ class RunLogOutput(DashboardOutput):
                                    "hyperparameters"]})
 
     def status(self, report: StatusReport) -> None:
+        self._state = report.state
         if self.writer is None:
             return
         # The fit's batch size and epochs arrive with its first status report.
@@ -69,5 +71,5 @@ class RunLogOutput(DashboardOutput):
             return
         self.writer.write_new_rows(self.store)
         fit = self.store.fits[-1] if self.store.fits else None
-        status = fit_ending(fit, self._events, error=summary.endswith("stopped by an error"))
+        status = fit_ending(fit, self._events, error=self._state == "stopped by an error")
         self.writer.finish(status, seconds=self.store.training_seconds())
