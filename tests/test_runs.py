@@ -13,6 +13,12 @@ import pytest
 
 from nbcallbacks import Dashboard, compare, load_runs
 
+# Writing a run while it trains runs on every backend and at every floor (the log_dir and
+# refusal tests, and TensorBoard's format at its floor); the other tests exercise reading,
+# naming and tables, which no backend changes: they run here and on Colab's stack (its
+# pandas, ipywidgets 7, Python 3.13), where the time they take buys something.
+READING_ONLY = pytest.mark.environments("main", "colab")
+
 
 def fit(model, data, callbacks, epochs=3, **kwargs):
     x, y = data
@@ -35,6 +41,7 @@ def tree_digest(path) -> str:
     return digest.hexdigest()
 
 
+@READING_ONLY
 def test_a_three_learning_rate_loop_is_three_named_runs_with_their_rates_and_best_values(
         tiny_model, tiny_data, tmp_path):
     histories, dashboards = {}, []
@@ -87,6 +94,7 @@ def test_log_dir_is_json_lines_pandas_reads_with_the_fits_hyperparameters(tiny_m
     assert as_float32(again["loss"]) == as_float32(history["loss"])
 
 
+@READING_ONLY
 def test_a_name_already_in_log_dir_gets_a_suffix_and_nothing_is_overwritten(tiny_model,
                                                                             tiny_data, tmp_path):
     first = Dashboard(output="none", run="same", log_dir=tmp_path)
@@ -121,6 +129,7 @@ def test_csvlogger_file_and_tensorboard_directory_equal_the_fits_history(tiny_mo
         [0.01] * 3)
 
 
+@READING_ONLY
 def test_a_torn_or_corrupt_run_file_loads_every_complete_row_and_says_what_it_skipped(
         tiny_model, tiny_data, tmp_path):
     dash = Dashboard(output="none", run="torn", log_dir=tmp_path)
@@ -175,6 +184,7 @@ print(json.dumps({"epochs": run.history.columns("epoch")["epoch"].tolist(),
 """
 
 
+@READING_ONLY
 @pytest.mark.timeout(300)
 def test_a_kernel_killed_mid_fit_leaves_every_epoch_it_finished_for_a_new_kernel(tmp_path):
     from kernel_session import KernelSession
@@ -206,6 +216,7 @@ def test_a_kernel_killed_mid_fit_leaves_every_epoch_it_finished_for_a_new_kernel
     assert seen["status"] == "running"   # nobody wrote how it ended
 
 # KerasTuner with the TensorFlow backend (its other backends are not run here).
+@READING_ONLY
 @pytest.mark.backend("tensorflow")
 def test_a_keras_tuner_search_shows_every_trial_as_a_run(tiny_data, tmp_path):
     import keras
@@ -241,6 +252,7 @@ def test_a_keras_tuner_search_shows_every_trial_as_a_run(tiny_data, tmp_path):
     assert not dash.history.fits, "the dashboard given to the search does not train itself"
 
 
+@READING_ONLY
 def test_the_run_table_says_how_each_run_ended(tiny_model, tiny_data, tmp_path):
     import keras
 
@@ -260,6 +272,7 @@ def test_the_run_table_says_how_each_run_ended(tiny_model, tiny_data, tmp_path):
             "finished": "finished", "early": "early-stopped", "clicked": "stopped by a click"}
 
 
+@READING_ONLY
 def test_a_fit_that_raises_is_a_run_stopped_by_an_error_with_its_rows_kept(tiny_model, tiny_data,
                                                                          tmp_path):
     import keras
