@@ -17,7 +17,12 @@ from nbcallbacks import Dashboard, compare, load_runs
 # refusal tests, and TensorBoard's format at its floor); the other tests exercise reading,
 # naming and tables, which no backend changes: they run here and on Colab's stack (its
 # pandas, ipywidgets 7, Python 3.13), where the time they take buys something.
-READING_ONLY = pytest.mark.environments("main", "colab")
+# (The JAX and PyTorch runs are the main environment on another backend: the backend marker
+# keeps these tests out of them.)
+
+
+def reading_only(test):
+    return pytest.mark.backend("tensorflow")(pytest.mark.environments("main", "colab")(test))
 
 
 def fit(model, data, callbacks, epochs=3, **kwargs):
@@ -41,7 +46,7 @@ def tree_digest(path) -> str:
     return digest.hexdigest()
 
 
-@READING_ONLY
+@reading_only
 def test_a_three_learning_rate_loop_is_three_named_runs_with_their_rates_and_best_values(
         tiny_model, tiny_data, tmp_path):
     histories, dashboards = {}, []
@@ -94,7 +99,7 @@ def test_log_dir_is_json_lines_pandas_reads_with_the_fits_hyperparameters(tiny_m
     assert as_float32(again["loss"]) == as_float32(history["loss"])
 
 
-@READING_ONLY
+@reading_only
 def test_a_name_already_in_log_dir_gets_a_suffix_and_nothing_is_overwritten(tiny_model,
                                                                             tiny_data, tmp_path):
     first = Dashboard(output="none", run="same", log_dir=tmp_path)
@@ -129,7 +134,7 @@ def test_csvlogger_file_and_tensorboard_directory_equal_the_fits_history(tiny_mo
         [0.01] * 3)
 
 
-@READING_ONLY
+@reading_only
 def test_a_torn_or_corrupt_run_file_loads_every_complete_row_and_says_what_it_skipped(
         tiny_model, tiny_data, tmp_path):
     dash = Dashboard(output="none", run="torn", log_dir=tmp_path)
@@ -184,7 +189,7 @@ print(json.dumps({"epochs": run.history.columns("epoch")["epoch"].tolist(),
 """
 
 
-@READING_ONLY
+@reading_only
 @pytest.mark.timeout(300)
 def test_a_kernel_killed_mid_fit_leaves_every_epoch_it_finished_for_a_new_kernel(tmp_path):
     from kernel_session import KernelSession
@@ -216,7 +221,7 @@ def test_a_kernel_killed_mid_fit_leaves_every_epoch_it_finished_for_a_new_kernel
     assert seen["status"] == "running"   # nobody wrote how it ended
 
 # KerasTuner with the TensorFlow backend (its other backends are not run here).
-@READING_ONLY
+@reading_only
 @pytest.mark.backend("tensorflow")
 def test_a_keras_tuner_search_shows_every_trial_as_a_run(tiny_data, tmp_path):
     import keras
@@ -252,7 +257,7 @@ def test_a_keras_tuner_search_shows_every_trial_as_a_run(tiny_data, tmp_path):
     assert not dash.history.fits, "the dashboard given to the search does not train itself"
 
 
-@READING_ONLY
+@reading_only
 def test_the_run_table_says_how_each_run_ended(tiny_model, tiny_data, tmp_path):
     import keras
 
@@ -272,7 +277,7 @@ def test_the_run_table_says_how_each_run_ended(tiny_model, tiny_data, tmp_path):
             "finished": "finished", "early": "early-stopped", "clicked": "stopped by a click"}
 
 
-@READING_ONLY
+@reading_only
 def test_a_fit_that_raises_is_a_run_stopped_by_an_error_with_its_rows_kept(tiny_model, tiny_data,
                                                                          tmp_path):
     import keras
