@@ -278,6 +278,9 @@ class MetricStore:
             >>> store = MetricStore.from_rows(epochs=[{"epoch": 0, "step": 4, "loss": 0.5}])
             >>> store.epoch_values("loss").tolist(), store.steps
             ([0.5], 4)
+            >>> rows = [{"step": 0, "epoch": 0, "batch": 0}, {"step": 1, "epoch": 0, "batch": 1}]
+            >>> MetricStore.from_rows(batches=rows).batches_in_epoch(0)
+            2
         """
         store = cls()
         for table, rows in ((store.batches, batches), (store.epochs, epochs),
@@ -287,4 +290,9 @@ class MetricStore:
         steps = [int(t.column("step")[-1]) + (t is store.batches)
                  for t in (store.batches, store.epochs) if len(t)]
         store._steps = max(steps, default=0)
+        if len(store.batches):   # what batches_in_epoch answers, as if recorded live
+            for epoch, batch in zip(store.batches.column("epoch").tolist(),
+                                    store.batches.column("batch").tolist()):
+                seen = store._batches_per_epoch.get(epoch, 0)
+                store._batches_per_epoch[epoch] = max(seen, batch + 1)
         return store

@@ -180,17 +180,6 @@ def read_run_directory(path) -> RunRecord:
                      source=str(path), skipped_lines=skipped)
 
 
-def read_events(path) -> list[dict]:
-    """The events of the run in ``path``, as dicts (unreadable lines left out)."""
-    events = []
-    for line in _complete_lines(Path(path) / EVENTS_FILE):
-        try:
-            events.append(json.loads(line))
-        except ValueError:
-            pass
-    return events
-
-
 def _complete_lines(path: Path) -> list[str]:
     """The file's lines that end with a newline (a last one being written is left out)."""
     try:
