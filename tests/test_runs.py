@@ -297,3 +297,65 @@ def test_a_fit_that_raises_is_a_run_stopped_by_an_error_with_its_rows_kept(tiny_
     (run,) = load_runs(tmp_path)
     assert run.history.epoch_values("loss").tolist() == dash.history.epoch_values("loss").tolist()
     assert len(run.history.epoch_values("loss")) == 2
+
+
+PLAIN_SWEEP = """
+import json, numpy as np, keras
+from nbcallbacks import Dashboard
+rng = np.random.default_rng(0)
+x = rng.normal(size=(256, 8)).astype("float32"); y = (x[:, :4].sum(1) > 0).astype("int32")
+histories = {}
+for rate in (0.1, 0.01, 0.001):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(keras.optimizers.Adam(rate), "sparse_categorical_crossentropy")
+    history = model.fit(x, y, epochs=3, batch_size=32, validation_split=0.25, verbose=0,
+                        callbacks=[Dashboard()])      # no name: named by what differs
+    histories[rate] = history.history
+print(json.dumps(histories))
+"""
+
+
+@reading_only
+@pytest.mark.timeout(300)
+def test_a_plain_loop_of_fits_in_one_cell_shows_one_comparison_of_its_runs():
+    """The sweep people write (a loop, a new Dashboard each fit) in a real kernel: the cell
+    shows one comparison, its runs named by what differs, its browser data equal to each
+    run's History, the earlier panels folded to their status line."""
+    from kernel_session import KernelSession
+
+    kernel = KernelSession()
+    try:
+        status, messages = kernel.run(PLAIN_SWEEP)
+        kernel.pump_iopub(1.5)   # the comparison's follower sends the last state within 1 s
+    finally:
+        kernel.close()
+    errors = [m["content"] for m in messages if m["msg_type"] == "error"]
+    assert status == "ok" and not errors, errors
+    printed = "".join(m["content"].get("text", "") for m in messages if m["msg_type"] == "stream")
+    histories = json.loads(printed.strip().splitlines()[-1])
+
+    def shown(kind):
+        return [m["content"] for m in messages if m["msg_type"] == kind]
+
+    comparisons = [c for c in shown("display_data")
+                   if c["data"]["text/plain"].startswith("Comparison of")]
+    assert len(comparisons) == 1, [c["data"]["text/plain"] for c in shown("display_data")]
+    display_id = comparisons[0]["transient"]["display_id"]
+    last = [c for c in shown("update_display_data")
+            if c["transient"]["display_id"] == display_id][-1]["data"]
+    assert last["text/plain"] == "Comparison of 3 runs: lr=0.1, lr=0.01, lr=0.001"
+    assert last["image/png"] and "lr=0.001" in last["text/html"]   # the saved notebook's copy
+    (widget,) = [m["state"] for m in kernel.models.values()
+                 if m["name"] == "AnyModel" and "runs" in m["state"]]
+    assert [run["name"] for run in widget["runs"]] == ["lr=0.1", "lr=0.01", "lr=0.001"]
+    for run, values in zip(widget["runs"], histories.values()):
+        assert run["status"] == "finished"
+        for key in ("loss", "val_loss"):
+            assert run["series"][key] == as_float32(values[key]), key
+    rates = widget["table"]["columns"].index("learning_rate")
+    assert [row[rates] for row in widget["table"]["rows"]] == [0.1, 0.01, 0.001]
+    # The two runs that finished before the last began show only their status line.
+    folded = [m["state"] for m in kernel.models.values()
+              if m["name"] == "LayoutModel" and m["state"].get("display") == "none"]
+    assert len(folded) >= 2 * 6, len(folded)

@@ -111,7 +111,7 @@ class Dashboard(keras.callbacks.Callback):
             elsewhere), ``"widget"``, ``"console"`` or ``"none"`` (record only).
         png_path: optional file the current plot is written to at each epoch end
             and at the end of training (any output mode).
-        title: the name shown on the panel (default ``"Training"``).
+        title: the name shown on the panel (default: the ``run`` name, else ``"Training"``).
         width: plot width in pixels (default ``960``; the browser chart follows the
             cell's width up to this).
         chart: ``"auto"`` (default: the browser chart, except on Colab, where creating
@@ -127,7 +127,10 @@ class Dashboard(keras.callbacks.Callback):
         save_path: initial path of "Save now" (default ``"checkpoints/manual.keras"``).
         max_points: points drawn per series after min/max decimation (default ``2000``).
         run: the run's name, in comparisons and in ``log_dir`` (default: when the
-            dashboard was made, ``"run 2026-12-03 14.05.01"``).
+            dashboard was made, ``"run 2026-12-03 14.05.01"``). Dashboards that train one
+            after another in one notebook cell (a sweep written as a loop) are shown as
+            one comparison from the second on; runs without a name are then named by
+            what differs (``"lr=0.01"``), in memory only: ``log_dir`` keeps the first name.
         log_dir: a directory to write the run to as it trains (``log_dir/<run>/``: JSON
             lines pandas reads, see :mod:`nbcallbacks.runs.run_directory`), so that
             ``nbcallbacks.compare("runs/")`` shows it after a kernel restart. A name already
@@ -167,7 +170,7 @@ class Dashboard(keras.callbacks.Callback):
 
     def __init__(self, metrics=None, *, per_batch: bool = True, redraw_interval: float = 1.0,
                  max_busy: float = 0.03, output: str = "auto", png_path=None,
-                 title: str = "Training", width: int = 960, max_points: int = 2000,
+                 title: str | None = None, width: int = 960, max_points: int = 2000,
                  controls: bool = True, save_path: str = "checkpoints/manual.keras",
                  max_control_delay: float = 0.25, chart: str = "auto", scale: float = 1.0,
                  run: str | None = None, log_dir=None, hyperparameters: dict | None = None):
@@ -191,6 +194,7 @@ class Dashboard(keras.callbacks.Callback):
             raise ValueError(f"hyperparameters must be a dict, e.g. {{'dropout': 0.2}}, "
                              f"got {hyperparameters!r}")
         self.run = run or time.strftime("run %Y-%m-%d %H.%M.%S")
+        self.run_named = run is not None   # else a sweep names it by what differs
         self.log_dir = os.fspath(log_dir) if log_dir is not None else None
         if self.log_dir is not None and os.path.isfile(self.log_dir):
             raise ValueError(f"log_dir {self.log_dir!r} is a file: give a directory for the "
@@ -200,7 +204,7 @@ class Dashboard(keras.callbacks.Callback):
         self.per_batch = bool(per_batch)
         self.output = output
         self.png_path = os.fspath(png_path) if png_path is not None else None
-        self.title = title
+        self.title = title or run or "Training"
         self.chart = chart
         self.scale = float(scale)
         self.history = MetricStore()
@@ -267,7 +271,8 @@ class Dashboard(keras.callbacks.Callback):
         if self._mode is None:   # a KerasTuner trial: named before its outputs are made
             trial = tuner_trial(find_fit_callbacks(owner=self))
             if trial is not None:
-                self.run = f"trial {trial[0]}"
+                self.run, self.run_named = f"trial {trial[0]}", True
+                self.title = self._settings["title"] or self.run
                 self.hyperparameters = {**trial[1], **self.hyperparameters}
         self._choose_outputs()
         params = self.params or {}
@@ -417,14 +422,17 @@ class Dashboard(keras.callbacks.Callback):
         outputs: list[DashboardOutput] = []
         console = None
         if mode == "widget":
+            from nbcallbacks.outputs.sweep_output import SweepOutput
             from nbcallbacks.outputs.widget_output import WidgetOutput
 
             chart, _why = choose_chart(self.chart, frontend)
-            outputs.append(WidgetOutput(
+            widget = WidgetOutput(
                 self.history, self.events, self.signals, title=self.title, view=self._frames.view,
                 on_view_change=self._on_view_change, width=self._frames.figure.width,
                 controls=self.show_controls, save_path=self.save_path, chart=chart,
-                scale=self.scale))
+                scale=self.scale)
+            # First: a sweep's comparison is shown above the panel of the run it joins.
+            outputs += [SweepOutput(self, fold=widget.fold), widget]
         elif mode == "console":
             console = ConsoleOutput()
             outputs.append(console)

@@ -220,6 +220,11 @@ class WidgetOutput(DashboardOutput):
             self.panel.set_static_frame(png)
             self._display.update()
 
+    def fold(self) -> None:
+        """Fold the panel to its status line (a later run of the cell's sweep started)."""
+        self.panel.fold()
+        self._display.update()
+
     def pump(self, paused: bool = False) -> None:
         # Only a blocking fit's route pumps; `await dash.fit` pumps from the awaiting cell.
         if self.click_route is not None and self.click_route.pumps:

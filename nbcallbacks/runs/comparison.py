@@ -83,7 +83,12 @@ class Comparison:
     def add(self, *sources) -> None:
         """Add runs (a dashboard about to train, a finished ``History``, a path): a
         comparison shown in the browser shows them at once, and follows live ones."""
-        self.sources.extend(sources)
+        self.show_sources([*self.sources, *sources])
+
+    def show_sources(self, sources: list) -> None:
+        """Compare ``sources`` from now on (e.g. a dashboard that finished, replaced by its
+        :class:`~nbcallbacks.runs.run_record.RunRecord`): shown at once, live ones followed."""
+        self.sources = list(sources)
         self._reload()
         self._push()
         self._follow()

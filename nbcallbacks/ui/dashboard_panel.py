@@ -93,6 +93,14 @@ class DashboardPanel:
                               f'background:{THEMED.NOTICE_BACKGROUND};'
                               f'padding:4px 8px;border-radius:4px">{html.escape(text)}</div>')
 
+    def fold(self) -> None:
+        """Show only the status line (and notices): a later run of a sweep took over the
+        cell, whose comparison shows this run's curves. The static frame goes too."""
+        for part in (self.progress, self.controls_row, self.plot, self.view_controls.widget,
+                     self.table, self.events):
+            part.layout.display = "none"
+        self._final_png = None
+
     def set_static_frame(self, png: bytes) -> None:
         """Carry ``png`` as plain ``image/png`` in :meth:`mimebundle` (see module doc)."""
         self._final_png = png

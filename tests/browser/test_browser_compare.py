@@ -1,7 +1,9 @@
 """Runs compared in JupyterLab, in headless Chromium: a three-learning-rate sweep in one cell.
 
-A person's view of ``compare()`` shown before a loop of ``fit`` calls: each run appears
-as it starts and grows while the cell runs; afterwards the plotted values are each run's
+A person's view of the sweep written the plain way, a loop of ``fit`` calls each with
+its own ``Dashboard``: from the second run on the cell shows one comparison, each run
+appears as it starts and grows while the cell runs, the panels of finished runs fold
+to their status line; afterwards the plotted values are each run's
 history, hovering reads all three runs at one epoch, the table lists their rates and
 sorts, a click on a row highlights a run, its checkbox hides it; in the dark theme the
 text stays readable.
@@ -20,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(400)]
 
 SETUP = """# cell: setup
 import numpy as np, keras
-from nbcallbacks import Dashboard, compare
+from nbcallbacks import Dashboard
 x = np.random.default_rng(0).random((2048, 16)).astype("float32")
 y = (x.sum(1) > 8).astype("int32")
 def make_model(rate):
@@ -32,14 +34,11 @@ def make_model(rate):
     return model
 """
 SWEEP = """# cell: sweep
-comparison = compare()
-display(comparison)
 histories = {}
 for rate in (0.1, 0.01, 0.001):
-    dash = Dashboard(run=f"lr={rate:g}", output="none")
-    comparison.add(dash)
     histories[f"lr={rate:g}"] = make_model(rate).fit(
-        x, y, epochs=25, batch_size=32, validation_split=0.2, verbose=0, callbacks=[dash]).history
+        x, y, epochs=25, batch_size=32, validation_split=0.2, verbose=0,
+        callbacks=[Dashboard(run=f"lr={rate:g}")]).history
 """
 REPORT = """# cell: report
 import json
@@ -108,6 +107,9 @@ def test_a_sweep_in_one_cell_is_compared_live_hovered_sorted_and_highlighted(lab
                         "the runs to be shown finished", seen=lambda: view(cell)["chips"])
     seen = view(cell)
     assert [chip.strip() for chip in seen["chips"]] == ["lr=0.1", "lr=0.01", "lr=0.001"]
+    # One chart of the runs; of the three panels only the last run's shows its chart.
+    expect(cell.locator(".nbc-compare")).to_have_count(1)
+    expect(cell.locator(".nbc-chart:visible")).to_have_count(1)
     # The plotted values are each run's history (float32 in the store).
     for panel in ("loss", "accuracy"):
         for series in seen["panels"][panel]["series"]:
