@@ -4,7 +4,8 @@ A person's view of the sweep written the plain way, a loop of ``fit`` calls each
 its own ``Dashboard``: from the second run on the cell shows one comparison, each run
 appears as it starts and grows while the cell runs, the panels of finished runs fold
 to their status line; afterwards the plotted values are each run's
-history, hovering reads all three runs at one epoch, the table lists their rates and
+history, hovering reads all three runs at one epoch, dragging zooms every panel (a
+double-click resets), the table lists their rates and
 sorts, a click on a row highlights a run, its checkbox hides it; in the dark theme the
 text stays readable.
 """
@@ -62,6 +63,7 @@ VIEW_JS = """cell => {
           header: [...root.querySelectorAll('.nbc-compare-table th')].map(th => th.innerText),
           highlighted: [...root.querySelectorAll('tr.nbc-compare-highlighted')].map(
             r => r.dataset.run),
+          xRanges: view.plots.map(({plot}) => [plot.scales.x.min, plot.scales.x.max]),
           readout: root.querySelector('.nbc-compare-readout').innerText,
           readoutRuns: [...root.querySelectorAll(
             '.nbc-compare-readout-panel[data-panel="loss"] .nbc-compare-value')].map(
@@ -129,6 +131,19 @@ def test_a_sweep_in_one_cell_is_compared_live_hovered_sorted_and_highlighted(lab
     assert hovered["readoutRuns"] == ["lr=0.1", "lr=0.01", "lr=0.001"]
     assert hovered["readout"].startswith("epoch ")
     lab_page.screenshot("compare-hover", focus=cell)
+    # Drag across the middle of the loss panel: every panel zooms to those epochs together;
+    # a double-click shows every epoch again.
+    full = view(cell)["xRanges"]
+    assert all(r == [0, 24] for r in full), full
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5, steps=8)
+    page.mouse.up()
+    zoomed = view(cell)["xRanges"]
+    assert len({tuple(r) for r in zoomed}) == 1 and 3 < zoomed[0][0] < zoomed[0][1] < 20, zoomed
+    lab_page.screenshot("compare-zoomed", focus=cell)
+    canvas.dblclick()
+    assert view(cell)["xRanges"] == full
     # Sort by rate, ascending: the smallest rate first.
     cell.locator(".nbc-compare-sort", has_text="learning_rate").click()
     assert view(cell)["rows"][0][1].endswith("lr=0.001")

@@ -1,4 +1,5 @@
-"""Notebook 7 (smoke): the default chart and Stop during a blocking fit, in headless Chromium.
+"""Notebook 7 (smoke): the default chart and Stop during a blocking fit, and a comparison
+drawn and hovered, in headless Chromium.
 
 Notebook 7 is JupyterLab's components in a one-notebook page: the same Jupyter
 server serves it at ``/notebooks/<path>`` (the ``notebook`` package is a server
@@ -16,6 +17,7 @@ import pytest
 
 from .browser_lab import VIEWPORT, LabPage, expect
 from .test_browser_chart import grows_three_times, last_plotted_loss, start, stop_and_report
+from .test_browser_compare import view
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -72,3 +74,30 @@ def test_the_default_chart_grows_and_stop_ends_a_blocking_fit_in_notebook_7(note
     assert all(re.search(r"/static/notebook/[0-9a-f]+\.woff2?$", url)
                for _, url in page.refused), page.refused
     assert not [e for e in errors if not e.startswith("Failed to load resource")], errors
+
+
+COMPARE = """# cell: compare
+from nbcallbacks import compare
+compare({"loss": [0.9, 0.5, 0.4], "val_loss": [1.0, 0.7, 0.6]},
+        {"loss": [0.8, 0.7, 0.6], "val_loss": [0.9, 0.8, 0.75]})
+"""
+
+
+def test_a_comparison_is_drawn_and_hovered_in_the_browser_in_notebook_7(notebook7_page):
+    page = notebook7_page
+    page.open_cells(COMPARE)
+    errors = []
+    page.page.on("pageerror", lambda e: errors.append(str(e)))
+    page.run_all()
+    cell = page.cell("# cell: compare")
+    expect(cell.locator(".nbc-compare-chip")).to_have_count(2, timeout=60_000)
+    seen = view(cell)
+    plotted = {(s["run"], s["key"]): s["values"] for s in seen["panels"]["loss"]["series"]}
+    assert plotted[("run 1", "val_loss")] == pytest.approx([1.0, 0.7, 0.6], rel=1e-6)
+    assert plotted[("run 2", "loss")] == pytest.approx([0.8, 0.7, 0.6], rel=1e-6)
+    box = cell.locator('.nbc-compare-panel[data-panel="loss"] .u-over').bounding_box()
+    page.page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    page.wait_until(lambda: view(cell)["readoutRuns"] == ["run 1", "run 2"], 10,
+                    "the hover readout", seen=lambda: view(cell)["readout"])
+    page.screenshot("compare", focus=cell)
+    assert not errors, errors
