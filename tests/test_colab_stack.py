@@ -22,6 +22,7 @@ import json
 import shlex
 import sys
 import time
+import tomllib
 
 import pytest
 from extra_environments import (
@@ -37,9 +38,12 @@ from nested_runs import GALLERY, SUITE, nested_run
 from packaging.requirements import Requirement
 from python_interpreters import find_python, python_version
 
-# What the gallery's set-up cell installs on Colab: the package, nothing else, no upgrade.
-COLAB_INSTALL = "nbcallbacks @ git+https://github.com/nbcallbacks/nbcallbacks"
-COLAB_CONDITION = 'if "google.colab" in sys.modules:'
+# What the gallery's install cell installs where the package is missing (Colab, Kaggle, a
+# JupyterHub): this release's tag, nothing else, no upgrade. A version bump in pyproject.toml
+# makes the gallery's pin fail here until the notebooks install the new release.
+VERSION = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["project"]["version"]
+COLAB_INSTALL = f"nbcallbacks @ git+https://github.com/nbcallbacks/nbcallbacks@v{VERSION}"
+INSTALL_GUARD = ("try:", "import nbcallbacks", "except ImportError:")
 
 
 @pytest.mark.backend("tensorflow")
@@ -97,11 +101,11 @@ def _pip_lines(source: str) -> list[tuple[int, str]]:
 
 
 def install_problems(notebook: dict) -> list[str]:
-    """Why a gallery notebook's Colab install cell could replace Colab's pins (empty when it
-    cannot).
+    """Why a gallery notebook's install cell could replace Colab's pins or install something
+    else than this release where the package is missing (empty when it cannot).
 
-    >>> cell = {"cell_type": "code", "source": 'import sys\\nif "google.colab" in sys.modules:\\n'
-    ...         '    %pip install -q -U "nbcallbacks[tf] @ git+https://github.com/nbcallbacks/nbcallbacks"'}
+    >>> cell = {"cell_type": "code", "source": 'try:\\n    import nbcallbacks\\nexcept ImportError:\\n'
+    ...         '    %pip install -q -U "nbcallbacks[tf] @ git+https://github.com/nbcallbacks/nbcallbacks@v' + VERSION + '"'}
     >>> install_problems({"cells": [cell]})  # doctest: +NORMALIZE_WHITESPACE
     ["option -U (only -q: an upgrade or reinstall replaces Colab's packages)",
      "extras ['tf'] (Colab has TensorFlow: install plain nbcallbacks)"]
@@ -111,14 +115,15 @@ def install_problems(notebook: dict) -> list[str]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if cell["cell_type"] != "code":
             continue
-        lines = source.splitlines()
+        lines = [line.strip() for line in source.splitlines()]
         for number, line in _pip_lines(source):
             installs += 1
-            guard = next((i for i in range(number - 1, -1, -1)
-                          if lines[i].strip() == COLAB_CONDITION), None)
-            if guard is None or (len(line) - len(line.lstrip())
-                                 <= len(lines[guard]) - len(lines[guard].lstrip())):
-                problems.append(f"{line.strip()!r} is not inside {COLAB_CONDITION!r}")
+            # Only where the package is missing: an installed one (this repository on Binder,
+            # the environments here) is never replaced.
+            if (tuple(lines[max(0, number - 3):number]) != INSTALL_GUARD
+                    or not line.startswith((" ", "\t"))):
+                problems.append(f"{line.strip()!r} is not the only line of "
+                                f"'{' / '.join(INSTALL_GUARD)}'")
             arguments = shlex.split(line.strip().lstrip("%!").split("install", 1)[1])
             options = [a for a in arguments if a.startswith("-")]
             requirements = [a for a in arguments if not a.startswith("-")]
@@ -138,7 +143,8 @@ def install_problems(notebook: dict) -> list[str]:
                     Requirement(COLAB_INSTALL).specifier):
                 problems.append(f"installs {requirements[0]!r} (only {COLAB_INSTALL!r})")
     if installs != 1:
-        problems.append(f"{installs} pip install commands (one: {COLAB_INSTALL!r} on Colab)")
+        problems.append(f"{installs} pip install commands (one: {COLAB_INSTALL!r} where the "
+                        f"package is missing)")
     return problems
 
 
