@@ -22,9 +22,9 @@ import json
 import shlex
 import sys
 import time
-import tomllib
 
 import pytest
+import tomllib
 from extra_environments import (
     COLAB_PYTHON_VERSION,
     COLAB_ROOT,
@@ -43,7 +43,7 @@ from python_interpreters import find_python, python_version
 # makes the gallery's pin fail here until the notebooks install the new release.
 VERSION = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["project"]["version"]
 COLAB_INSTALL = f"nbcallbacks @ git+https://github.com/nbcallbacks/nbcallbacks@v{VERSION}"
-INSTALL_GUARD = ("try:", "import nbcallbacks", "except ImportError:")
+INSTALL_GUARD = 'if importlib.util.find_spec("nbcallbacks") is None:'
 
 
 @pytest.mark.backend("tensorflow")
@@ -104,8 +104,8 @@ def install_problems(notebook: dict) -> list[str]:
     """Why a gallery notebook's install cell could replace Colab's pins or install something
     else than this release where the package is missing (empty when it cannot).
 
-    >>> cell = {"cell_type": "code", "source": 'try:\\n    import nbcallbacks\\nexcept ImportError:\\n'
-    ...         '    %pip install -q -U "nbcallbacks[tf] @ git+https://github.com/nbcallbacks/nbcallbacks@v' + VERSION + '"'}
+    >>> pip = '%pip install -q -U "nbcallbacks[tf] @ ' + COLAB_INSTALL.split(" @ ")[1] + '"'
+    >>> cell = {"cell_type": "code", "source": INSTALL_GUARD + "\\n    " + pip}
     >>> install_problems({"cells": [cell]})  # doctest: +NORMALIZE_WHITESPACE
     ["option -U (only -q: an upgrade or reinstall replaces Colab's packages)",
      "extras ['tf'] (Colab has TensorFlow: install plain nbcallbacks)"]
@@ -120,10 +120,9 @@ def install_problems(notebook: dict) -> list[str]:
             installs += 1
             # Only where the package is missing: an installed one (this repository on Binder,
             # the environments here) is never replaced.
-            if (tuple(lines[max(0, number - 3):number]) != INSTALL_GUARD
+            if (number == 0 or lines[number - 1] != INSTALL_GUARD
                     or not line.startswith((" ", "\t"))):
-                problems.append(f"{line.strip()!r} is not the only line of "
-                                f"'{' / '.join(INSTALL_GUARD)}'")
+                problems.append(f"{line.strip()!r} is not the only line of {INSTALL_GUARD!r}")
             arguments = shlex.split(line.strip().lstrip("%!").split("install", 1)[1])
             options = [a for a in arguments if a.startswith("-")]
             requirements = [a for a in arguments if not a.startswith("-")]
