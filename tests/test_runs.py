@@ -359,3 +359,26 @@ def test_a_plain_loop_of_fits_in_one_cell_shows_one_comparison_of_its_runs():
     folded = [m["state"] for m in kernel.models.values()
               if m["name"] == "LayoutModel" and m["state"].get("display") == "none"]
     assert len(folded) >= 2 * 6, len(folded)
+
+
+@reading_only
+def test_a_cell_sweep_continues_a_reused_dashboard_and_names_new_ones_by_what_differs(
+        tiny_model, tiny_data, capsys):
+    from nbcallbacks.outputs.cell_sweep import CellSweep
+
+    sweep = CellSweep(cell=7)
+
+    def train(dash, rate):   # the sweep's side of one fit, as the dashboard's output calls it
+        fit(tiny_model(rate), tiny_data, [dash], epochs=1)
+        sweep.begin(dash, dash.run_named)
+        sweep.end(dash)
+
+    reused = Dashboard(output="none")
+    train(reused, 0.01)
+    train(reused, 0.01)    # a second fit of the same dashboard (fine-tuning): the same run
+    assert len(sweep.runs) == 1 and sweep.comparison is None
+    train(Dashboard(output="none"), 0.1)
+    assert [run.name for run in sweep.comparison.runs] == ["lr=0.01", "lr=0.1"]
+    assert len(sweep.comparison.runs[0].history.fits) == 2
+    train(Dashboard(output="none", run="mine"), 0.001)
+    assert [run.name for run in sweep.comparison.runs] == ["lr=0.01", "lr=0.1", "mine"]

@@ -19,6 +19,7 @@ dashboards or models themselves: a dashboard made inside the loop is freed after
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from collections.abc import Callable
 
 from nbcallbacks.outputs.cell_display import CellDisplay
@@ -56,6 +57,12 @@ class SweepRun:
     hyperparameters: dict
     fold: Callable[[], None]     # fold its panel to the status line
     record: RunRecord | None = None
+    # Which dashboard it is, also once it ended (a dashboard reused by the cell's next fit
+    # continues its run), without keeping it alive.
+    identity: weakref.ref | None = None
+
+    def belongs_to(self, dashboard) -> bool:
+        return self.identity is not None and self.identity() is dashboard
 
     @property
     def name(self) -> str:
@@ -79,11 +86,12 @@ class CellSweep:
 
     def begin(self, dashboard, named: bool, fold: Callable[[], None] = lambda: None) -> None:
         """``dashboard`` starts a fit in this cell: the comparison shows it from now on."""
-        run = next((r for r in self.runs if r.dashboard is dashboard), None)
+        run = next((r for r in self.runs if r.belongs_to(dashboard)), None)
         if run is None:
-            self.runs.append(SweepRun(dashboard, named, dashboard.fit_hyperparameters(), fold))
+            self.runs.append(SweepRun(dashboard, named, dashboard.fit_hyperparameters(), fold,
+                                      identity=weakref.ref(dashboard)))
         else:   # a second fit of the same dashboard continues its run
-            run.record = None
+            run.dashboard, run.record = dashboard, None
         if len(self.runs) < 2:
             return
         self._name_runs()
@@ -99,7 +107,7 @@ class CellSweep:
     def end(self, dashboard) -> None:
         """``dashboard``'s fit ended: keep its record (not the dashboard), refresh the view
         and the copy saved notebooks keep."""
-        run = next((r for r in self.runs if r.dashboard is dashboard), None)
+        run = next((r for r in self.runs if r.belongs_to(dashboard)), None)
         if run is None:
             return
         run.record = dashboard_run(dashboard)
