@@ -189,7 +189,10 @@ print(json.dumps({"epochs": run.history.columns("epoch")["epoch"].tolist(),
 """
 
 
-@reading_only
+# Once, in the main environment: what survives a SIGKILL is what the writer flushed, which no
+# version of the kernel or widget stack changes.
+@pytest.mark.backend("tensorflow")
+@pytest.mark.environments("main")
 @pytest.mark.timeout(300)
 def test_a_kernel_killed_mid_fit_leaves_every_epoch_it_finished_for_a_new_kernel(tmp_path):
     from kernel_session import KernelSession
