@@ -431,8 +431,7 @@ class Dashboard(keras.callbacks.Callback):
                 on_view_change=self._on_view_change, width=self._frames.figure.width,
                 controls=self.show_controls, save_path=self.save_path, chart=chart,
                 scale=self.scale)
-            # First: a sweep's comparison is shown above the panel of the run it joins.
-            outputs += [SweepOutput(self, fold=widget.fold), widget]
+            outputs += [widget, SweepOutput(self, fold=widget.fold)]
         elif mode == "console":
             console = ConsoleOutput()
             outputs.append(console)

@@ -13,6 +13,7 @@ text stays readable.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -87,8 +88,10 @@ def test_a_sweep_in_one_cell_is_compared_live_hovered_sorted_and_highlighted(lab
     errors = []
     lab_page.open_cells(SETUP, SWEEP, REPORT)
     page = lab_page.page
+    refused = []   # (status, url) of every request the server refused
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("response", lambda r: refused.append((r.status, r.url)) if r.status >= 400 else None)
     lab_page.run_all()
     cell = lab_page.cell("# cell: sweep")
     # Live: while the cell runs, a second run appears and its curve grows.
@@ -135,6 +138,7 @@ def test_a_sweep_in_one_cell_is_compared_live_hovered_sorted_and_highlighted(lab
     # a double-click shows every epoch again.
     full = view(cell)["xRanges"]
     assert all(r == [0, 24] for r in full), full
+    box = canvas.bounding_box()   # again: the screenshot may have scrolled the page
     page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5, steps=8)
@@ -169,4 +173,10 @@ def test_a_sweep_in_one_cell_is_compared_live_hovered_sorted_and_highlighted(lab
         lab_page.screenshot("compare-dark", element=cell.locator(".jp-OutputArea"))
     finally:   # the theme is a server setting: the next tests get the light one
         switch_theme(lab_page, "JupyterLab Light")
-    assert not errors, errors
+    # After a Notebook 7 page in the same server session, the server now and then refuses
+    # one of its own fonts (403, seen for JupyterLab's too; see test_notebook7.py): the
+    # console's "Failed to load resource". Any other refused request, and any other
+    # console error, fails the test.
+    assert all(re.search(r"/static/(lab|notebook)/[0-9a-f]+\.woff2?$", url)
+               for _, url in refused), refused
+    assert not [e for e in errors if not e.startswith("Failed to load resource")], errors
