@@ -20,14 +20,11 @@ Run:
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
-import http.server
 import json
 import os
 import shutil
 import statistics
-import threading
+import sys
 import time
 from pathlib import Path
 
@@ -40,6 +37,9 @@ from nbcallbacks.core import MetricStore
 from nbcallbacks.runs.comparison import run_payload
 
 REPOSITORY = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPOSITORY / "tests"))
+from test_chart_javascript import serve_repository  # noqa: E402 - the tests' static server
+
 METRICS = ("loss", "accuracy", "auc", "mae")
 STEPS_PER_EPOCH = 1000
 OPEN_TARGET_S = 2.0
@@ -82,24 +82,6 @@ def kernel_seconds(stores) -> dict[str, float]:
     return timings
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def served_repository():
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(REPOSITORY)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 HOVER_JS = """async ({runs, panels}) => {
   const { ComparisonView } = await import('/nbcallbacks/chart/js/comparison_view.js');
   const host = document.createElement('div');
@@ -133,7 +115,7 @@ def hover_milliseconds(payload, panels) -> dict:
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    with served_repository() as url, sync_playwright() as playwright:
+    with serve_repository() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
