@@ -61,12 +61,10 @@ class SweepRun:
     # continues its run), without keeping it alive.
     identity: weakref.ref | None = None
 
+    folded: bool = False
+
     def belongs_to(self, dashboard) -> bool:
         return self.identity is not None and self.identity() is dashboard
-
-    @property
-    def name(self) -> str:
-        return self.dashboard.run if self.dashboard is not None else self.record.name
 
 
 class CellSweep:
@@ -96,7 +94,9 @@ class CellSweep:
             return
         self._name_runs()
         for earlier in self.runs[:-1]:
-            earlier.fold()
+            if not earlier.folded:
+                earlier.fold()
+                earlier.folded = True
         if self.comparison is None:
             self.comparison = Comparison(self._sources(), chart=dashboard.chart)
             self._display = CellDisplay(self.comparison._repr_mimebundle_)
