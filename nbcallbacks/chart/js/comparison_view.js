@@ -135,7 +135,7 @@ export class ComparisonView {
         series,
         cursor: { sync: { key: syncKey }, y: false,
                   drag: { x: true, y: false, setScale: false },
-                  points: { size: 7, fill: palette.background } },
+                  points: { size: Math.round(8 * this.scale), width: 2, fill: palette.background } },
         select: { show: true },
         hooks: {
           setCursor: [(u) => this.onCursor(u)],
