@@ -18,13 +18,13 @@ By hand, after a first run built the environment::
     .venv/bin/python -m pytest tests/test_colab_stack.py
 """
 
+import importlib.metadata
 import json
 import shlex
 import sys
 import time
 
 import pytest
-import tomllib
 from extra_environments import (
     COLAB_PYTHON_VERSION,
     COLAB_ROOT,
@@ -41,7 +41,7 @@ from python_interpreters import find_python, python_version
 # What the gallery's install cell installs where the package is missing (Colab, Kaggle, a
 # JupyterHub): this release's tag, nothing else, no upgrade. A version bump in pyproject.toml
 # makes the gallery's pin fail here until the notebooks install the new release.
-VERSION = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["project"]["version"]
+VERSION = importlib.metadata.version("nbcallbacks")   # pyproject's, as installed here
 COLAB_INSTALL = f"nbcallbacks @ git+https://github.com/nbcallbacks/nbcallbacks@v{VERSION}"
 INSTALL_GUARD = 'if importlib.util.find_spec("nbcallbacks") is None:'
 

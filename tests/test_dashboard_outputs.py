@@ -43,8 +43,9 @@ def test_outputs_follow_the_output_argument(tmp_path):
         dash._choose_outputs()
         assert all(isinstance(o, DashboardOutput) for o in dash.outputs)
         chosen[output] = [o.name for o in dash.outputs]
-    assert chosen == {"widget": ["widget", "png file"], "console": ["console", "png file"],
-                      "none": ["png file"]}
+    # A dashboard shown as widgets also joins its cell's sweep (several runs in one cell).
+    assert chosen == {"widget": ["widget", "sweep", "png file"],
+                      "console": ["console", "png file"], "none": ["png file"]}
     dash = Dashboard(output="none")
     dash._choose_outputs()
     assert [o.name for o in dash.outputs] == ["null output"]
