@@ -84,19 +84,20 @@ class CellSweep:
 
     def begin(self, dashboard, named: bool, fold: Callable[[], None] = lambda: None) -> None:
         """``dashboard`` starts a fit in this cell: the comparison shows it from now on."""
-        run = next((r for r in self.runs if r.belongs_to(dashboard)), None)
+        run = self._run_of(dashboard)
         if run is None:
-            self.runs.append(SweepRun(dashboard, named, dashboard.fit_hyperparameters(), fold,
-                                      identity=weakref.ref(dashboard)))
+            run = SweepRun(dashboard, named, dashboard.fit_hyperparameters(), fold,
+                           identity=weakref.ref(dashboard))
+            self.runs.append(run)
         else:   # a second fit of the same dashboard continues its run
             run.dashboard, run.record = dashboard, None
         if len(self.runs) < 2:
             return
         self._name_runs()
-        for earlier in self.runs[:-1]:
-            if not earlier.folded:
-                earlier.fold()
-                earlier.folded = True
+        for other in self.runs:   # every panel but the training one's (it may be an earlier run)
+            if other is not run and not other.folded:
+                other.fold()
+                other.folded = True
         if self.comparison is None:
             self.comparison = Comparison(self._sources(), chart=dashboard.chart)
             self._display = CellDisplay(self.comparison._repr_mimebundle_)
@@ -107,7 +108,7 @@ class CellSweep:
     def end(self, dashboard) -> None:
         """``dashboard``'s fit ended: keep its record (not the dashboard), refresh the view
         and the copy saved notebooks keep."""
-        run = next((r for r in self.runs if r.belongs_to(dashboard)), None)
+        run = self._run_of(dashboard)
         if run is None:
             return
         run.record = dashboard_run(dashboard)
@@ -115,6 +116,9 @@ class CellSweep:
         if self.comparison is not None:
             self.comparison.show_sources(self._sources())
             self._display.update()
+
+    def _run_of(self, dashboard) -> SweepRun | None:
+        return next((run for run in self.runs if run.belongs_to(dashboard)), None)
 
     def _sources(self) -> list:
         return [run.dashboard if run.dashboard is not None else run.record for run in self.runs]
