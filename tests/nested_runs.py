@@ -77,7 +77,7 @@ def copy_suite(destination: Path) -> Path:
     sources: it finds the installed wheel or nothing.
     """
     if destination.exists():
-        for name in ("tests", "notebooks", "pyproject.toml"):
+        for name in ("tests", "notebooks", "pyproject.toml", "conftest.py"):
             target = destination / name
             if target.is_dir():
                 shutil.rmtree(target)
@@ -88,7 +88,8 @@ def copy_suite(destination: Path) -> Path:
                                     "logs", "screenshots")
     for name in ("tests", "notebooks"):
         shutil.copytree(REPOSITORY / name, destination / name, ignore=ignore)
-    shutil.copy2(REPOSITORY / "pyproject.toml", destination / "pyproject.toml")
+    for name in ("pyproject.toml", "conftest.py"):      # conftest.py: the gallery's checks
+        shutil.copy2(REPOSITORY / name, destination / name)
     return destination
 
 
