@@ -53,6 +53,44 @@ def test_a_recap_closes_the_notebook_with_its_answers_folded(path):
     assert "<details><summary>Answers</summary>" in last and last.rstrip().endswith("</details>")
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_exercise_has_an_answer_cell_and_a_folded_solution_and_no_solution_is_code(path):
+    notebook = cells(path)
+    headings = [(index, int(number)) for index, cell in enumerate(notebook)
+                if cell["cell_type"] == "markdown"
+                for number in re.findall(r"^### Exercise (\d+):", source(cell), re.MULTILINE)]
+    assert headings, "an '## Exercises' section with '### Exercise N: title' cells"
+    assert [number for _, number in headings] == list(range(1, len(headings) + 1))
+    solutions = {}
+    for index, cell in enumerate(notebook):
+        text = source(cell)
+        assert not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"), (
+            f"cell {index} is hidden by JupyterLab metadata only: Colab, GitHub and the classic "
+            "Notebook show it")
+        if cell["cell_type"] == "code":
+            assert not re.search(r"^#\s*Solutions?\b", text, re.MULTILINE | re.IGNORECASE), (
+                f"cell {index}: a solution in a code cell is visible, and so are its outputs")
+        for number in re.findall(r"<details><summary>Solution to exercise (\d+)</summary>", text):
+            assert cell["cell_type"] == "markdown" and text.rstrip().endswith("</details>")
+            assert text.count("```python") == 1, f"cell {index}: one Python block per solution"
+            solutions[int(number)] = index
+    assert sorted(solutions) == [number for _, number in headings], "one solution per exercise"
+    for index, number in headings:
+        answer = notebook[index + 1]
+        assert answer["cell_type"] == "code" and source(answer).startswith("# Your answer"), (
+            f"exercise {number}: an empty cell to answer in, right under the task")
+        assert solutions[number] > index, f"exercise {number}: its solution follows it"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_stored_self_checks_show_unanswered_exercises(path):
+    """A self-check's stored output must not be a passed check: that would give the answer away."""
+    for index, cell in enumerate(cells(path)):
+        if cell["cell_type"] == "code" and "self_check(" in source(cell):
+            printed = "".join("".join(output.get("text", "")) for output in cell["outputs"])
+            assert "not answered yet" in printed, f"cell {index}: {printed!r}"
+
+
 def test_the_teachers_guide_lists_every_notebook_with_its_time():
     guide = (GALLERY / "TEACHING.md").read_text()
     for path in NOTEBOOKS:
