@@ -51,7 +51,7 @@ def pytest_collection_modifyitems(session, config, items):
         cells = [items[i] for i in positions]
         code_cells = [cell for cell in notebook.nb.cells if cell.cell_type == "code"]
         if len(cells) != len(code_cells):
-            continue                  # part of the notebook was selected: nothing to check as a whole
+            continue            # part of the notebook was selected: no whole-notebook checks
         added = [*solution_items(notebook, IPyNbCell), StatedTimeItem.from_parent(
             notebook, name="stated Run All time", cell_ids=[cell.nodeid for cell in cells])]
         items[positions[-1] + 1:positions[-1] + 1] = added

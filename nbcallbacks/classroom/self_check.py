@@ -46,7 +46,7 @@ def last_check() -> CheckResult | None:
     return _last[-1] if _last else None
 
 
-class self_check:  # noqa: N801 - used like a function: ``with self_check("Exercise 1"):``
+class self_check:  # a class used like a function: ``with self_check("Exercise 1"):``
     """Check an exercise's answer with ``assert`` statements; print the verdict, never raise.
 
     Args:
@@ -57,8 +57,8 @@ class self_check:  # noqa: N801 - used like a function: ``with self_check("Exerc
         ...     assert 0.1 + 0.2 == 0.3, "floats are rounded: compare with math.isclose"
         Exercise 2: not yet. floats are rounded: compare with math.isclose
         >>> with self_check("Exercise 3"):
-        ...     assert answer_not_written_yet > 0
-        Exercise 3: not answered yet (answer_not_written_yet is not defined: run your answer cell first).
+        ...     assert my_answer > 0
+        Exercise 3: not answered yet (my_answer is not defined: run your answer cell first).
     """
 
     def __init__(self, exercise: str) -> None:

@@ -355,8 +355,9 @@ class LabPage:
         nbformat.write(new_notebook(*cells), target)
         return self.open(target.relative_to(self.browser_lab.root).as_posix())
 
-    def open_copy(self, notebook: Path, folder: str = "gallery"):
-        """Open a copy of ``notebook`` (outputs cleared; its folder's files copied beside it)."""
+    def open_copy(self, notebook: Path, folder: str = "gallery", keep_outputs: bool = False):
+        """Open a copy of ``notebook`` (outputs cleared unless ``keep_outputs``; its folder's
+        files copied beside it)."""
         destination = self.browser_lab.root / folder
         if not destination.exists():
             shutil.copytree(notebook.parent, destination,
@@ -368,7 +369,7 @@ class LabPage:
             cell.metadata.pop("collapsed", None)
             cell.metadata.get("jupyter", {}).pop("source_hidden", None)
             cell.metadata.get("jupyter", {}).pop("outputs_hidden", None)
-            if cell.cell_type == "code":
+            if cell.cell_type == "code" and not keep_outputs:
                 cell.outputs, cell.execution_count = [], None
         copy.metadata["kernelspec"] = dict(KERNELSPEC)
         nbformat.write(copy, destination / notebook.name)

@@ -21,6 +21,12 @@ import pytest
 
 from .browser_lab import expect, new_pictures, progress
 from .classic_notebook import ClassicBrowser, ClassicPage
+from .test_gallery_as_a_student import (
+    NOTEBOOK,
+    check_folded_then_shown,
+    first_solution_line,
+    solution_one,
+)
 
 # The first run builds .venv-colab (Colab's pins, a few minutes) inside this test's set-up.
 pytestmark = [pytest.mark.browser, pytest.mark.backend("tensorflow"), pytest.mark.timeout(1200)]
@@ -272,3 +278,16 @@ def test_the_browser_chart_grows_during_a_blocking_fit_in_the_classic_notebook(c
                if v is not None]
     assert plotted[-1] == pytest.approx(values["loss"][-1], rel=1e-6)
     assert not errors, errors
+
+
+def test_a_student_unfolds_a_gallery_solution_in_the_classic_notebook(classic_page):
+    """The classic Notebook honours the gallery's folded solutions (see
+    ``test_gallery_as_a_student.py`` for JupyterLab)."""
+    page = classic_page.open_copy(NOTEBOOK, folder="student", keep_outputs=True)
+    first = page.locator(".text_cell_render").first
+    assert "After this notebook you can" in first.inner_text()
+    classic_page.screenshot("classic-first-screen")
+    checks = page.locator(".code_cell", has_text='self_check("Exercise 1")')
+    assert "not answered yet" in checks.locator(".output_area").first.inner_text()
+    check_folded_then_shown(classic_page, solution_one(page, ".text_cell_render"),
+                            first_solution_line(NOTEBOOK), "classic")
