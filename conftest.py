@@ -7,6 +7,9 @@ After the notebook's last cell this plugin adds, in the same kernel:
   folded in the notebook's ``<details><summary>Solution ...`` cell) followed
   by the exercise's self-check cell, and fails unless the check says
   "correct": every solution shown to students works and passes its check;
+* one item that stops the programs the notebook's kernel started and left running (the
+  tour's ``%tensorboard``: students stop theirs with the notebook's ``stop_tensorboard()``;
+  a test run must not leave servers behind);
 * one item that compares the notebook's measured run (kernel start and every
   cell) with the "Run All: about N s" its first cell states, and fails when
   they differ by more than a factor of two either way.
@@ -52,7 +55,8 @@ def pytest_collection_modifyitems(session, config, items):
         code_cells = [cell for cell in notebook.nb.cells if cell.cell_type == "code"]
         if len(cells) != len(code_cells):
             continue            # part of the notebook was selected: no whole-notebook checks
-        added = [*solution_items(notebook, IPyNbCell), StatedTimeItem.from_parent(
+        added = [*solution_items(notebook, IPyNbCell), leftover_programs_item(notebook, IPyNbCell),
+                 StatedTimeItem.from_parent(
             notebook, name="stated Run All time", cell_ids=[cell.nodeid for cell in cells])]
         items[positions[-1] + 1:positions[-1] + 1] = added
 
@@ -77,6 +81,24 @@ def solution_items(notebook, cell_class) -> list:
             notebook, name=f"solution to exercise {number}", cell_num=1000 + int(number),
             cell=cell, options=defaultdict(bool, check=False)))
     return items
+
+
+# Run in the notebook's kernel after its last cell: end the processes it started (psutil comes
+# with ipykernel), and say which, so a run's log shows what a notebook leaves behind.
+STOP_CHILDREN = """import psutil as _psutil
+for _child in _psutil.Process().children(recursive=True):
+    print("stopping", _child.pid, " ".join(_child.cmdline()[:3]))
+    _child.terminate()
+_psutil.wait_procs(_psutil.Process().children(recursive=True), timeout=10)
+"""
+
+
+def leftover_programs_item(notebook, cell_class):
+    import nbformat
+
+    return cell_class.from_parent(
+        notebook, name="stop the programs it started", cell_num=2000,
+        cell=nbformat.v4.new_code_cell(STOP_CHILDREN), options=defaultdict(bool, check=False))
 
 
 class StatedTimeItem(pytest.Item):

@@ -50,12 +50,15 @@ def test_a_solution_that_fails_its_check_and_a_wrong_stated_time_fail_the_galler
     assert verdicts == {
         "right.ipynb::Cell 0": "PASSED", "right.ipynb::Cell 1": "PASSED",
         "right.ipynb::Cell 2": "PASSED", "right.ipynb::solution to exercise 1": "PASSED",
+        "right.ipynb::stop the programs it started": "PASSED",
         "right.ipynb::stated Run All time": "PASSED",
         "wrong.ipynb::Cell 0": "PASSED", "wrong.ipynb::Cell 1": "PASSED",
         "wrong.ipynb::Cell 2": "PASSED", "wrong.ipynb::solution to exercise 1": "FAILED",
+        "wrong.ipynb::stop the programs it started": "PASSED",
         "wrong.ipynb::stated Run All time": "PASSED",
         "slow_claim.ipynb::Cell 0": "PASSED", "slow_claim.ipynb::Cell 1": "PASSED",
         "slow_claim.ipynb::Cell 2": "PASSED", "slow_claim.ipynb::solution to exercise 1": "PASSED",
+        "slow_claim.ipynb::stop the programs it started": "PASSED",
         "slow_claim.ipynb::stated Run All time": "FAILED",
     }, run.stdout[-3000:]
     assert "the solution fails its self-check" in run.stdout
