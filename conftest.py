@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-SOLUTION = re.compile(r"<details><summary>Solution to exercise (\d+)</summary>\s*```python\n"
-                      r"(.*?)\n```", re.DOTALL)
+SOLUTION = re.compile(r"<details><summary>Solution to exercise (\d+) \(click to show\)</summary>"
+                      r"\s*```python\n(.*?)\n```", re.DOTALL)
 STATED_TIME = re.compile(r"Run All: about (\d+) s")
 # A stated time is honest when the measured run is within this factor of it, either way.
 TIME_FACTOR = 2.0

@@ -29,8 +29,9 @@ def exercise_notebook(stated_seconds: int, solution: str) -> nbformat.NotebookNo
         v4.new_code_cell("# Your answer to exercise 1."),
         v4.new_code_cell('with self_check("Exercise 1"):\n'
                          '    assert ordered == sorted(numbers), "ordered is not in order"'),
-        v4.new_markdown_cell("<details><summary>Solution to exercise 1</summary>\n\n"
-                             f"```python\n{solution}\n```\n\nWhy it works.\n\n</details>"),
+        v4.new_markdown_cell("<details><summary>Solution to exercise 1 (click to show)"
+                             f"</summary>\n\n```python\n{solution}\n```\n\n"
+                             "Why it works.\n\n</details>"),
     ])
 
 

@@ -50,7 +50,8 @@ def test_no_test_marker_in_the_code_students_read(path):
 def test_a_recap_closes_the_notebook_with_its_answers_folded(path):
     last = source(cells(path)[-1])
     assert last.startswith("## Recap")
-    assert "<details><summary>Answers</summary>" in last and last.rstrip().endswith("</details>")
+    assert "<details><summary>Answers (click to show)</summary>" in last
+    assert last.rstrip().endswith("</details>")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -70,7 +71,8 @@ def test_every_exercise_has_an_answer_cell_and_a_folded_solution_and_no_solution
         if cell["cell_type"] == "code":
             assert not re.search(r"^#\s*Solutions?\b", text, re.MULTILINE | re.IGNORECASE), (
                 f"cell {index}: a solution in a code cell is visible, and so are its outputs")
-        for number in re.findall(r"<details><summary>Solution to exercise (\d+)</summary>", text):
+        for number in re.findall(
+                r"<details><summary>Solution to exercise (\d+) \(click to show\)</summary>", text):
             assert cell["cell_type"] == "markdown" and text.rstrip().endswith("</details>")
             assert text.count("```python") == 1, f"cell {index}: one Python block per solution"
             solutions[int(number)] = index

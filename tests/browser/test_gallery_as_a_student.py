@@ -28,7 +28,8 @@ NOTEBOOK = GALLERY / "keras_builtin_callbacks_tour.ipynb"
 def first_solution_line(notebook: Path) -> str:
     """The first line of code in the notebook's folded solution to exercise 1."""
     for cell in nbformat.read(notebook, as_version=4).cells:
-        found = re.search(r"Solution to exercise 1</summary>\s*```python\n(.*)", cell.source)
+        found = re.search(r"Solution to exercise 1 \(click to show\)</summary>\s*```python\n(.*)",
+                          cell.source)
         if cell.cell_type == "markdown" and found:
             return found.group(1).strip()
     raise AssertionError(f"{notebook.name} has no folded solution to exercise 1")
