@@ -358,6 +358,11 @@ class LabPage:
     def open_copy(self, notebook: Path, folder: str = "gallery", keep_outputs: bool = False):
         """Open a copy of ``notebook`` (outputs cleared unless ``keep_outputs``; its folder's
         files copied beside it)."""
+        return self.open(self.write_copy(notebook, folder, keep_outputs))
+
+    def write_copy(self, notebook: Path, folder: str = "gallery",
+                   keep_outputs: bool = False) -> str:
+        """Write the copy :meth:`open_copy` opens; return its path in the served directory."""
         destination = self.browser_lab.root / folder
         if not destination.exists():
             shutil.copytree(notebook.parent, destination,
@@ -373,7 +378,7 @@ class LabPage:
                 cell.outputs, cell.execution_count = [], None
         copy.metadata["kernelspec"] = dict(KERNELSPEC)
         nbformat.write(copy, destination / notebook.name)
-        return self.open(f"{folder}/{notebook.name}")
+        return f"{folder}/{notebook.name}"
 
     def open(self, relative: str):
         self.browser_lab.require()

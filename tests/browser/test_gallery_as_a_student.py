@@ -73,3 +73,34 @@ def test_a_student_sees_the_lesson_and_unfolds_a_solution_in_jupyterlab(lab_page
         check_folded_then_shown(lab_page, details, first_solution_line(NOTEBOOK), "lab-dark")
     finally:   # the theme is a server setting: the next tests get the light one
         switch_theme(lab_page, "JupyterLab Light")
+
+
+def test_every_gallery_notebook_opens_on_its_lesson_card_in_jupyterlab(lab_page):
+    """Each notebook's first screen, as a student opens it: the lesson card (objectives,
+    the stated Run All time, the Colab and Binder buttons) is on screen without scrolling.
+    The notebooks are opened one after another from the file browser, as a student does."""
+    shown = {}
+    notebooks = sorted(GALLERY.glob("*.ipynb"))
+    for notebook in notebooks[1:]:
+        lab_page.write_copy(notebook, folder="student-cards", keep_outputs=True)
+    page = lab_page.open_copy(notebooks[0], folder="student-cards", keep_outputs=True)
+    for notebook in notebooks:
+        if notebook != notebooks[0]:
+            page.locator(".jp-DirListing-item", has_text=notebook.name).dblclick()
+        first = page.locator(".jp-NotebookPanel:visible .jp-MarkdownCell").first
+        first.locator("img[alt='Open in Colab']").wait_for(timeout=60_000)
+        text = first.inner_text()
+        box, viewport = first.bounding_box(), page.viewport_size
+        colab = first.locator("a", has=page.locator("img[alt='Open in Colab']"))
+        shown[notebook.name] = {
+            "its own card": colab.get_attribute("href").endswith(f"/{notebook.name}"),
+            "objectives": "After this notebook you can" in text,
+            "time": re.search(r"Run All: about \d+ s", text) is not None,
+            "buttons": all(first.locator(f"img[alt='{alt}']").is_visible()
+                           for alt in ("Open in Colab", "Launch Binder")),
+            "on the first screen": box is not None and box["y"] < viewport["height"] / 2,
+        }
+        lab_page.screenshot(f"first-screen-{notebook.stem}")
+    missing = {name: [what for what, ok in found.items() if not ok]
+               for name, found in shown.items() if not all(found.values())}
+    assert len(shown) == 8 and not missing, missing
