@@ -237,6 +237,7 @@ class Dashboard(keras.callbacks.Callback):
         self._epoch_started = None
         self._steps_per_epoch = None     # Keras' count, or learned from the first epoch
         self._first_epoch_of_fit = True
+        self._next_look = 0.0            # time.monotonic() when _look is next due
         self._checked_train_metrics = False
         self._checked_val_metrics = False
         self._awaited_route = None       # the click route `await dash.fit` installed
@@ -285,6 +286,7 @@ class Dashboard(keras.callbacks.Callback):
         self._clock.start(total_steps=None, batch_size=batch_size_of(epoch_iterator))
         self._checked_train_metrics = self._checked_val_metrics = False
         self._first_epoch_of_fit = True
+        self._next_look = 0.0
         self._training = True
         self._training_thread = threading.current_thread()
         self._controller.begin(self)
@@ -312,7 +314,9 @@ class Dashboard(keras.callbacks.Callback):
 
     def on_train_batch_begin(self, batch, logs=None):
         # The watcher looks first, so our own rate changes are not credited to Keras'.
-        self._add_events(self._watcher.before_batch(self._epoch, self.history.steps))
+        events = self._watcher.before_batch(self._epoch, self.history.steps)
+        if events:
+            self._add_events(events)
         self._controller.before_batch(self._model, on_pause=self._on_pause_change)
         if batch == 0:
             # The rate this epoch's first batch is about to use: after every callback's
@@ -321,13 +325,27 @@ class Dashboard(keras.callbacks.Callback):
             self._record_learning_rate(position=float(self._epoch), step=self.history.steps)
 
     def on_train_batch_end(self, batch, logs=None):
-        self.history.record_batch(self._epoch, int(batch), logs if self.per_batch else None)
-        self._clock.step_done()
-        self._add_events(self._watcher.after_batch(self._epoch, int(batch), self.history.steps,
-                                                   logs))
+        # Every call here is paid at every batch, with the caches cold from the step:
+        # few calls, nothing read twice (README, "Performance").
+        self.history.record_batch(self._epoch, batch, logs if self.per_batch else None)
+        self._clock.steps += 1
+        events = self._watcher.after_batch(self._epoch, batch, self.history.steps, logs)
+        if events:
+            self._add_events(events)
         if not self._checked_train_metrics and logs:
             self._check_requested_metrics(numeric_logs(logs), validation=False)
             self._checked_train_metrics = True
+        # One clock read a batch; the status line, the chart's updates and the
+        # drawing thread's problems are looked at only when one of them is due.
+        if time.monotonic() >= self._next_look:
+            self._look()
+        if self._outputs.pumping:
+            self._outputs.pump()
+        self._controller.after_batch(self._model)
+
+    def _look(self) -> None:
+        """The status line, a chart update and problems to report, when due (at most
+        every quarter second: the status line's pace)."""
         if self._status_throttle.due():
             started = time.monotonic()
             self._status_throttle.start()
@@ -335,9 +353,8 @@ class Dashboard(keras.callbacks.Callback):
             self._show_status("training")
             self._status_throttle.done(time.monotonic() - started)
         self._frames.tick()
-        self._outputs.pump()
-        self._controller.after_batch(self._model)
         self._frames.report_problems()
+        self._next_look = min(self._status_throttle.due_at(), self._frames.throttle.due_at())
 
     def on_epoch_end(self, epoch, logs=None):
         self._epoch = int(epoch)

@@ -110,6 +110,9 @@ class TrainingController:
         self._agreed_stop: str | None = None
         self._until_sync = 0
         self._batch_started: float | None = None
+        # signals.requests_made when before_batch / after_batch last looked (-1: look).
+        self._seen_before = self._seen_after = -1
+        self._stopping = False
 
     # -- fit lifetime -----------------------------------------------------------------
     def begin(self, callback=None) -> None:
@@ -117,6 +120,8 @@ class TrainingController:
         the interrupt guard stays in charge only while a ``fit`` using it runs."""
         self.end()  # a previous fit that died by an exception left its guard
         self.signals.reset()
+        self._seen_before = self._seen_after = -1
+        self._stopping = False
         self._stop_reported = False
         self._agreed, self._agreed_stop = ControlRequest(), None
         self._until_sync = 0
@@ -133,7 +138,12 @@ class TrainingController:
     # -- batch boundaries ---------------------------------------------------------------
     def before_batch(self, model, on_pause: Callable[[bool], None] | None = None) -> None:
         """Apply a requested rate and save, then wait here while paused."""
-        if self.peers is not None and not self._sync_due():
+        if self.peers is None:
+            made = self.signals.requests_made
+            if made == self._seen_before:   # nothing new: every batch but a few
+                return
+            self._seen_before = made
+        elif not self._sync_due():
             return
         self._take_requests(model)
         if self._pause_holds():
@@ -141,9 +151,15 @@ class TrainingController:
 
     def after_batch(self, model, epoch_end: bool = False) -> bool:
         """Ask Keras to stop after this batch (or epoch) when requested; True when stopping."""
+        if self.peers is None:
+            made = self.signals.requests_made
+            if made == self._seen_after:   # nothing new: the answer of the last look
+                return self._stopping
+            self._seen_after = made
         if self.peers is not None and epoch_end:
             self._take_requests(model)  # every epoch end is a sync point (a pause waits a batch)
         reason = self._stop_reason()
+        self._stopping = reason is not None
         if reason is None:
             return False
         if self.peers is None and self.signals.hard_stop:  # with peers: agreed in _agree

@@ -5,16 +5,27 @@ Training produces one row per batch, forever. A list of Python floats costs
 rows go into fixed-size NumPy chunks instead: appends are O(1), memory is what
 the rows need (plus one partly filled chunk), and readers can take a consistent
 snapshot without copying, because filled rows are never written again.
+
+An append only queues its row (``to_row`` may even turn it into a row later);
+queued rows are written into the chunks together, a column at a time, whenever
+the table is read and at the latest every ``MAX_QUEUED_ROWS`` rows. Right after
+a training step has evicted the CPU caches, every Python and NumPy operation
+costs several times what it costs warm: building and writing a batch row at
+once was most of the dashboard's per-batch cost; written in bulk by the reader
+(the drawing thread), it is a small share of it.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
 CHUNK_ROWS = 65_536
+# Rows queued at most before the writer writes them itself (nobody read the table).
+MAX_QUEUED_ROWS = 1024
 
 
 class ColumnTable:
@@ -22,6 +33,9 @@ class ColumnTable:
 
     A column that appears after some rows were written reads as NaN for those
     rows, so every column always has one value per row.
+
+    One thread appends; any thread reads. A table made with ``to_row`` also takes
+    tuples, which ``to_row`` turns into rows when they are written.
 
     Example:
         >>> table = ColumnTable({"step": np.int64})
@@ -32,53 +46,87 @@ class ColumnTable:
     """
 
     def __init__(self, dtypes: Mapping[str, type] | None = None, default_dtype=np.float32,
-                 chunk_rows: int = CHUNK_ROWS):
+                 chunk_rows: int = CHUNK_ROWS,
+                 to_row: Callable[[tuple], Mapping[str, float]] | None = None):
         self._dtypes = dict(dtypes or {})
         self._default_dtype = default_dtype
         self._chunk_rows = chunk_rows
+        self._to_row = to_row
         self._chunks: dict[str, list[np.ndarray]] = {}
-        self._rows = 0
+        self._rows = 0               # rows written into the chunks
+        # Appended, not yet written: a deque, so the appending thread needs no lock
+        # (append and popleft are atomic) and a row is never lost to a reader's write.
+        self._queued: deque = deque()
         self._lock = threading.Lock()
         for name in self._dtypes:
             self._chunks[name] = []
 
     def __len__(self) -> int:
-        return self._rows
+        with self._lock:   # not between a write's taking rows from the queue and counting them
+            return self._rows + len(self._queued)
 
     @property
     def names(self) -> list[str]:
         """Column names in the order they first appeared."""
         with self._lock:
+            self._write_queued()
             return list(self._chunks)
 
-    def _new_chunk(self, name: str) -> np.ndarray:
+    def _fill(self, name: str) -> float:
+        """What a row without this column holds: NaN, or 0 in an integer column."""
         dtype = self._dtypes.get(name, self._default_dtype)
-        fill = np.nan if np.issubdtype(dtype, np.floating) else 0
-        return np.full(self._chunk_rows, fill, dtype=dtype)
+        return np.nan if np.issubdtype(dtype, np.floating) else 0
+
+    def _new_chunk(self, name: str) -> np.ndarray:
+        return np.full(self._chunk_rows, self._fill(name),
+                       dtype=self._dtypes.get(name, self._default_dtype))
 
     def _add_column(self, name: str) -> None:
         # Earlier rows of a late column read as NaN: allocate its past chunks.
         chunks_needed = -(-self._rows // self._chunk_rows)
         self._chunks[name] = [self._new_chunk(name) for _ in range(chunks_needed)]
 
-    def append(self, row: Mapping[str, float]) -> None:
-        """Append one row; missing columns get NaN (or 0 for integer columns)."""
-        with self._lock:
+    def append(self, row) -> None:
+        """Append one row (or a tuple ``to_row`` makes one of); missing columns get NaN
+        (0 in integer columns). The row is read when it is written: do not change it."""
+        self._queued.append(row)
+        if len(self._queued) >= MAX_QUEUED_ROWS:
+            with self._lock:
+                self._write_queued()
+
+    def _write_queued(self) -> None:
+        """Write the queued rows into the chunks, one column at a time (lock held)."""
+        count = len(self._queued)
+        if not count:
+            return
+        popleft, to_row = self._queued.popleft, self._to_row
+        rows = [popleft() for _ in range(count)]
+        if to_row is not None:
+            rows = [to_row(row) if isinstance(row, tuple) else row for row in rows]
+        for row in rows:
             for name in row:
                 if name not in self._chunks:
                     self._add_column(name)
-            chunk_index, offset = divmod(self._rows, self._chunk_rows)
-            for name, chunks in self._chunks.items():
-                if offset == 0:
-                    chunks.append(self._new_chunk(name))
-                if name in row:
-                    value = row[name]
-                    chunks[chunk_index][offset] = np.nan if value is None else value
-            self._rows += 1
+        start, end, size = self._rows, self._rows + count, self._chunk_rows
+        for name, chunks in self._chunks.items():
+            while len(chunks) * size < end:
+                chunks.append(self._new_chunk(name))
+            fill = self._fill(name)
+            values = np.array([fill if (value := row.get(name)) is None else value
+                               for row in rows], dtype=self._dtypes.get(name, self._default_dtype))
+            position = start
+            while position < end:
+                index, offset = divmod(position, size)
+                written = min(size - offset, end - position)
+                chunks[index][offset:offset + written] = values[position - start:
+                                                                position - start + written]
+                position += written
+        self._rows = end
 
     def snapshot(self) -> TableSnapshot:
         """A read-only view of the rows written so far, safe to read without a lock."""
         with self._lock:
+            self._write_queued()
             return TableSnapshot(self._rows, {k: list(v) for k, v in self._chunks.items()},
                                  self._chunk_rows)
 
@@ -89,6 +137,7 @@ class ColumnTable:
     def nbytes(self) -> int:
         """Bytes held by the column chunks."""
         with self._lock:
+            self._write_queued()
             return sum(c.nbytes for chunks in self._chunks.values() for c in chunks)
 
 

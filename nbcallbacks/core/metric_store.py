@@ -57,6 +57,14 @@ def numeric_logs(logs) -> dict[str, float]:
     return numbers
 
 
+def _batch_row(queued: tuple) -> dict[str, float]:
+    """The row of a batch queued by :meth:`MetricStore.record_batch`."""
+    step, epoch, batch, seconds, logs = queued
+    row = numeric_logs(logs)
+    row.update(step=step, epoch=epoch, batch=batch, seconds=seconds)
+    return row
+
+
 @dataclass
 class FitRecord:
     """One ``fit`` call: where it started and how it was configured."""
@@ -95,8 +103,9 @@ class MetricStore:
     """
 
     def __init__(self):
+        # A batch is queued as it came (see record_batch) and made a row when read.
         self.batches = ColumnTable({"step": np.int64, "epoch": np.int32, "batch": np.int32,
-                                    "seconds": np.float32})
+                                    "seconds": np.float32}, to_row=_batch_row)
         # Epoch rows and learning-rate readings are few: small chunks.
         self.epochs = ColumnTable({"step": np.int64, "epoch": np.int32, "seconds": np.float32},
                                   chunk_rows=256)
@@ -138,14 +147,18 @@ class MetricStore:
             self.fits[-1].stopped_early = stopped_early
 
     def record_batch(self, epoch: int, batch: int, logs) -> None:
-        """Record the logs of one finished training batch."""
-        row = numeric_logs(logs)
-        row.update(step=self._steps, epoch=epoch, batch=batch, seconds=self.training_seconds())
-        self.batches.append(row)
+        """Record the logs of one finished training batch.
+
+        Called once per batch on the training thread, so it only queues what it was
+        given (a copy of ``logs``: Keras may reuse the dict); the row is made when the
+        table is read (see :mod:`~nbcallbacks.core.column_table`).
+        """
+        self.batches.append((self._steps, epoch, batch, self.training_seconds(),
+                             dict(logs) if logs else None))
         self._steps += 1
-        with self._lock:
-            seen = self._batches_per_epoch.get(epoch, 0)
-            self._batches_per_epoch[epoch] = max(seen, batch + 1)
+        # One writer; readers copy the dict, which the GIL makes atomic: no lock needed.
+        if batch >= self._batches_per_epoch.get(epoch, 0):
+            self._batches_per_epoch[epoch] = batch + 1
 
     def record_epoch(self, epoch: int, logs) -> None:
         """Record the end-of-epoch logs (training and ``val_`` values)."""

@@ -64,6 +64,18 @@ class Throttle:
         """True when a redraw may happen now."""
         return self._last is None or self._clock() - self._last >= self._wait
 
+    def due_at(self) -> float:
+        """The clock's time from which a redraw is due (``-inf``: now, never started).
+
+        Example:
+            >>> throttle = Throttle(interval=2.0, clock=lambda: 10.0)
+            >>> throttle.due_at()
+            -inf
+            >>> throttle.start(); throttle.due_at()
+            12.0
+        """
+        return float("-inf") if self._last is None else self._last + self._wait
+
     def start(self) -> None:
         """Note that a redraw was just started (it is not due again until the wait passed)."""
         self._last = self._clock()

@@ -4,6 +4,8 @@ Widget handlers may run on another thread than training (a kernel subshell, the
 event loop while ``await dash.fit`` runs, a signal handler). They only *signal*
 here; the training thread takes the requests at the next batch boundary and
 applies them. Everything is guarded by one lock or a ``threading.Event``.
+Every request also counts in :attr:`TrainingSignals.requests_made`, so that a
+batch with nothing new costs the training thread one attribute read.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ class TrainingSignals:
 
     def __init__(self):
         self._lock = threading.Lock()
+        # Requests of any kind so far: the training thread compares this count with
+        # the one it last acted on instead of taking every lock at every batch.
+        self.requests_made = 0
         self._stop_reason: str | None = None
         self._hard_stop = False
         self._learning_rate: float | None = None
@@ -46,6 +51,7 @@ class TrainingSignals:
         with self._lock:
             if self._stop_reason is None:
                 self._stop_reason = reason
+            self.requests_made += 1
         self._running.set()  # a paused run must wake up to stop
 
     def request_hard_stop(self) -> None:
@@ -54,12 +60,17 @@ class TrainingSignals:
             self._hard_stop = True
             if self._stop_reason is None:
                 self._stop_reason = "interrupt"
+            self.requests_made += 1
         self._running.set()
 
     def request_pause(self) -> None:
+        with self._lock:
+            self.requests_made += 1
         self._running.clear()
 
     def request_resume(self) -> None:
+        with self._lock:
+            self.requests_made += 1
         self._running.set()
 
     def request_learning_rate(self, rate) -> None:
@@ -72,6 +83,7 @@ class TrainingSignals:
             raise ValueError(f"learning rate must be a positive finite number, got {rate!r}")
         with self._lock:
             self._learning_rate = value
+            self.requests_made += 1
 
     def request_save(self, path) -> None:
         """Ask for the model (``.keras``) or its weights (``.weights.h5``) to be saved."""
@@ -82,6 +94,7 @@ class TrainingSignals:
                 f"only), got {path!r}")
         with self._lock:
             self._save_path = path
+            self.requests_made += 1
 
     # -- state (any thread) ---------------------------------------------------------
     @property

@@ -34,12 +34,12 @@ class OutputSet:
 
     def __init__(self):
         self._outputs: list[DashboardOutput] = []
-        self._pumping: list[DashboardOutput] = []   # the outputs whose pump does work
+        self.pumping: list[DashboardOutput] = []   # the outputs whose pump does work
         self._reported: set[str] = set()
 
     def use(self, outputs: Sequence[DashboardOutput]) -> None:
         self._outputs = list(outputs)
-        self._pumping = [o for o in self._outputs if type(o).pump is not DashboardOutput.pump]
+        self.pumping = [o for o in self._outputs if type(o).pump is not DashboardOutput.pump]
 
     def __iter__(self):
         return iter(self._outputs)
@@ -54,7 +54,7 @@ class OutputSet:
 
     def pump(self, paused: bool = False) -> None:
         """Between batches: let outputs handle what waits (clicks on a blocking fit's panel)."""
-        for output in self._pumping:
+        for output in self.pumping:
             # Kernel internals: a failure here must not stop training either.
             self.guard(f"{output.name} click handling", output.pump, paused=paused)
 
