@@ -22,14 +22,13 @@ import math
 import os
 import threading
 import time
-import weakref
 
 import keras
 
 from nbcallbacks.callbacks.builtin_callback_watcher import BuiltinCallbackWatcher
 from nbcallbacks.callbacks.threaded_fit import fit_in_thread
 from nbcallbacks.callbacks.training_controller import TrainingController
-from nbcallbacks.chart.chart_choice import check_chart, choose_chart
+from nbcallbacks.chart.chart_choice import check_chart
 from nbcallbacks.compat.keras_fit_frame import (
     batch_size_of,
     close_open_epoch,
@@ -38,6 +37,7 @@ from nbcallbacks.compat.keras_fit_frame import (
 )
 from nbcallbacks.compat.keras_tuner_trial import tuner_trial
 from nbcallbacks.core.events import EventLog
+from nbcallbacks.core.fit_progress import FitProgress
 from nbcallbacks.core.formatting import format_value
 from nbcallbacks.core.metric_names import LEARNING_RATE_KEYS
 from nbcallbacks.core.metric_store import POSITION_COLUMNS, MetricStore, numeric_logs
@@ -46,17 +46,14 @@ from nbcallbacks.core.throttle import Throttle
 from nbcallbacks.core.training_clock import TrainingClock
 from nbcallbacks.core.training_signals import TrainingSignals
 from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.core.weak_references import weak_callback, weak_or_none
 from nbcallbacks.distributed.cluster_role import cluster_role
 from nbcallbacks.distributed.worker_sync import WorkerSync
 from nbcallbacks.model_access.learning_rate import read_learning_rate
-from nbcallbacks.outputs.console_output import ConsoleOutput
 from nbcallbacks.outputs.dashboard_output import DashboardOutput, StatusReport
+from nbcallbacks.outputs.dashboard_outputs import dashboard_outputs
 from nbcallbacks.outputs.frame_pipeline import FramePipeline
-from nbcallbacks.outputs.null_output import NullOutput
 from nbcallbacks.outputs.output_set import OutputSet
-from nbcallbacks.outputs.png_file_output import PngFileOutput
-from nbcallbacks.outputs.run_log_output import RunLogOutput
-from nbcallbacks.outputs.widget_output import weak_callback
 from nbcallbacks.render.dashboard_figure import DashboardFigure
 from nbcallbacks.runs.fit_hyperparameters import fit_hyperparameters
 from nbcallbacks.ui.cell_end_hook import after_each_cell
@@ -229,17 +226,8 @@ class Dashboard(keras.callbacks.Callback):
         self._watcher = BuiltinCallbackWatcher()
         self._clock = TrainingClock()
         self._training = False
-        self._training_thread = None
         self._stop_after_cell = lambda: None   # see end_failed_fit
-        self._fit = None
-        self._epoch_iterator = lambda: None   # weak reference to fit's epoch iterator
-        self._epoch = 0
-        self._epoch_started = None
-        self._steps_per_epoch = None     # Keras' count, or learned from the first epoch
-        self._first_epoch_of_fit = True
-        self._next_look = 0.0            # time.monotonic() when _look is next due
-        self._checked_train_metrics = False
-        self._checked_val_metrics = False
+        self._progress = FitProgress()   # the running (or latest) fit: made at train begin
         self._awaited_route = None       # the click route `await dash.fit` installed
         self._role_announced = False
         self.ended_by_error = False       # the latest fit raised (a run table says so)
@@ -277,18 +265,16 @@ class Dashboard(keras.callbacks.Callback):
                 self.hyperparameters = {**trial[1], **self.hyperparameters}
         self._choose_outputs()
         params = self.params or {}
-        self._fit = self.history.begin_fit(0, params.get("epochs"), params.get("steps"))
-        self._steps_per_epoch = self._fit.steps_per_epoch
+        record = self.history.begin_fit(0, params.get("epochs"), params.get("steps"))
         self._watcher = BuiltinCallbackWatcher.for_running_fit(self)
         epoch_iterator = fit_epoch_iterator()
         # Weakly: the fit's data are the fit's; _end_fit only closes what it left open.
-        self._epoch_iterator = _weak_or_none(epoch_iterator)
+        # Until its first epoch begins, a fit is placed where the previous one ended.
+        self._progress = FitProgress(record, epoch=self._progress.epoch,
+                                     thread=threading.current_thread(),
+                                     epoch_iterator=weak_or_none(epoch_iterator))
         self._clock.start(total_steps=None, batch_size=batch_size_of(epoch_iterator))
-        self._checked_train_metrics = self._checked_val_metrics = False
-        self._first_epoch_of_fit = True
-        self._next_look = 0.0
         self._training = True
-        self._training_thread = threading.current_thread()
         self._controller.begin(self)
         self._controller.use_peers(WorkerSync.for_model(self._model, self.role),
                                    max_delay=self.max_control_delay)
@@ -304,17 +290,18 @@ class Dashboard(keras.callbacks.Callback):
         self._show_status("starting")
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._epoch = int(epoch)
-        self._epoch_started = time.monotonic()
-        self._add_events(self._watcher.before_epoch(self._epoch, self.history.steps))
-        if self._first_epoch_of_fit:
-            self._first_epoch_of_fit = False
-            self._fit.initial_epoch = self._epoch
-            self._plan_remaining_steps(self._epoch)
+        progress = self._progress
+        progress.epoch = int(epoch)
+        progress.epoch_started = time.monotonic()
+        self._add_events(self._watcher.before_epoch(progress.epoch, self.history.steps))
+        if progress.first_epoch:
+            progress.first_epoch = False
+            progress.record.initial_epoch = progress.epoch
+            self._plan_remaining_steps(progress.epoch)
 
     def on_train_batch_begin(self, batch, logs=None):
         # The watcher looks first, so our own rate changes are not credited to Keras'.
-        events = self._watcher.before_batch(self._epoch, self.history.steps)
+        events = self._watcher.before_batch(self._progress.epoch, self.history.steps)
         if events:
             self._add_events(events)
         self._controller.before_batch(self._model, on_pause=self._on_pause_change)
@@ -322,22 +309,24 @@ class Dashboard(keras.callbacks.Callback):
             # The rate this epoch's first batch is about to use: after every callback's
             # on_epoch_begin (schedulers) and our controls acted, before the step
             # counter moves (a LearningRateSchedule is read at the counter).
-            self._record_learning_rate(position=float(self._epoch), step=self.history.steps)
+            self._record_learning_rate(position=float(self._progress.epoch),
+                                       step=self.history.steps)
 
     def on_train_batch_end(self, batch, logs=None):
         # Every call here is paid at every batch, with the caches cold from the step:
         # few calls, nothing read twice (README, "Performance").
-        self.history.record_batch(self._epoch, batch, logs if self.per_batch else None)
+        progress = self._progress
+        self.history.record_batch(progress.epoch, batch, logs if self.per_batch else None)
         self._clock.steps += 1
-        events = self._watcher.after_batch(self._epoch, batch, self.history.steps, logs)
+        events = self._watcher.after_batch(progress.epoch, batch, self.history.steps, logs)
         if events:
             self._add_events(events)
-        if not self._checked_train_metrics and logs:
+        if not progress.checked_train_metrics and logs:
             self._check_requested_metrics(numeric_logs(logs), validation=False)
-            self._checked_train_metrics = True
+            progress.checked_train_metrics = True
         # One clock read a batch; the status line, the chart's updates and the
         # drawing thread's problems are looked at only when one of them is due.
-        if time.monotonic() >= self._next_look:
+        if time.monotonic() >= progress.next_look:
             self._look()
         if self._outputs.pumping:
             self._outputs.pump()
@@ -354,29 +343,32 @@ class Dashboard(keras.callbacks.Callback):
             self._status_throttle.done(time.monotonic() - started)
         self._frames.tick()
         self._frames.report_problems()
-        self._next_look = min(self._status_throttle.due_at(), self._frames.throttle.due_at())
+        self._progress.next_look = min(self._status_throttle.due_at(),
+                                       self._frames.throttle.due_at())
 
     def on_epoch_end(self, epoch, logs=None):
-        self._epoch = int(epoch)
+        progress = self._progress
+        progress.epoch = epoch = int(epoch)
         numbers = numeric_logs(logs)
-        if not self._checked_val_metrics:
-            self._checked_val_metrics = True
+        if not progress.checked_val_metrics:
+            progress.checked_val_metrics = True
             self._check_requested_metrics(numbers, validation=True)
-        self.history.record_epoch(self._epoch, numbers)
-        self._record_learning_rate(numbers, position=self._epoch + 1.0)
-        self._add_events(self._watcher.after_epoch(self._epoch, self.history.steps, logs))
+        self.history.record_epoch(epoch, numbers)
+        self._record_learning_rate(numbers, position=epoch + 1.0)
+        self._add_events(self._watcher.after_epoch(epoch, self.history.steps, logs))
         # A stop requested during validation or at the epoch's end ends training
         # now, rather than after the first batch of the next epoch.
         self._controller.after_batch(self._model, epoch_end=True)
-        if self._steps_per_epoch is None:
+        if progress.steps_per_epoch is None:
             # Data of unknown length (a filtered tf.data pipeline): the first epoch
             # tells how many batches an epoch has, so the ETA is known from now on.
-            self._steps_per_epoch = self.history.batches_in_epoch(self._epoch) or None
-            self._plan_remaining_steps(self._epoch + 1)
-        seconds = None if self._epoch_started is None else time.monotonic() - self._epoch_started
-        self._outputs.tell("epoch", self._epoch, self._fit.epochs, numbers, seconds)
+            progress.steps_per_epoch = self.history.batches_in_epoch(epoch) or None
+            self._plan_remaining_steps(epoch + 1)
+        started = progress.epoch_started
+        seconds = None if started is None else time.monotonic() - started
+        self._outputs.tell("epoch", epoch, progress.epochs, numbers, seconds)
         self._show_status("training")
-        last_epoch = self._fit.epochs is not None and self._epoch + 1 >= self._fit.epochs
+        last_epoch = progress.epochs is not None and epoch + 1 >= progress.epochs
         if not last_epoch:  # the frame at train end shows the last epoch
             self._frames.request()
         self._frames.report_problems()
@@ -404,7 +396,7 @@ class Dashboard(keras.callbacks.Callback):
 
     def _after_cell(self) -> None:
         # A subshell's cell ends on another thread while this fit may still train.
-        if self._training and threading.current_thread() is self._training_thread:
+        if self._training and threading.current_thread() is self._progress.thread:
             self.end_failed_fit()
 
     def _end_fit(self, state: str) -> None:
@@ -422,8 +414,8 @@ class Dashboard(keras.callbacks.Callback):
         # Stopped inside an epoch, Keras leaves its data pipeline to the cyclic garbage
         # collector, which with TensorFlow can freeze a later cell (close_open_epoch).
         self._outputs.guard("closing the fit's open epoch", close_open_epoch,
-                            self._epoch_iterator(), state == "stopped by an error")
-        self._epoch_iterator = lambda: None
+                            self._progress.epoch_iterator(), state == "stopped by an error")
+        self._progress.epoch_iterator = lambda: None
 
     # -- outputs --------------------------------------------------------------------
     def _choose_outputs(self) -> None:
@@ -431,34 +423,13 @@ class Dashboard(keras.callbacks.Callback):
             return
         # In a multi-worker run only the chief shows anything and owns the controls;
         # the other processes record quietly and follow the chief (WorkerSync).
-        mode = self.output if self.role.is_chief else "none"
         if not self.role.is_chief:
             self.png_path = None
         frontend = detect_frontend()
-        self._mode = mode = output_mode(mode, frontend)
-        outputs: list[DashboardOutput] = []
-        console = None
-        if mode == "widget":
-            from nbcallbacks.outputs.sweep_output import SweepOutput
-            from nbcallbacks.outputs.widget_output import WidgetOutput
-
-            chart, _why = choose_chart(self.chart, frontend)
-            widget = WidgetOutput(
-                self.history, self.events, self.signals, title=self.title, view=self._frames.view,
-                on_view_change=self._on_view_change, width=self._frames.figure.width,
-                controls=self.show_controls, save_path=self.save_path, chart=chart,
-                scale=self.scale)
-            outputs += [widget, SweepOutput(self, fold=widget.fold)]
-        elif mode == "console":
-            console = ConsoleOutput()
-            outputs.append(console)
-        if self.png_path is not None:
-            outputs.append(PngFileOutput(self.png_path,
-                                         announce=console.note if console else None))
-        if self.log_dir is not None and self.role.is_chief:
-            outputs.append(RunLogOutput(self.history, self.log_dir, self.run,
-                                        self.hyperparameters))
-        self._outputs.use(outputs or [NullOutput()])
+        self._mode = output_mode(self.output if self.role.is_chief else "none", frontend)
+        self._outputs.use(dashboard_outputs(
+            self, self._mode, frontend, view=self._frames.view,
+            on_view_change=self._on_view_change, width=self._frames.figure.width))
 
     @property
     def outputs(self) -> tuple[DashboardOutput, ...]:
@@ -476,13 +447,14 @@ class Dashboard(keras.callbacks.Callback):
         """What the latest ``fit`` was trained with (optimizer, learning rate at its start,
         batch size, epochs, parameter count) and the ``hyperparameters`` given; ``{}``
         before the first ``fit``."""
-        if self._fit is None:
+        fit = self._progress.record
+        if fit is None:
             return dict(self.hyperparameters)
         read = fit_hyperparameters(self._model, batch_size=self._clock.batch_size,
-                                   epochs=self._fit.epochs)
+                                   epochs=fit.epochs)
         rates = self.history.learning_rates.snapshot()
         if "learning_rate" in rates:   # the rate it started with, not one a callback set
-            started = rates.column("step") >= self._fit.first_step
+            started = rates.column("step") >= fit.first_step
             if started.any():
                 read["learning_rate"] = float(f"{rates.column('learning_rate')[started][0]:.6g}")
         return {**read, **self.hyperparameters}
@@ -493,12 +465,11 @@ class Dashboard(keras.callbacks.Callback):
         return next((o.click_route for o in self._outputs if o.click_route is not None), None)
 
     def _show_status(self, state: str) -> None:
-        fit = self._fit
+        progress = self._progress
         report = StatusReport(
-            state, self._clock, epoch=self._epoch if fit else None,
-            epochs=fit.epochs if fit else None,
-            batch=self.history.batches_in_epoch(self._epoch),
-            steps_per_epoch=self._steps_per_epoch, note=self._status_note())
+            state, self._clock, epoch=progress.epoch if progress.record else None,
+            epochs=progress.epochs, batch=self.history.batches_in_epoch(progress.epoch),
+            steps_per_epoch=progress.steps_per_epoch, note=self._status_note())
         self._outputs.tell("status", report)
 
     def _status_note(self) -> str | None:
@@ -576,14 +547,14 @@ class Dashboard(keras.callbacks.Callback):
             >>> [(e.kind, e.message) for e in dash.events]
             [('mark', 'switched to fine-tuning')]
         """
-        self._add_events([self.events.add(self._epoch, self.history.steps, "mark", str(text))],
-                         recorded=True)
+        event = self.events.add(self._progress.epoch, self.history.steps, "mark", str(text))
+        self._add_events([event], recorded=True)
 
     def _on_control_event(self, kind: str, message: str) -> None:
         """Training thread: a control request was applied (or refused)."""
         if kind == "lr_change":
             self._record_learning_rate(step=self.history.steps)
-        self._add_events([self.events.add(self._epoch, self.history.steps, kind, message)],
+        self._add_events([self.events.add(self._progress.epoch, self.history.steps, kind, message)],
                          recorded=True, control_reply=True)
 
     def _on_pause_change(self, paused: bool) -> None:
@@ -599,9 +570,9 @@ class Dashboard(keras.callbacks.Callback):
     # -- records ------------------------------------------------------------------------
     def _plan_remaining_steps(self, from_epoch: int) -> None:
         """Tell the clock how many batches are left (for the ETA), once both counts are known."""
-        if self._fit.epochs is not None and self._steps_per_epoch:
-            remaining = max(0, self._fit.epochs - from_epoch)
-            self._clock.total_steps = self._clock.steps + remaining * self._steps_per_epoch
+        remaining = self._progress.remaining_steps(from_epoch)
+        if remaining is not None:
+            self._clock.total_steps = self._clock.steps + remaining
 
     def _record_learning_rate(self, numbers=None, position=None, step=None) -> None:
         """Note the current rate: from ``logs["learning_rate"]`` when Keras' own
@@ -615,28 +586,17 @@ class Dashboard(keras.callbacks.Callback):
             rate = read_learning_rate(self._model)
         if rate is not None and math.isfinite(rate):
             if position is None:
-                position = self._epoch + self._epoch_fraction()
+                progress = self._progress
+                position = progress.epoch + progress.epoch_fraction(
+                    self.history.batches_in_epoch(progress.epoch))
             self.history.record_learning_rate(position, rate, step)
-
-    def _epoch_fraction(self) -> float:
-        done = self.history.batches_in_epoch(self._epoch)
-        steps = self._steps_per_epoch
-        return min(1.0, done / steps) if steps else 0.0
 
     def _check_requested_metrics(self, numbers: dict, validation: bool) -> None:
         """Hide the panels ``metrics=`` leaves out; a name training does not log raises."""
         if self.requested_metrics is None:
             return
         hidden = panels_to_hide(self.requested_metrics, numbers, validation,
-                                training_checked=self._checked_train_metrics)
+                                training_checked=self._progress.checked_train_metrics)
         view = self._frames.view
         self._frames.view = view = view.with_(hidden=view.hidden | hidden)
         self._outputs.tell("view", view)
-
-def _weak_or_none(thing):
-    """A weak reference to ``thing``; a callable answering None when it is None or cannot
-    be referenced weakly."""
-    try:
-        return weakref.ref(thing)
-    except TypeError:
-        return lambda: None

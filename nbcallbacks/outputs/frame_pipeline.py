@@ -40,8 +40,8 @@ from nbcallbacks.core.events import EventLog
 from nbcallbacks.core.metric_store import MetricStore
 from nbcallbacks.core.throttle import Throttle
 from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.core.weak_references import weak_callback
 from nbcallbacks.outputs.dashboard_output import DashboardOutput
-from nbcallbacks.outputs.widget_output import weak_callback
 from nbcallbacks.render.dashboard_figure import DashboardFigure
 from nbcallbacks.render.render_worker import RenderWorker
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import html
 import time
-import weakref
 
 from nbcallbacks.chart.chart_panels import chart_panels
 from nbcallbacks.compat.click_route import start_click_route
@@ -35,6 +34,7 @@ from nbcallbacks.core.events import Event, EventLog
 from nbcallbacks.core.metric_store import MetricStore, StoreSnapshot
 from nbcallbacks.core.training_signals import TrainingSignals
 from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.core.weak_references import weak_callback
 from nbcallbacks.model_access.learning_rate import read_learning_rate
 from nbcallbacks.outputs.cell_display import CellDisplay
 from nbcallbacks.outputs.dashboard_output import DashboardOutput, StatusReport
@@ -53,31 +53,6 @@ SNAPSHOT_INTERVAL = 5.0
 SNAPSHOT_SHARE = 0.02
 # Events the chart marks (the most recent; the event log lists them all).
 CHART_EVENTS = 500
-
-
-def weak_callback(function):
-    """``function`` without a strong reference to the object it is a method of.
-
-    Once that object is gone, calling the result does nothing.
-
-    Example:
-        >>> class Owner:
-        ...     def hello(self, name): return f"hello {name}"
-        >>> owner = Owner(); call = weak_callback(owner.hello)
-        >>> call("you")
-        'hello you'
-        >>> del owner; call("you") is None
-        True
-    """
-    if function is None or not hasattr(function, "__self__"):
-        return function
-    method = weakref.WeakMethod(function)
-
-    def call(*args, **kwargs):
-        target = method()
-        return None if target is None else target(*args, **kwargs)
-
-    return call
 
 
 def controls_hint(route) -> str:
