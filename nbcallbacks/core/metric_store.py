@@ -153,9 +153,8 @@ class MetricStore:
         given (a copy of ``logs``: Keras may reuse the dict); the row is made when the
         table is read (see :mod:`~nbcallbacks.core.column_table`).
         """
-        began = self._fit_began   # training_seconds(), inlined: this runs every batch
-        seconds = self._seconds_before + (time.monotonic() - began if began is not None else 0.0)
-        self.batches.append((self._steps, epoch, batch, seconds, dict(logs) if logs else None))
+        self.batches.append((self._steps, epoch, batch, self.training_seconds(),
+                             dict(logs) if logs else None))
         self._steps += 1
         # One writer; readers copy the dict, which the GIL makes atomic: no lock needed.
         if batch >= self._batches_per_epoch.get(epoch, 0):
