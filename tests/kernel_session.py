@@ -50,6 +50,7 @@ class KernelSession:
         self.client.wait_for_ready(timeout=120)
         self.models: dict[str, dict] = {}   # comm_id -> {"name": model name, "state": {...}}
         self.log: list[tuple[float, dict]] = []
+        self._replies: dict[str, dict] = {}  # shell replies read while waiting for another
 
     def forget_models(self) -> None:
         """Forget the widget models and messages seen so far (a new test in the same kernel)."""
@@ -101,12 +102,41 @@ class KernelSession:
                                    f"(reply {'seen' if status else 'not seen'})")
             self.pump_iopub(0.1)
             if status is None:
-                try:
-                    reply = self.client.get_shell_msg(timeout=0.05)
-                except queue.Empty:
-                    continue
-                if reply["parent_header"].get("msg_id") == msg_id:
+                reply = self.shell_reply(msg_id, 0.05)
+                if reply is not None:
                     status = reply["content"]["status"]
+
+    def shell_reply(self, msg_id: str, timeout: float) -> dict | None:
+        """The shell reply to request ``msg_id`` if it comes within ``timeout`` s, else None.
+
+        Replies to other requests read meanwhile are kept for their own waiters.
+        """
+        deadline = time.monotonic() + timeout
+        while msg_id not in self._replies:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            try:
+                reply = self.client.get_shell_msg(timeout=min(remaining, 0.05))
+            except queue.Empty:
+                continue
+            self._replies[reply["parent_header"].get("msg_id")] = reply
+        return self._replies.pop(msg_id)
+
+    def request(self, msg_type: str, content: dict, timeout: float,
+                subshell_id: str | None = None) -> dict | None:
+        """Send a shell request as a frontend would; its reply, or None if none came in time.
+
+        IOPub is read meanwhile (the request's outputs are in :attr:`log`).
+        """
+        msg_id = self.send_shell(msg_type, content, subshell_id)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            reply = self.shell_reply(msg_id, 0.05)
+            if reply is not None:
+                return reply
+            self.pump_iopub(0.05)
+        return None
 
     def messages_of(self, msg_id: str) -> list:
         """The iopub messages seen so far (since :meth:`forget_models`) for one request."""
@@ -177,12 +207,18 @@ class KernelSession:
         reply = self.client.get_control_msg(timeout=20)
         return reply["content"]["subshell_id"]
 
-    def send_comm(self, comm_id: str, data: dict, subshell_id: str | None = None) -> float:
-        msg = self.client.session.msg("comm_msg", {"comm_id": comm_id, "data": data})
+    def send_shell(self, msg_type: str, content: dict, subshell_id: str | None = None,
+                   metadata: dict | None = None) -> str:
+        """Send a shell message as a frontend would (to a subshell, if named); its msg_id."""
+        msg = self.client.session.msg(msg_type, content, metadata=metadata)
         if subshell_id is not None:
             msg["header"]["subshell_id"] = subshell_id
-        sent = time.time()
         self.client.shell_channel.send(msg)
+        return msg["header"]["msg_id"]
+
+    def send_comm(self, comm_id: str, data: dict, subshell_id: str | None = None) -> float:
+        sent = time.time()
+        self.send_shell("comm_msg", {"comm_id": comm_id, "data": data}, subshell_id)
         return sent
 
     def click(self, comm_id: str, subshell_id: str | None = None) -> float:

@@ -22,6 +22,7 @@ starts with a fresh model and dashboard).
 
 import re
 import time
+import uuid
 
 import ipykernel
 import pytest
@@ -296,6 +297,77 @@ def test_cells_queued_during_a_blocking_fit_run_after_it_in_order(kernel):
     assert report["epochs_run"] < 50
     assert kernel.run_json("print(json.dumps(order))") == [[1, False], [2, False], [3, False]]
     assert len(queued) == 3
+
+
+def ask_what_a_reopened_page_asks(kernel, widgets8: bool):
+    """Play a page reopened mid-fit: the kernel's info, its widgets, their states.
+
+    The page does not know of subshells until the kernel info comes back, so all of it goes
+    to the busy main shell. JupyterLab and Notebook 7 (ipywidgets 8) ask for every state at
+    once through the control comm; older frontends ask widget by widget. Returns the ids of
+    the widgets whose state came back.
+    """
+    info = kernel.request("kernel_info_request", {}, 10)
+    assert info is not None, "no kernel info while training runs"
+    assert info["content"]["status"] == "ok"
+    # A frontend counts a request done once an idle status for it came too.
+    kernel.wait_for(lambda: any(
+        m["msg_type"] == "status" and m["content"]["execution_state"] == "idle"
+        and m["parent_header"].get("msg_id") == info["parent_header"]["msg_id"]
+        for _, m in kernel.log), 10, "the kernel info request's idle status")
+    listed = kernel.request("comm_info_request", {"target_name": "jupyter.widget"}, 10)
+    assert listed is not None, "no list of widgets while training runs"
+    comms = set(listed["content"]["comms"])
+    stop = kernel.find_model("ButtonModel", description="Stop")
+    assert stop in comms
+    if widgets8:
+        control = uuid.uuid4().hex
+        kernel.send_shell("comm_open", {"comm_id": control, "data": {},
+                                        "target_name": "jupyter.widget.control"},
+                          metadata={"version": "1.0.0"})   # ipywidgets 8's control protocol
+        kernel.send_comm(control, {"method": "request_states"})
+        wanted = [control]
+    else:
+        wanted = sorted(comms)
+        for comm_id in wanted:
+            kernel.send_comm(comm_id, {"method": "request_state"})
+
+    def states():
+        answered = {}
+        for _, m in kernel.log:
+            data = m["content"].get("data", {}) if m["msg_type"] == "comm_msg" else {}
+            if m["content"].get("comm_id") in wanted and data.get("method") == "update_states":
+                answered.update(data["states"])
+            elif m["content"].get("comm_id") in wanted and data.get("method") == "update":
+                answered[m["content"]["comm_id"]] = data["state"]
+        return answered if comms <= set(answered) else None
+
+    return kernel.wait_for(states, 10, "the widgets' states while training runs")
+
+
+@versions_param(("6.17.1", "7.0.1", "7.3.0", "7.4.0"))
+def test_a_page_reopened_during_a_blocking_fit_gets_its_widgets_back(kernel):
+    widgets8 = kernel.run_json(
+        "import ipywidgets; print(json.dumps(ipywidgets.__version__))").startswith("8.")
+    msg_id = start_training(kernel)
+    answered = ask_what_a_reopened_page_asks(kernel, widgets8)
+    assert kernel.find_model("ButtonModel", description="Stop") in answered
+    # Still training: the answers came between batches, and the kernel still says busy.
+    statuses = [m["content"]["execution_state"] for _, m in kernel.log
+                if m["msg_type"] == "status"]
+    assert statuses[-1] == "busy", statuses[-6:]
+    report = stop_and_report(kernel, msg_id)
+    assert report["epochs_run"] < 50
+    assert [e[0] for e in report["events"]] == ["stop"]
+
+
+@versions_param(("7.4.0",))
+def test_a_page_reopened_during_await_fit_gets_its_widgets_back(kernel):
+    msg_id = start_training(kernel, AWAIT_FIT)
+    answered = ask_what_a_reopened_page_asks(kernel, widgets8=True)
+    assert kernel.find_model("ButtonModel", description="Stop") in answered
+    report = stop_and_report(kernel, msg_id)
+    assert report["epochs_run"] < 50 and report["route"] == ["kernel", True, True]
 
 
 @versions_param(VERSIONS, ("no-subshell",))

@@ -14,6 +14,10 @@ ipykernel 7.4 (7.4.0)         :mod:`~.subshell_routing`: a subshell   the kernel
                                                                      a cell awaits)
 ============================  =====================================  ==============================
 
+On 7.4 the main-shell drain also runs, for what a frontend still sends the
+busy main shell: a page reopened mid-fit asks there for the kernel's info and
+its widgets before it knows of subshells.
+
 The versions in brackets are the ones the routes were verified on, in real
 kernels, with a client sending clicks with and without a subshell id
 (``tests/test_controls_in_kernel.py``). On another version a route whose
@@ -118,7 +122,7 @@ class ClickRoute:
     @property
     def pumps(self) -> bool:
         """True when :meth:`pump` must be called between batches."""
-        return self.live and not self.awaiting and self.name in (PUMP, DRAIN)
+        return self.live and not self.awaiting and self._mechanism is not None
 
     def pump(self, force: bool = False) -> int:
         """Between batches of a blocking fit: handle the clicks that wait (no-op otherwise)."""
@@ -201,12 +205,14 @@ def start_click_route(awaiting: bool = False) -> ClickRoute:
             return _made(PUMP, version, awaiting, pump, kernel)
         return _none(version, awaiting, "the ipykernel 6 message pump could not start", kernel)
     if subshell_routing.routes_comms():
-        if awaiting:
-            # 7.4 dispatches comm messages while a cell awaits (shell_main).
-            return _made(KERNEL, version, awaiting, kernel=kernel)
-        if subshell_routing.own_subshell() is not None:
-            return _made(SUBSHELL, version, awaiting, kernel=kernel)
-        # Fall through: the main-shell drain works on 7.4 too.
+        if awaiting or subshell_routing.own_subshell() is not None:
+            # Clicks: 7.4 dispatches comm messages while a cell awaits (shell_main), and
+            # the subshell route takes them during a blocking fit. The drain answers what
+            # still waits for the main shell: a page reopened mid-fit asks there first.
+            drain = MainShellDrain(awaiting=awaiting)
+            return _made(KERNEL if awaiting else SUBSHELL, version, awaiting,
+                         drain if drain.start() else None, kernel)
+        # Fall through: the main-shell drain carries the clicks too.
     if main_shell_stream(kernel) is not None:
         drain = MainShellDrain(awaiting=awaiting)
         if drain.start():

@@ -6,7 +6,12 @@ tests in ``tests/test_controls_in_kernel.py``.
 
 The trick: ipykernel 6 has no subshells, so a click waits in the shell queue
 until the cell ends. ``kernel.do_one_iteration()`` (private) handles one queued
-message; calling it between batches lets clicks through. Queued *cell
+message; calling it between batches, once per message waiting (read off
+``kernel.shell_stream`` into ``kernel.msg_queue``, both private), lets clicks
+through, and answers a page reopened mid-fit (its kernel info, widget list
+and widget states). The kernel publishes "idle" after each message; the pump
+then says "busy" again for the running cell, so the frontend's status stays
+true. Queued *cell
 executions* must not run in the middle of training, so while pumping the
 ``execute_request`` entry of ``kernel.shell_handlers`` (private) is swapped
 for one that sets the request aside; the requests are replayed, in order, once
@@ -30,11 +35,14 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import sys
 import threading
 import time
 
 from nbcallbacks.compat.running_kernel import running_shell_and_kernel
+
+_log = logging.getLogger(__name__)
 
 
 def is_ipykernel6(kernel) -> bool:
@@ -82,6 +90,7 @@ class KernelPump:
         self._loop = None
         self._parent = None
         self._original_handler = None
+        self._failed = False
 
     @property
     def available(self) -> bool:
@@ -126,38 +135,67 @@ class KernelPump:
             self._kernel.set_parent(*self._parent)
 
     def pump(self, force: bool = False) -> int:
-        """Handle up to ``max_messages`` queued messages; returns how many were tried."""
+        """Handle up to ``max_messages`` queued messages; returns how many were handled."""
         if not self._active:
             return 0
         now = time.monotonic()
         if not force and now - self._last < self.interval:
             return 0
         self._last = now
-        for _ in range(self.max_messages):
-            try:
-                result = self._kernel.do_one_iteration()
+        kernel = self._kernel
+        handled = 0
+        try:
+            for _ in range(self._waiting()):
+                result = kernel.do_one_iteration()
                 if inspect.isawaitable(result):
                     self._run(result)
-            except Exception:  # noqa: BLE001 - a kernel hiccup must not stop training
-                break
-            finally:
-                self._restore_parent()
-        return self.max_messages
+                handled += 1
+        except Exception:  # noqa: BLE001 - a kernel hiccup must not stop training
+            self._report_failure()
+        finally:
+            self._restore_parent()
+        if handled:
+            # From the thread that published the messages' "idle" (IOPub keeps order
+            # within a thread, not across threads).
+            self._run(self._still_busy())
+        return handled
+
+    async def _still_busy(self) -> None:
+        # The kernel published "idle" for each message it handled, but it is still
+        # busy with this cell: say so, or the frontend shows "idle" while training runs.
+        self._kernel._publish_status("busy", "shell", parent=self._parent[1])
+
+    def _waiting(self) -> int:
+        """How many shell messages wait (at most ``max_messages``), read off the socket."""
+        kernel = self._kernel
+        kernel.shell_stream.flush()   # as do_one_iteration does: socket -> msg_queue
+        return min(kernel.msg_queue.qsize(), self.max_messages)
+
+    def _report_failure(self) -> None:
+        # Logged once per fit: a broken pump must not show up only as "clicks don't work".
+        if not self._failed:
+            self._failed = True
+            _log.exception("nbcallbacks: handling the kernel's queued messages failed; "
+                           "clicks may wait until the cell ends")
 
     async def pump_async(self) -> None:
         """The same from a coroutine on the kernel's own loop (``await dash.fit``):
         ipykernel 6 handles no shell message while a cell awaits, clicks included."""
         if not self._active:
             return
-        for _ in range(self.max_messages):
-            try:
+        handled = 0
+        try:
+            for _ in range(self._waiting()):
                 result = self._kernel.do_one_iteration()
                 if inspect.isawaitable(result):
                     await result
-            except Exception:  # noqa: BLE001
-                break
-            finally:
-                self._restore_parent()
+                handled += 1
+        except Exception:  # noqa: BLE001 - a kernel hiccup must not stop training
+            self._report_failure()
+        finally:
+            self._restore_parent()
+        if handled:
+            await self._still_busy()
 
     def _run(self, awaitable) -> None:
         # The kernel's own event loop is busy running this cell: run the

@@ -20,8 +20,13 @@ The trick: for the duration of one ``fit``, the stream's receive callback is
 replaced (``ZMQStream.on_recv``, saving the private ``_recv_callback``) by
 one that
 
-* handles comm messages (``comm_msg``, ``comm_open``, ``comm_close``) at once,
-  with the parent header set as ipykernel sets it and restored afterwards;
+* handles at once, with the parent header set as ipykernel sets it and
+  restored afterwards, comm messages (``comm_msg``, ``comm_open``,
+  ``comm_close``: clicks, and the widget states a reopened page asks for) and
+  the two read-only questions a reopened page asks first
+  (``kernel_info_request``: JupyterLab holds back its other messages until it
+  is answered, and learns from it that the kernel has subshells;
+  ``comm_info_request``: which widgets the kernel holds);
 * sets everything else aside while the cell blocks, and gives it back to
   ipykernel's own callback, in arrival order, when training ends (so queued
   cells run after this one: Run-All order is kept); while the cell awaits it
@@ -32,7 +37,11 @@ batches (:meth:`MainShellDrain.pump`); during ``await dash.fit`` the running
 event loop drives it.
 
 Messages a frontend addresses to a subshell of its own (JupyterLab >= 4.4)
-never pass here: on 7.0–7.3 they are handled on that subshell's thread.
+never pass here: on 7.0–7.3 they are handled on that subshell's thread. On
+7.4 the drain runs beside the subshell route (:mod:`~.subshell_routing`)
+during a blocking fit, for what a frontend sends the main shell: a page
+reopened mid-fit sends everything there until its ``kernel_info_request`` is
+answered (verified on 7.4.0 in a real kernel and in JupyterLab 4.6).
 
 What the user sees if this stops working (a later 7.x changing these
 internals): :meth:`MainShellDrain.start` returns False, the route reports no
@@ -52,6 +61,9 @@ import time
 from nbcallbacks.compat.running_kernel import running_shell_and_kernel
 
 COMM_MESSAGES = frozenset({"comm_msg", "comm_open", "comm_close"})
+# Handled while the cell runs: widgets talk, and a reopened page gets its answers.
+QUESTIONS = frozenset({"kernel_info_request", "comm_info_request"})
+ANSWERED_AT_ONCE = COMM_MESSAGES | QUESTIONS
 _log = logging.getLogger(__name__)
 
 
@@ -73,7 +85,7 @@ def main_shell_stream(kernel):
 
 
 class MainShellDrain:
-    """Let comm messages through to Python while the main shell is busy (ipykernel 7.0–7.3).
+    """Let widget messages through to Python while the main shell is busy (ipykernel 7.0–7.4).
 
     Args:
         awaiting: True while the cell awaits (``await dash.fit``): the kernel's
@@ -100,7 +112,7 @@ class MainShellDrain:
         self._parent = None
         self._deferred: list = []
         self._last = 0.0
-        self.handled = 0  # comm messages handled while the shell was busy
+        self.handled = 0  # messages handled while the shell was busy
 
     @property
     def active(self) -> bool:
@@ -149,8 +161,8 @@ class MainShellDrain:
 
     def _receive(self, frames) -> object:
         kind = self._message_type(frames)
-        if kind in COMM_MESSAGES:
-            self._handle_comm(frames)
+        if kind in ANSWERED_AT_ONCE:
+            self._handle_now(frames)
             return None
         if self.awaiting:
             return self._original(frames)  # queues for the cell's lock, as usual
@@ -167,7 +179,7 @@ class MainShellDrain:
         except Exception:  # noqa: BLE001 - ipykernel's own "stop aborting" marker, etc.
             return None
 
-    def _handle_comm(self, frames) -> None:
+    def _handle_now(self, frames) -> None:
         kernel = self._kernel
 
         def handle():
@@ -178,17 +190,29 @@ class MainShellDrain:
                 if handler is None:
                     return
                 kernel.set_parent(idents, message, channel="shell")
+                question = message["header"]["msg_type"] in QUESTIONS
+                if question:
+                    # A frontend's request is done when its reply *and* an idle
+                    # status for it came (JupyterLab waits for both).
+                    kernel._publish_status("busy", "shell")
                 stream = kernel.shell_channel_thread.manager.get_subshell_to_shell_channel_socket(
                     None)
-                result = handler(stream, idents, message)
-                if inspect.isawaitable(result):
-                    if self.awaiting:
-                        asyncio.ensure_future(result)
-                    else:
-                        _finish(result)
+                try:
+                    result = handler(stream, idents, message)
+                    if inspect.isawaitable(result):
+                        if self.awaiting:
+                            asyncio.ensure_future(result)
+                        else:
+                            _finish(result)
+                finally:
+                    if question:
+                        kernel._publish_status("idle", "shell")
+                        # The kernel is still busy with the cell: say so again, or
+                        # the frontend shows "idle" while training runs.
+                        kernel._publish_status("busy", "shell", parent=self._parent[1])
                 self.handled += 1
             except Exception:  # noqa: BLE001 - one bad message must not stop training
-                _log.exception("nbcallbacks: handling a widget message failed")
+                _log.exception("nbcallbacks: handling a message while the cell runs failed")
             finally:
                 # Outputs after this go to the cell again (some parents are
                 # plain attributes, not context variables).
@@ -223,9 +247,10 @@ class MainShellDrain:
 def _finish(awaitable) -> None:
     """Run a comm handler's awaitable result to its end without an event loop.
 
-    Comm handlers are plain functions in every ipykernel 7 release; one that
-    suspends on the (blocked) event loop is abandoned with a log line rather
-    than blocking training.
+    Comm handlers are plain functions in every ipykernel 7 release, and the
+    ``kernel_info`` and ``comm_info`` handlers are coroutines that never
+    suspend; one that suspends on the (blocked) event loop is abandoned with a
+    log line rather than blocking training.
     """
     steps = awaitable.__await__()
     try:

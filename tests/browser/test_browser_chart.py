@@ -11,7 +11,6 @@ The chart's logic in detail is tested on a page of its own (test_chart_view_in_c
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
@@ -98,15 +97,17 @@ def stop_and_report(lab_page, cell) -> dict:
     return json.loads(text.split("REPORT ", 1)[1].strip().splitlines()[0])
 
 
-def grows_three_times(lab_page, cell) -> None:
-    """The plotted loss points grow at least three times while the cell still runs."""
+def grows_three_times(lab_page, cell, prompt=RUNNING) -> None:
+    """The plotted loss points grow at least three times while the cell still runs
+    (``prompt``: what its prompt shows then; None: not checked)."""
     counts = []
     lab_page.wait_until(
         lambda: (counts.append(chart(lab_page, cell)["panels"]["loss"]["points"])
                  or len(set(counts)) >= 4), 90, "the loss points to grow three times",
         seen=lambda: counts[-5:])
     assert counts == sorted(counts)
-    assert lab_page.prompt(cell).inner_text().strip() == RUNNING
+    if prompt is not None:
+        assert lab_page.prompt(cell).inner_text().strip() == prompt
 
 
 def last_plotted_loss(lab_page, cell) -> float:
@@ -173,7 +174,7 @@ def test_the_chart_grows_and_answers_the_mouse_while_a_blocking_fit_runs(lab_pag
     assert not errors, errors
 
 
-def test_a_page_reloaded_mid_fit_shows_the_whole_run_once_the_kernel_answers(lab_page):
+def test_a_page_reloaded_mid_fit_shows_the_whole_run_and_keeps_updating(lab_page):
     # Ten times longer than the other scenarios: reopening the page takes a while, and the
     # fit must still run after it.
     cell, errors = start(lab_page, fit=FIT.replace("epochs=300", "epochs=3000"))
@@ -186,35 +187,21 @@ def test_a_page_reloaded_mid_fit_shows_the_whole_run_once_the_kernel_answers(lab
     page.reload()
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
     cell = lab_page.cell("# cell: fit")
-    # JupyterLab asks the kernel for its widgets through the main shell, which the fit
-    # keeps busy: they come back when it ends. A person interrupts (the dashboard stops
-    # gracefully, keeping the history), and the chart then shows the whole run.
-    # The interrupt is sent once the reopened page has its kernel back (the status bar names
-    # it; its state reads "Unknown" until the busy kernel answers): an interrupt clicked before
-    # that has no kernel to go to. A person whose first click did nothing clicks again: so
-    # does the test, and says so.
-    status = page.locator(".jp-StatusBar-TextItem").filter(has_text=re.compile(r"\) \| "))
-    expect(status).to_have_count(1, timeout=90_000)
-    for attempt in range(2):
-        page.get_by_role("menuitem", name="Kernel", exact=True).click()
-        page.get_by_role("menuitem", name=re.compile(r"^Interrupt Kernel")).click()
-        try:
-            lab_page.wait_kernel_idle(60)
-            break
-        except AssertionError:
-            kernels = lab_page.browser_lab.lab.api("GET", "/api/kernels")
-            if attempt:
-                pytest.fail(f"two interrupts, and the kernel is not idle: the status bar says "
-                            f"{status.all_inner_texts()}, the server says {kernels}")
-            print(f"the first interrupt after the reload did not end the fit: {kernels}")
+    # The reopened page asks the busy kernel for its info, its widgets and their states;
+    # the click route answers between batches, so the chart comes back while the fit runs,
+    # from the run's first step, and goes on growing.
     lab_page.wait_until(
         lambda: (lambda seen: seen and seen["panels"].get("loss", {}).get("last", 0)
                  > before["last"])(chart(lab_page, cell)),
-        60, "the reloaded chart to show the whole run",
+        90, "the reloaded chart to show the run",
         seen=lambda: (before["last"], lab_page.look(cell)))
     after = chart(lab_page, cell)["panels"]["loss"]
-    assert after["first"] == before["first"], (before, after)   # from the run's first step
+    assert after["first"] == before["first"], (before, after)
+    grows_three_times(lab_page, cell, prompt=None)   # the reopened page has no prompt for it
     lab_page.screenshot("reloaded", focus=cell)
+    # The controls of the reopened page answer too: Stop ends the fit gracefully.
+    lab_page.button(cell, "Stop").click()
+    lab_page.wait_kernel_idle(60)
     report_cell = lab_page.cell("# cell: report")
     report_cell.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")
@@ -222,7 +209,7 @@ def test_a_page_reloaded_mid_fit_shows_the_whole_run_once_the_kernel_answers(lab
                                                                          timeout=60_000)
     report = json.loads(report_cell.locator(".jp-OutputArea-output").inner_text()
                         .split("REPORT ", 1)[1].strip().splitlines()[0])
-    assert "interrupt" in report["events"], report["events"]
+    assert report["events"] == ["stop"], report["events"]
     lab_page.wait_until(
         lambda: last_plotted_loss(lab_page, cell) == pytest.approx(report["loss"][-1], rel=1e-6),
         30, "the chart's last point to be the history's")
