@@ -16,7 +16,9 @@ ipykernel 7.4 (7.4.0)         :mod:`~.subshell_routing`: a subshell   the kernel
 
 On 7.4 the main-shell drain also runs, for what a frontend still sends the
 busy main shell: a page reopened mid-fit asks there for the kernel's info and
-its widgets before it knows of subshells.
+its widgets before it knows of subshells. On every line
+:mod:`~.busy_status` keeps the frontend's kernel status "busy" while the cell
+trains, whatever the route answers meanwhile.
 
 The versions in brackets are the ones the routes were verified on, in real
 kernels, with a client sending clicks with and without a subshell id
@@ -37,6 +39,7 @@ import threading
 from dataclasses import dataclass, field
 
 from nbcallbacks.compat import subshell_routing
+from nbcallbacks.compat.busy_status import BusyStatus
 from nbcallbacks.compat.ipykernel6_pump import KernelPump, is_ipykernel6
 from nbcallbacks.compat.main_shell_drain import MainShellDrain, main_shell_stream
 from nbcallbacks.compat.running_kernel import running_kernel
@@ -118,6 +121,7 @@ class ClickRoute:
     reason: str = ""
     await_fit: bool = False
     _mechanism: object = field(default=None, repr=False)
+    _busy: BusyStatus | None = field(default=None, repr=False)
 
     @property
     def pumps(self) -> bool:
@@ -140,6 +144,9 @@ class ClickRoute:
         mechanism, self._mechanism = self._mechanism, None
         if mechanism is not None and hasattr(mechanism, "stop"):
             mechanism.stop()
+        busy, self._busy = self._busy, None
+        if busy is not None:
+            busy.stop()
 
 
 def await_fit_verified(version: str | None) -> bool:
@@ -164,9 +171,12 @@ def _await_route_ready(kernel, version) -> bool:
 
 
 def _made(name, version, awaiting, mechanism=None, kernel=None) -> ClickRoute:
+    # What the route answers while the cell runs must not make the frontend say "idle".
+    busy = BusyStatus(kernel)
     return ClickRoute(name=name, live=True, verified=verified_on(name, version),
                       kernel_version=version, awaiting=awaiting, _mechanism=mechanism,
-                      await_fit=_await_route_ready(kernel, version))
+                      await_fit=_await_route_ready(kernel, version),
+                      _busy=busy if busy.start() else None)
 
 
 def _none(version, awaiting, reason, kernel=None) -> ClickRoute:

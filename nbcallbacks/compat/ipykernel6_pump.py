@@ -9,9 +9,7 @@ until the cell ends. ``kernel.do_one_iteration()`` (private) handles one queued
 message; calling it between batches, once per message waiting (read off
 ``kernel.shell_stream`` into ``kernel.msg_queue``, both private), lets clicks
 through, and answers a page reopened mid-fit (its kernel info, widget list
-and widget states). The kernel publishes "idle" after each message; the pump
-then says "busy" again for the running cell, so the frontend's status stays
-true. Queued *cell
+and widget states). Queued *cell
 executions* must not run in the middle of training, so while pumping the
 ``execute_request`` entry of ``kernel.shell_handlers`` (private) is swapped
 for one that sets the request aside; the requests are replayed, in order, once
@@ -154,16 +152,7 @@ class KernelPump:
             self._report_failure()
         finally:
             self._restore_parent()
-        if handled:
-            # From the thread that published the messages' "idle" (IOPub keeps order
-            # within a thread, not across threads).
-            self._run(self._still_busy())
         return handled
-
-    async def _still_busy(self) -> None:
-        # The kernel published "idle" for each message it handled, but it is still
-        # busy with this cell: say so, or the frontend shows "idle" while training runs.
-        self._kernel._publish_status("busy", "shell", parent=self._parent[1])
 
     def _waiting(self) -> int:
         """How many shell messages wait (at most ``max_messages``), read off the socket."""
@@ -183,19 +172,15 @@ class KernelPump:
         ipykernel 6 handles no shell message while a cell awaits, clicks included."""
         if not self._active:
             return
-        handled = 0
         try:
             for _ in range(self._waiting()):
                 result = self._kernel.do_one_iteration()
                 if inspect.isawaitable(result):
                     await result
-                handled += 1
         except Exception:  # noqa: BLE001 - a kernel hiccup must not stop training
             self._report_failure()
         finally:
             self._restore_parent()
-        if handled:
-            await self._still_busy()
 
     def _run(self, awaitable) -> None:
         # The kernel's own event loop is busy running this cell: run the

@@ -205,11 +205,8 @@ class MainShellDrain:
                         else:
                             _finish(result)
                 finally:
-                    if question:
+                    if question:   # and busy_status says "busy" again for the cell
                         kernel._publish_status("idle", "shell")
-                        # The kernel is still busy with the cell: say so again, or
-                        # the frontend shows "idle" while training runs.
-                        kernel._publish_status("busy", "shell", parent=self._parent[1])
                 self.handled += 1
             except Exception:  # noqa: BLE001 - one bad message must not stop training
                 _log.exception("nbcallbacks: handling a message while the cell runs failed")

@@ -408,6 +408,11 @@ class LabPage:
         expect(page.locator(".jp-CodeCell .jp-InputPrompt").first).not_to_have_text(
             re.compile(r"^\[ ?\]:?$"), timeout=15_000)
 
+    def run_cell(self, cell) -> None:
+        """Run one cell as a person would: click into its editor, Shift+Enter."""
+        cell.locator(".jp-InputArea-editor").click()
+        self.page.keyboard.press("Shift+Enter")
+
     def prompt(self, cell):
         """The execution prompt of ``cell`` as shown: "[*]:" while it runs, "[3]:" after."""
         return cell.locator(".jp-InputPrompt").first

@@ -11,6 +11,7 @@ The chart's logic in detail is tested on a page of its own (test_chart_view_in_c
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -174,11 +175,13 @@ def test_the_chart_grows_and_answers_the_mouse_while_a_blocking_fit_runs(lab_pag
     assert not errors, errors
 
 
-def test_a_page_reloaded_mid_fit_shows_the_whole_run_and_keeps_updating(lab_page):
-    # Ten times longer than the other scenarios: reopening the page takes a while, and the
-    # fit must still run after it.
-    cell, errors = start(lab_page, fit=FIT.replace("epochs=300", "epochs=3000"))
-    grows_three_times(lab_page, cell)
+def reload_mid_fit(lab_page, cell):
+    """Save, reload the page while the fit runs, and check that the reopened page's chart
+    shows the run from its first step and goes on growing; returns the reopened fit cell.
+
+    The reopened page asks the busy kernel for its info, its widgets and their states;
+    the click route answers between batches.
+    """
     page = lab_page.page
     page.keyboard.press("Control+s")   # the reloaded page opens the saved notebook
     page.wait_for_timeout(1000)
@@ -187,24 +190,40 @@ def test_a_page_reloaded_mid_fit_shows_the_whole_run_and_keeps_updating(lab_page
     page.reload()
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
     cell = lab_page.cell("# cell: fit")
-    # The reopened page asks the busy kernel for its info, its widgets and their states;
-    # the click route answers between batches, so the chart comes back while the fit runs,
-    # from the run's first step, and goes on growing.
     lab_page.wait_until(
-        lambda: (lambda seen: seen and seen["panels"].get("loss", {}).get("last", 0)
+        # A chart not fed yet has no last point (None).
+        lambda: (lambda seen: seen and (seen["panels"].get("loss", {}).get("last") or 0)
                  > before["last"])(chart(lab_page, cell)),
         90, "the reloaded chart to show the run",
         seen=lambda: (before["last"], lab_page.look(cell)))
     after = chart(lab_page, cell)["panels"]["loss"]
     assert after["first"] == before["first"], (before, after)
     grows_three_times(lab_page, cell, prompt=None)   # the reopened page has no prompt for it
+    # The status bar says the kernel is busy: the answers did not leave it saying "Idle".
+    expect(page.locator(".jp-StatusBar-TextItem").filter(
+        has_text=re.compile(r"\| Busy$"))).to_have_count(1, timeout=10_000)
+    return cell
+
+
+def test_a_page_reloaded_mid_fit_shows_the_whole_run_and_keeps_updating(lab_page):
+    # Ten times longer than the other scenarios: reopening the page takes a while, and the
+    # fit must still run after it.
+    cell, errors = start(lab_page, fit=FIT.replace("epochs=300", "epochs=3000"))
+    grows_three_times(lab_page, cell)
+    cell = reload_mid_fit(lab_page, cell)
     lab_page.screenshot("reloaded", focus=cell)
-    # The controls of the reopened page answer too: Stop ends the fit gracefully.
+    stop_reloaded_fit(lab_page, cell)
+    assert not errors, errors
+
+
+def stop_reloaded_fit(lab_page, cell) -> dict:
+    """Stop from the reopened page (its controls answer too), run the report cell (the one
+    Run All queued reports to the page that is gone), check the events and the chart's
+    last point; returns the report."""
     lab_page.button(cell, "Stop").click()
     lab_page.wait_kernel_idle(60)
     report_cell = lab_page.cell("# cell: report")
-    report_cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
+    lab_page.run_cell(report_cell)
     expect(report_cell.locator(".jp-OutputArea-output")).to_contain_text("REPORT",
                                                                          timeout=60_000)
     report = json.loads(report_cell.locator(".jp-OutputArea-output").inner_text()
@@ -213,7 +232,7 @@ def test_a_page_reloaded_mid_fit_shows_the_whole_run_and_keeps_updating(lab_page
     lab_page.wait_until(
         lambda: last_plotted_loss(lab_page, cell) == pytest.approx(report["loss"][-1], rel=1e-6),
         30, "the chart's last point to be the history's")
-    assert not errors, errors
+    return report
 
 
 CONTRAST_JS = "cell => {\n" + TEXT_CONTRAST_JS + """

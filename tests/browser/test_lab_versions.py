@@ -20,8 +20,15 @@ from pathlib import Path
 import pytest
 from package_overlays import installed_version, overlay_python  # tests/ is on sys.path
 
-from .browser_lab import BrowserLab, JupyterLab
-from .test_browser_chart import grows_three_times, last_plotted_loss, start, stop_and_report
+from .browser_lab import BrowserLab, JupyterLab, expect
+from .test_browser_chart import (
+    FIT,
+    grows_three_times,
+    last_plotted_loss,
+    reload_mid_fit,
+    start,
+    stop_reloaded_fit,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.backend("tensorflow"), pytest.mark.timeout(600)]
 
@@ -62,17 +69,32 @@ def test_the_chart_and_stop_work_during_a_blocking_fit_in_an_older_jupyterlab(br
     older_lab, page = browser_lab, lab_page
     older_lab.require()
     assert installed_version(older_lab.python, "jupyterlab") == older_lab.version
-    cell, errors = start(page, extra=(SUBSHELLS,))
+    cell, errors = start(page, extra=(SUBSHELLS,), fit=FIT.replace("epochs=300", "epochs=3000"))
     grows_three_times(page, cell)
-    page.screenshot("before-stop", focus=cell)
-    report = stop_and_report(page, cell)
+    # A page reopened mid-fit: JupyterLab 4.0 never names a subshell, 4.4 learns of
+    # subshells only once the busy kernel answers its kernel_info_request.
+    failed = []   # the reloaded page's requests that failed
+    page.page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    cell = reload_mid_fit(page, cell)
+    page.screenshot("reloaded", focus=cell)
+    report = stop_reloaded_fit(page, cell)
     epochs = len(report["val_loss"])
-    assert epochs < 300 and "stop" in report["events"], report["events"]
+    assert epochs < 3000
     assert report["chart"], "the chart gave way to pictures: it never said it drew"
     assert last_plotted_loss(page, cell) == pytest.approx(report["loss"][-1], rel=1e-6)
     assert "Error displaying widget" not in page.look(cell)["outputs"]
-    assert not errors, errors
-    subshells = page.cell("# cell: subshells").locator(".jp-OutputArea-output").inner_text()
+    # Not ours, and on every load of an older JupyterLab here: this environment's Notebook 7
+    # extension, built for the newest JupyterLab, fails to load into an older one, and the
+    # older one asks for a language server this environment does not run.
+    assert all("/lsp/status" in url for url in failed), failed
+    ours = [e for e in errors if "@jupyter-notebook/lab-extension" not in e
+            and not e.startswith("Failed to load resource")]
+    assert not ours, ours
+    subshell_cell = page.cell("# cell: subshells")
+    page.run_cell(subshell_cell)   # Run All ran it for the page that is gone
+    expect(subshell_cell.locator(".jp-OutputArea-output")).to_contain_text("subshells:",
+                                                                          timeout=60_000)
+    subshells = subshell_cell.locator(".jp-OutputArea-output").inner_text()
     count, own = re.search(r"subshells: (\d+) nbcallbacks' own among them: (\w+)",
                            subshells).groups()
     page.screenshot("stopped", focus=cell)
