@@ -269,15 +269,44 @@ def test_the_browser_chart_grows_during_a_blocking_fit_in_the_classic_notebook(c
     page.wait_until(lambda: "step" in fit.evaluate(CHART_JS)["readout"], 10,
                     "the hover readout", seen=lambda: fit.evaluate(CHART_JS)["readout"])
     page.screenshot("chart", focus=fit)
+    # Reopened mid-fit, the page asks the busy kernel for its widgets (ipywidgets 7 asks
+    # widget by widget): the chart comes back with the run so far and goes on growing.
+    page.save(page.relative)
+    before = fit.evaluate(CHART_JS)["panels"]["loss"]
+    page.page.on("dialog", lambda dialog: dialog.accept())
+    errors_before_reload = len(errors)
+    page.page.reload()
+    page.page.locator("#notebook .cell").first.wait_for(timeout=90_000)
+    fit = page.cell("# cell: fit")
+    page.wait_until(lambda: (lambda shown: shown and (shown["panels"].get("loss", {})
+                                                      .get("last") or 0) > before["last"])(
+        fit.evaluate(CHART_JS)), 90, "the reopened page's chart",
+        seen=lambda: (before["last"], page.look(fit)))
+    assert fit.evaluate(CHART_JS)["panels"]["loss"]["first"] == before["first"]
+    counts = []
+    page.wait_until(lambda: (counts.append(loss_points()) or len(set(counts)) >= 4), 60,
+                    "the reopened chart to grow three times", seen=lambda: counts[-5:])
+    expect(page.page.locator("#kernel_indicator_icon.kernel_busy_icon")).to_have_count(1)
+    page.screenshot("reopened", focus=fit)
     page.button(fit, "Stop").click()
+    page.wait_kernel_idle(60)
     report = page.cell("# cell: report")
+    report.locator(".input_area").click()   # Run All ran it for the page that is gone
+    page.page.keyboard.press("Shift+Enter")
     expect(report.locator(".output_area")).to_contain_text("REPORT", timeout=60_000)
     values = json.loads(page.look(report)["outputs"].split("REPORT ", 1)[1].splitlines()[0])
     assert values["chart"], "the chart gave way to pictures: it never said it drew"
     plotted = [v for v in fit.evaluate(CHART_JS)["panels"]["loss"]["series"][0]
                if v is not None]
     assert plotted[-1] == pytest.approx(values["loss"][-1], rel=1e-6)
-    assert not errors, errors
+    # Not ours, on the reopened page: Notebook 6.5's own page script fails on every load
+    # (its news banner's "don't show" button is not on the page), and its comm manager
+    # logs the kernel's widget updates that arrive before the page restored those widgets.
+    foreign = ("Cannot read properties of null (reading 'addEventListener')",
+               "Comm promise not found for comm id")
+    ours = errors[:errors_before_reload] + [e for e in errors[errors_before_reload:]
+                                            if not e.startswith(foreign)]
+    assert not ours, ours
 
 
 def test_a_student_unfolds_a_gallery_solution_in_the_classic_notebook(classic_page):
