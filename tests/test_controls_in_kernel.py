@@ -361,7 +361,9 @@ def test_a_page_reopened_during_a_blocking_fit_gets_its_widgets_back(kernel):
                 for _, m in kernel.log if m["msg_type"] == "status"]
     assert statuses[-1] == ("busy", "execute_request"), statuses[-6:]
     report = stop_and_report(kernel, msg_id)
-    assert report["epochs_run"] < 50
+    # Stop ended it early (the answers may take a while on a loaded machine: fast backends
+    # train many epochs meanwhile).
+    assert report["epochs_run"] < 300
     assert [e[0] for e in report["events"]] == ["stop"]
 
 
@@ -371,7 +373,8 @@ def test_a_page_reopened_during_await_fit_gets_its_widgets_back(kernel):
     answered = ask_what_a_reopened_page_asks(kernel, widgets8=True)
     assert kernel.find_model("ButtonModel", description="Stop") in answered
     report = stop_and_report(kernel, msg_id)
-    assert report["epochs_run"] < 50 and report["route"] == ["kernel", True, True]
+    assert report["epochs_run"] < 300 and report["route"] == ["kernel", True, True]
+    assert [e[0] for e in report["events"]] == ["stop"]
 
 
 @versions_param(VERSIONS, ("no-subshell",))

@@ -1,6 +1,7 @@
 """The Dashboard in real ``model.fit`` calls on tiny models (record-only and console output)."""
 
 import threading
+import time
 import warnings
 
 import keras
@@ -51,6 +52,37 @@ def test_learning_rate_follows_a_scheduler(tiny_model, tiny_data):
     for epoch, expected in enumerate([0.01, 0.005, 0.0025, 0.00125]):
         for step in range(4 * epoch, 4 * epoch + 4):
             assert rate_at(step) == pytest.approx(expected, rel=1e-6)
+
+
+def test_each_chart_update_carries_the_rate_as_far_as_the_loss(tiny_model, tiny_data):
+    """The chart's rate curve must not stop short of its loss curves while training runs:
+    the rate is read whenever an update is due, not only with the (slower) status line."""
+    from nbcallbacks.outputs.dashboard_output import DashboardOutput
+
+    class ChartStandIn(DashboardOutput):
+        name, wants_data = "chart stand-in", True
+        gaps: list = []
+
+        def data(self, snapshot):
+            batches, rates = snapshot.batches, snapshot.learning_rates
+            if batches.rows and rates.rows:
+                self.gaps.append(int(batches.column("step")[-1] - rates.column("step")[-1]))
+
+    class SlowBatches(keras.callbacks.Callback):   # 5 ms a batch: ~50 batches a status tick
+        def on_train_batch_end(self, batch, logs=None):
+            time.sleep(0.005)
+
+    x, y = tiny_data
+    dash = Dashboard(output="none", redraw_interval=0.03, max_busy=1.0)
+    dash._mode = "none"
+    dash._outputs.use([ChartStandIn()])
+    tiny_model().fit(np.repeat(x, 20, 0), np.repeat(y, 20, 0), epochs=1, batch_size=32,
+                     verbose=0, callbacks=[dash, SlowBatches()])
+    gaps = ChartStandIn.gaps
+    assert len(gaps) >= 10, gaps
+    # Read at the update: only the batches run while the render thread took the rows
+    # (the status line's pace alone left it up to a quarter second, ~50 batches, behind).
+    assert np.median(gaps) <= 5, gaps
 
 
 def test_unknown_metric_is_a_clear_error(tiny_model, tiny_data):

@@ -335,10 +335,12 @@ class Dashboard(keras.callbacks.Callback):
     def _look(self) -> None:
         """The status line, a chart update and problems to report, when due (at most
         every quarter second: the status line's pace)."""
+        # The rate the next batch uses, read whenever the status line or the chart is
+        # due: the chart's rate curve then reaches as far as its loss curves.
+        self._record_learning_rate()
         if self._status_throttle.due():
             started = time.monotonic()
             self._status_throttle.start()
-            self._record_learning_rate()   # the rate the next batch uses
             self._show_status("training")
             self._status_throttle.done(time.monotonic() - started)
         self._frames.tick()

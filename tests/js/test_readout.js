@@ -93,3 +93,17 @@ export function test_events_and_rendering() {
   deepEqual([...element.children].map((line) => line.textContent),
             ["step 1 · epoch 1loss 0.5000", "epoch 1loss 0.4000val_loss 0.4500"]);
 }
+
+export function test_a_rate_read_at_the_last_epochs_end_is_labelled_with_that_epoch() {
+  // Stopped inside epoch 1: its end's reading sits at position 1.0, where no epoch 2 began.
+  const run = new RunData();
+  const [header, bytes] = encodeParts("append", [
+    ["batches", 0, { step: [0, 1, 2], epoch: [0, 0, 0], batch: [0, 1, 2], seconds: [1, 2, 3],
+                     loss: [0.5, 0.4, 0.3] }],
+    ["rates", 0, { step: [0, 3], epoch: [0, 1], learning_rate: [0.01, 0.01] }],
+  ], { 0: 3 });
+  run.applyAppend(header, bytes);
+  const panel = { name: "learning rate", rate: true };
+  const data = buildPanelData(panel, run, VIEW);
+  equal(readoutContent(panel, data, run, VIEW, null).position, "latest: step 3 · epoch 1");
+}

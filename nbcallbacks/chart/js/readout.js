@@ -59,7 +59,10 @@ export function readoutContent(panel, panelData, run, view, x) {
     content.step = table.column("step")[row];
     const epoch = table.column("epoch")[row];
     // The rates table holds fractional epoch positions; the epoch logs, epoch indices.
-    content.epoch = panelData.rateSource === "rates" ? Math.floor(epoch) + 1 : epoch + 1;
+    // A rate read at an epoch's end sits where the next epoch begins: it is labelled with
+    // that epoch once a batch of it ran (a stopped or finished fit has none).
+    content.epoch = panelData.rateSource === "rates"
+      ? Math.min(Math.floor(epoch) + 1, epochsRun(run) ?? Infinity) : epoch + 1;
     where.push(`step ${formatCount(content.step)}`, `epoch ${content.epoch}`);
     content.position = (x == null ? "latest: " : "") + where.join(" · ");
     const rate = formatLearningRate(table.column("learning_rate")[row]);
@@ -108,6 +111,20 @@ export function readoutContent(panel, panelData, run, view, x) {
   }
   content.position = where.length ? (x == null ? "latest: " : "") + where.join(" · ") : "";
   return content;
+}
+
+/**
+ * How many epochs have run or begun (1-based number of the latest), or null before any row.
+ * @param {import("./run_data.js").RunData} run
+ * @returns {number|null}
+ */
+function epochsRun(run) {
+  let latest = -1;
+  for (const name of ["batches", "epochs"]) {
+    const epochs = run.table(name).column("epoch");
+    if (epochs && epochs.length) latest = Math.max(latest, epochs[epochs.length - 1]);
+  }
+  return latest < 0 ? null : latest + 1;
 }
 
 /**
