@@ -44,7 +44,8 @@ REPORT = """print(json.dumps({
     "loss": dash.history.batch_values("loss").tolist(),
     "val_loss": dash.history.epoch_values("val_loss").tolist(),
     "steps": dash.history.steps,
-    "route": dash.click_route.name if dash.click_route else None}))"""
+    "route": dash.click_route.name if dash.click_route else None,
+    "toggles": [b.description for b in dash.outputs[0].panel.view_controls.panels.children]}))"""
 
 
 def shown_chart(kernel, msg_id: str) -> str:
@@ -113,6 +114,8 @@ def test_a_blocking_fit_streams_new_rows_to_a_chart_that_said_ready(kernel):
     # Nothing is sent twice to a single view that had everything.
     assert sum(t["rows"] for _, h, _ in updates for t in h["tables"]
                if t["name"] == "batches") == report["steps"]
+    # The kernel-side panel toggles are kept ready for a fall back to pictures.
+    assert report["toggles"] == ["loss", "learning rate"], report["toggles"]
 
 
 # What the panel's plot is at the end: the chart (None once it gave way), the widget in the
@@ -121,7 +124,8 @@ PANEL_REPORT = """print(json.dumps({
     "chart": dash.outputs[0].chart is not None,
     "plot": type(dash.outputs[0].panel.plot.children[0]).__name__,
     "png": bytes(dash.outputs[0].panel.image.value[:4]) == b"\\x89PNG",
-    "notice": dash.outputs[0].panel.notices.value}))"""
+    "notice": dash.outputs[0].panel.notices.value,
+    "toggles": [b.description for b in dash.outputs[0].panel.view_controls.panels.children]}))"""
 
 
 @kernels(("7.4.0",))
@@ -134,6 +138,7 @@ def test_a_chart_that_never_draws_gives_way_to_pictures_and_says_why(kernel):
     assert not report["chart"] and report["plot"] == "Image" and report["png"], report
     assert "did not draw within 1 s" in report["notice"]
     assert "restart Jupyter and reload the page" in report["notice"]
+    assert report["toggles"] == ["loss", "learning rate"], report["toggles"]
 
 
 @kernels(("6.17.1",))

@@ -36,9 +36,15 @@ def read_learning_rate(model) -> float | None:
     if optimizer is None:
         return None
     try:
-        import keras
+        rate = rate_owner(optimizer).learning_rate
+        try:
+            # float() of a Keras variable or a backend scalar reads it directly: during a
+            # TensorFlow fit, a third of what keras.ops.convert_to_numpy costs (~0.1 ms).
+            value = float(rate)
+        except TypeError:
+            import keras
 
-        value = float(keras.ops.convert_to_numpy(rate_owner(optimizer).learning_rate))
+            value = float(keras.ops.convert_to_numpy(rate))
     except Exception:  # noqa: BLE001 - a custom optimizer without a readable rate
         return None
     return value if math.isfinite(value) else None

@@ -211,7 +211,11 @@ class WidgetOutput(DashboardOutput):
             report.state, report.clock, epoch=report.epoch, epochs=report.epochs,
             batch=report.batch, steps_per_epoch=report.steps_per_epoch, note=report.note)
         self.panel.show_status(text, progress, style)
-        self.panel.view_controls.set_panels(available_panels(self._history.snapshot()))
+        if self.chart is None:
+            # The kernel-side panel toggles show only beside PNG frames; with the browser
+            # chart they are kept ready in `data`, from the snapshot it is handed anyway
+            # (a snapshot here would cost the training thread ~0.2 ms four times a second).
+            self.panel.view_controls.set_panels(available_panels(self._history.snapshot()))
         self._give_up_on_a_silent_chart()
 
     def epoch(self, epoch: int, epochs: int | None, logs: dict, seconds: float | None) -> None:
@@ -239,6 +243,7 @@ class WidgetOutput(DashboardOutput):
 
     def data(self, snapshot: StoreSnapshot) -> None:
         chart = self.chart
+        self.panel.view_controls.set_panels(available_panels(snapshot))   # see `status`
         if chart is not None:
             panels = chart_panels(snapshot)
             if panels != chart.panels:

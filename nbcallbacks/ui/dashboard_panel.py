@@ -68,7 +68,9 @@ class DashboardPanel:
         self.status.value = (f'<div style="{_HEADER_STYLE}"><b>{html.escape(self.title)}</b>'
                              f" &nbsp;·&nbsp; {text_html}</div>")
         if progress is not None:
-            self.progress.value = max(0.0, min(1.0, progress))
+            # To a thousandth (a pixel of the bar): a long fit's bar then sends an update
+            # only when it visibly moves.
+            self.progress.value = round(max(0.0, min(1.0, progress)), 3)
         self.progress.bar_style = state
 
     def show_frame(self, png: bytes) -> None:
