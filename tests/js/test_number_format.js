@@ -58,7 +58,9 @@ export function test_tick_labels_are_distinct() {
   deepEqual(tickLabels([0, 0.2, 0.4]), ["0", "0.2", "0.4"]);
   deepEqual(tickLabels([1000, 2000]), ["1000", "2000"]);
   deepEqual(logTickLabels([1e-5, 1e-4, 1e-3, 0.01, 0.1, 1]), ["1e-5", "1e-4", "1e-3", "0.01", "0.1", "1"]);
-  deepEqual(logTickLabels([0.008, 0.01, 0.012]), ["8e-3", "0.01", "0.012"]);
+  deepEqual(logTickLabels([0.008, 0.01, 0.012]), ["0.008", "0.01", "0.012"]);
+  deepEqual(logTickLabels([0.005, 0.01]), ["0.005", "0.01"]);   // a constant rate's axis
+  deepEqual(logTickLabels([5e-4, 0.001, 0.002]), ["5e-4", "1e-3", "2e-3"]);
   deepEqual(logTickLabels([0.0100, 0.0105, 0.011]), ["0.01", "0.0105", "0.011"]);
 }
 

@@ -139,14 +139,22 @@ export function tickLabels(values) {
 }
 
 /**
- * Labels for a log axis: plain where short ("0.5", "20"), else "1e-3", "2.5e-4".
+ * Labels for a log axis: plain where short ("0.5", "20"), else "1e-4", "2.5e-5". An axis
+ * whose ticks all read plainly from 0.001 up is labelled plainly throughout ("0.005",
+ * "0.01"), not half in each form.
+ *
+ * logTickLabels([0.008, 0.01, 0.012]) -> ["0.008", "0.01", "0.012"];
+ * logTickLabels([1e-5, 1e-3, 0.1]) -> ["1e-5", "1e-3", "0.1"]
+ *
  * @param {number[]} values
  * @returns {string[]}
  */
 export function logTickLabels(values) {
+  const shown = values.filter((v) => v != null && v > 0);
+  const plainFrom = shown.length > 0 && shown.every((v) => v >= 0.001) ? 0.001 : 0.01;
   const one = (v, significant) => {
     if (v == null || !(v > 0)) return "";
-    if (v >= 0.01 && v < 1e4) return String(Number(v.toPrecision(significant)));
+    if (v >= plainFrom && v < 1e4) return String(Number(v.toPrecision(significant)));
     const [mantissa, exponent] = v.toExponential(significant - 1).split("e");
     return `${Number(mantissa)}e${Number(exponent)}`;
   };
