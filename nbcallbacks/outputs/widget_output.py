@@ -126,7 +126,8 @@ class WidgetOutput(DashboardOutput):
         if chart == "browser":
             from nbcallbacks.chart.chart_widget import ChartWidget
 
-            self.chart = ChartWidget(title=title, view=_view_trait(view), scale=float(scale))
+            # No title of its own: the panel's status line, just above, names the run.
+            self.chart = ChartWidget(title="", view=_view_trait(view), scale=float(scale))
             # Weakly, as the view toggles: the chart stays registered with the kernel
             # (its views live on), and must not keep this output and the run's store alive.
             self.chart.observe(weak_callback(self._chart_view_changed), names="view")
