@@ -260,7 +260,13 @@ def test_eta_is_known_from_the_second_epoch_of_a_dataset_of_unknown_length(tiny_
 
     class StatusProbe(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
-            seen[epoch] = status_html(dash)   # after the dashboard's epoch-end update
+            # The dashboard's epoch-end update is sent from its render thread: wait for it
+            # (the previous epoch, all its batches: "epoch 1/3 · batch 8/8").
+            ended = f"<b>{epoch}/3</b> &nbsp;·&nbsp; batch 8/8"
+            deadline = time.monotonic() + 10
+            while ended not in status_html(dash) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            seen[epoch] = status_html(dash)
 
     tiny_model().fit(data, epochs=3, verbose=0, callbacks=[dash, StatusProbe()])
     assert "ETA --:--" not in seen[1] and "ETA --:--" not in seen[2], seen

@@ -4,6 +4,7 @@ Each output answers the same small interface (nbcallbacks.outputs); these tests 
 the person sees from each, and that a failing output is reported once and never stops training.
 """
 
+import threading
 import warnings
 
 from nbcallbacks import Dashboard
@@ -53,8 +54,6 @@ def test_outputs_follow_the_output_argument(tmp_path):
 
 def test_a_view_toggle_after_training_redraws_without_a_thread(tiny_model, tiny_data, capsys):
     """After the fit no render thread is left: the toggle's frame is drawn in the caller."""
-    import threading
-
     x, y = tiny_data
     dash = Dashboard(output="widget")
     tiny_model().fit(x, y, epochs=2, batch_size=128, verbose=0, callbacks=[dash])
@@ -83,3 +82,32 @@ def test_a_failing_output_is_reported_once_and_training_goes_on(tiny_model, tiny
     reports = [str(w.message) for w in caught if "table widget gone" in str(w.message)]
     assert len(reports) == 1 and "widget epoch step failed" in reports[0], reports
     assert "table widget gone" in widget.panel.notices.value
+
+
+def test_the_status_line_is_sent_from_the_render_thread_and_its_failure_reported_once(
+        tiny_model, tiny_data):
+    # A widget update costs ~0.5 ms during a fit: the training thread only hands it over.
+    x, y = tiny_data
+    dash = Dashboard(output="widget", chart="png", redraw_interval=0)
+    dash._choose_outputs()
+    widget = widget_output_of(dash)
+    threads = []
+    show_status = widget.status
+
+    def status(report):
+        threads.append((threading.current_thread().name, report.state))
+        if report.state == "training":
+            raise RuntimeError("status widget gone")
+        show_status(report)
+
+    widget.status = status
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = tiny_model().fit(x, y, epochs=3, batch_size=128, verbose=0, callbacks=[dash])
+    assert len(history.history["loss"]) == 3
+    during = [name for name, state in threads if state != "finished"]
+    assert during and all(name.startswith("nbcallbacks-render") for name in during), threads
+    assert threads[-1][1] == "finished"   # the last word, after the render thread ended
+    reports = [str(w.message) for w in caught if "status widget gone" in str(w.message)]
+    assert len(reports) == 1 and "widget status step failed" in reports[0], reports
+    assert "finished" in widget.panel.status.value

@@ -172,3 +172,36 @@ def test_flush_waits_for_a_frame_with_everything_recorded_before_it(closing):
     assert worker.flush(timeout=5)
     assert seen[-1] == ["batch"]
     worker.close()
+
+
+@pytest.mark.timing
+def test_a_posted_job_runs_at_once_while_a_frame_waits_out_min_interval():
+    owner = Owner(min_interval=30.0)
+    assert owner.worker.flush(timeout=5) and owner.frames == 1
+    owner.worker.request()   # deferred: 30 s
+    ran = threading.Event()
+    owner.worker.post(ran.set)
+    assert ran.wait(timeout=10)   # not held back by the waiting frame
+    assert owner.frames == 1      # ... which still waits
+    owner.worker.close()          # and is drawn at close
+    assert owner.frames == 2
+
+
+def test_only_the_latest_posted_job_runs_and_a_waiting_one_runs_before_close_returns():
+    busy, release = threading.Event(), threading.Event()
+    seen = []
+    worker = RenderWorker(lambda: None)
+    worker.post(lambda: (busy.set(), release.wait()))
+    assert busy.wait(timeout=5)   # the thread is busy while two more are posted
+    worker.post(lambda: seen.append("older"))
+    worker.post(lambda: seen.append("latest"))
+    release.set()
+    worker.close()
+    assert seen == ["latest"]
+
+
+def test_a_failing_job_is_kept_for_the_caller_like_a_drawing_error():
+    worker = RenderWorker(lambda: None)
+    worker.post(lambda: 1 / 0)
+    worker.close()
+    assert isinstance(worker.take_error(), ZeroDivisionError)

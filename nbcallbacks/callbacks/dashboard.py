@@ -218,8 +218,9 @@ class Dashboard(keras.callbacks.Callback):
                                      DashboardFigure(width=width, max_points=max_points),
                                      Throttle(redraw_interval, max_busy),
                                      report_problem=self._outputs.report)
-        # The status line is cheap (< 1 ms): it gets its own, quicker, rhythm.
-        self._status_throttle = Throttle(0.25, max_busy=0.02)
+        # The status line has its own, quicker, rhythm; it is sent from the render thread
+        # (FramePipeline.show_status), so training does not wait for it.
+        self._status_throttle = Throttle(0.25)
         # Training state of the running fit.
         self._controller = TrainingController(self.signals, self._on_control_event,
                                               idle=self._while_paused)
@@ -341,10 +342,8 @@ class Dashboard(keras.callbacks.Callback):
         if self._frames.throttle.due():
             self._record_learning_rate()
         if self._status_throttle.due():
-            started = time.monotonic()
             self._status_throttle.start()
             self._show_status("training")
-            self._status_throttle.done(time.monotonic() - started)
         self._frames.tick()
         self._frames.report_problems()
         self._progress.next_look = min(self._status_throttle.due_at(),
@@ -474,7 +473,7 @@ class Dashboard(keras.callbacks.Callback):
             state, self._clock, epoch=progress.epoch if progress.record else None,
             epochs=progress.epochs, batch=self.history.batches_in_epoch(progress.epoch),
             steps_per_epoch=progress.steps_per_epoch, note=self._status_note())
-        self._outputs.tell("status", report)
+        self._frames.show_status(report, self._outputs.tell)
 
     def _status_note(self) -> str | None:
         """What the status line adds: watched callbacks' counters, and the cluster when

@@ -4,7 +4,8 @@ The ``Dashboard`` callback translates Keras hooks into records (the metric
 store, the event log) and then tells each of its outputs, in this order:
 
 * ``begin(model, click_route)`` — a ``fit`` starts;
-* ``status(report)`` — where training is now (a few times a second);
+* ``status(report)`` — where training is now (a few times a second; on the render
+  thread while one runs, so training does not wait for it);
 * ``epoch(epoch, epochs, logs, seconds)`` — an epoch ended, with its logs;
 * ``event(event, control_reply)`` — something happened (a callback acted, a control);
 * ``notice(message)`` — a problem the person should see (training goes on);

@@ -3,10 +3,14 @@
 It reads what the other outputs show (the store's new rows at each status
 update, a few times a second; the events; how the fit ended) and appends it to
 the run's directory (:mod:`nbcallbacks.runs.run_directory`). A failure to
-write is reported once, like any output's, and training goes on.
+write is reported once, like any output's, and training goes on. Status updates
+come from the render thread while one runs, the rest from the training thread:
+one lock keeps the writes to the directory in order.
 """
 
 from __future__ import annotations
+
+import threading
 
 from nbcallbacks.core.events import Event
 from nbcallbacks.core.metric_store import MetricStore
@@ -33,43 +37,49 @@ class RunLogOutput(DashboardOutput):
         self.writer: RunDirectoryWriter | None = None
         self._events: list[Event] = []
         self._state = ""   # the latest status report's: "stopped by an error" comes before end
+        self._lock = threading.Lock()
 
     def begin(self, model, click_route=None) -> None:
         hyperparameters = {**fit_hyperparameters(model), **self.given}
-        if self.writer is None:
-            self.writer = RunDirectoryWriter(self.log_dir, self.run_name, hyperparameters)
-        else:   # a next fit of the same dashboard continues the run
-            self.writer.update(status="running",
-                               hyperparameters={**hyperparameters, **self.writer.meta[
-                                   "hyperparameters"]})
+        with self._lock:
+            if self.writer is None:
+                self.writer = RunDirectoryWriter(self.log_dir, self.run_name, hyperparameters)
+            else:   # a next fit of the same dashboard continues the run
+                self.writer.update(status="running",
+                                   hyperparameters={**hyperparameters, **self.writer.meta[
+                                       "hyperparameters"]})
 
     def status(self, report: StatusReport) -> None:
-        self._state = report.state
-        if self.writer is None:
-            return
-        # The fit's batch size and epochs arrive with its first status report.
-        known = self.writer.meta["hyperparameters"]
-        learned = {name: value for name, value in (("batch_size", report.clock.batch_size),
-                                                   ("epochs", report.epochs))
-                   if value is not None and name not in known}
-        if learned:
-            self.writer.update(hyperparameters={**known, **learned})
-        self.writer.write_new_rows(self.store)
-
-    def epoch(self, epoch, epochs, logs, seconds) -> None:
-        if self.writer is not None:
+        with self._lock:
+            self._state = report.state
+            if self.writer is None:
+                return
+            # The fit's batch size and epochs arrive with its first status report.
+            known = self.writer.meta["hyperparameters"]
+            learned = {name: value for name, value in (("batch_size", report.clock.batch_size),
+                                                       ("epochs", report.epochs))
+                       if value is not None and name not in known}
+            if learned:
+                self.writer.update(hyperparameters={**known, **learned})
             self.writer.write_new_rows(self.store)
 
+    def epoch(self, epoch, epochs, logs, seconds) -> None:
+        with self._lock:
+            if self.writer is not None:
+                self.writer.write_new_rows(self.store)
+
     def event(self, event: Event, control_reply: bool = False) -> None:
-        if self.writer is None:
-            return
-        self.writer.write_event(event)
-        self._events.append(event)
+        with self._lock:
+            if self.writer is None:
+                return
+            self.writer.write_event(event)
+            self._events.append(event)
 
     def end(self, summary: str, png) -> None:
-        if self.writer is None:
-            return
-        self.writer.write_new_rows(self.store)
-        fit = self.store.fits[-1] if self.store.fits else None
-        status = fit_ending(fit, self._events, error=self._state == "stopped by an error")
-        self.writer.finish(status, seconds=self.store.training_seconds())
+        with self._lock:
+            if self.writer is None:
+                return
+            self.writer.write_new_rows(self.store)
+            fit = self.store.fits[-1] if self.store.fits else None
+            status = fit_ending(fit, self._events, error=self._state == "stopped by an error")
+            self.writer.finish(status, seconds=self.store.training_seconds())

@@ -20,8 +20,13 @@ it; the next request starts a new one. The thread holds the worker, and so
 dashboard that is dropped is freed even if nobody closed its worker, and its
 thread then ends.
 
-An exception raised while drawing is kept (see :meth:`take_error`) for the
-training thread to report once; the worker keeps serving later requests.
+Smaller jobs that must not wait out the frames' spacing (the status line, a few
+times a second) are handed over with :meth:`RenderWorker.post`: the thread runs
+the latest one as soon as it is free, and only the latest (a newer status line
+makes an older one pointless).
+
+An exception raised while drawing or in a job is kept (see :meth:`take_error`)
+for the training thread to report once; the worker keeps serving later requests.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ class _Requests:
         self.running = False  # a thread serves these requests (set and cleared under the lock)
         self.min_interval = min_interval
         self.last_start = float("-inf")
+        self.job: Callable[[], None] | None = None   # the latest posted job, not yet run
         self.errors: list[BaseException] = []
 
     def close(self) -> None:
@@ -112,6 +118,25 @@ class RenderWorker:
             self._serve()
             requests.condition.notify_all()
 
+    def post(self, job: Callable[[], None]) -> None:
+        """Run ``job()`` on the thread as soon as it is free, without waiting out
+        ``min_interval``; returns immediately. A job posted before this one ran is
+        replaced by it. A job still waiting when the worker closes runs before the
+        thread ends.
+
+        Example:
+            >>> seen = []
+            >>> worker = RenderWorker(lambda: None)
+            >>> worker.post(lambda: seen.append("status line")); worker.close()
+            >>> seen
+            ['status line']
+        """
+        requests = self._requests
+        with requests.condition:
+            requests.job = job
+            self._serve()
+            requests.condition.notify_all()
+
     def flush(self, timeout: float | None = 30.0) -> bool:
         """Request a frame and wait until it is drawn; False on timeout."""
         requests = self._requests
@@ -175,20 +200,26 @@ def _serve_requests(requests: _Requests, worker_ref) -> None:
     condition = requests.condition
     while True:
         with condition:
-            condition.wait_for(lambda: requests.requested > requests.completed
-                               or requests.closing)
-            if requests.requested <= requests.completed:  # closing, nothing pending
-                requests.running = False
-                condition.notify_all()
-                return
-            while not (requests.urgent or requests.closing):
+            condition.wait_for(lambda: requests.job is not None
+                               or requests.requested > requests.completed or requests.closing)
+            job, requests.job = requests.job, None
+            if job is None:
+                if requests.requested <= requests.completed:  # closing, nothing pending
+                    requests.running = False
+                    condition.notify_all()
+                    return
                 remaining = requests.last_start + requests.min_interval - time.monotonic()
-                if remaining <= 0:
-                    break
-                condition.wait(remaining)
-            requests.urgent = False
-            target = requests.requested
-            requests.last_start = time.monotonic()
+                if remaining > 0 and not (requests.urgent or requests.closing):
+                    # The frame waits; a job, an urgent request or closing wakes us sooner.
+                    condition.wait(remaining)
+                    continue
+                requests.urgent = False
+                target = requests.requested
+                requests.last_start = time.monotonic()
+        if job is not None:
+            _run_kept(job, requests)
+            del job   # whatever the job refers to is not kept alive by this thread
+            continue
         worker = worker_ref()
         if worker is None:  # dropped: nobody is left to see the frame
             with condition:
@@ -205,10 +236,19 @@ def _serve_requests(requests: _Requests, worker_ref) -> None:
 
 def _draw_once(worker: RenderWorker, requests: _Requests) -> None:
     start = time.perf_counter()
-    try:
+
+    def draw() -> None:
         worker._draw()
         if worker._on_drawn is not None:
             worker._on_drawn(time.perf_counter() - start)
+
+    _run_kept(draw, requests)
+
+
+def _run_kept(function: Callable[[], None], requests: _Requests) -> None:
+    """Run ``function``; an exception is kept for the training thread, not raised."""
+    try:
+        function()
     except BaseException as error:  # noqa: BLE001 - kept for the training thread
         with requests.condition:
             requests.errors.append(error)
