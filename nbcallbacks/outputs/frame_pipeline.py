@@ -125,8 +125,9 @@ class FramePipeline:
         if worker is None:
             tell("status", report)
             return
-        outputs = self._outputs
-        worker.post(lambda: self._hand_over("status", report, outputs))
+        # Weakly, as the worker holds `draw`: a pending status keeps no pipeline alive.
+        hand_over, outputs = weak_callback(self._hand_over), self._outputs
+        worker.post(lambda: hand_over("status", report, outputs))
 
     def change_view(self, view: ViewOptions) -> None:
         """The person changed the view: redraw now (after training: in this thread)."""
