@@ -4,7 +4,9 @@
 What it measures, for the workload of ``overhead.py`` (a few fits of a fresh
 model with ``Dashboard()`` after a warm-up, executed with nbclient):
 
-    * time spent in each Keras hook of the Dashboard on the training thread
+    * time spent in each Keras hook of the Dashboard on the training thread (the
+      browser chart's first message is played in the kernel, as in overhead.py: without
+      a browser, a long fit would otherwise fall back to PNG frames mid-fit)
       (on_train_end includes waiting for the final frame);
     * frames drawn by the background render thread per fit and their CPU time;
     * how much the training thread slows down while a frame is being drawn:
@@ -78,7 +80,7 @@ def probed_fit(epochs):
     gc.collect()
     start = time.perf_counter()
     model.fit(X, Y, batch_size=64, epochs=epochs, validation_split=0.1, verbose=0,
-              callbacks=[dashboard])
+              callbacks=[dashboard, ChartViewReady(dashboard)])   # as overhead.py does
     steps, previous = [], None  # (step seconds, overlapped a draw?)
     for end in dashboard.batch_ends:
         if end is not None and previous is not None:

@@ -45,7 +45,8 @@ REPORT = """print(json.dumps({
     "val_loss": dash.history.epoch_values("val_loss").tolist(),
     "steps": dash.history.steps,
     "route": dash.click_route.name if dash.click_route else None,
-    "toggles": [b.description for b in dash.outputs[0].panel.view_controls.panels.children]}))"""
+    "kernel_view_widgets": [dash.outputs[0].panel.image is not None,
+                            dash.outputs[0].panel.view_controls is not None]}))"""
 
 
 def shown_chart(kernel, msg_id: str) -> str:
@@ -114,8 +115,8 @@ def test_a_blocking_fit_streams_new_rows_to_a_chart_that_said_ready(kernel):
     # Nothing is sent twice to a single view that had everything.
     assert sum(t["rows"] for _, h, _ in updates for t in h["tables"]
                if t["name"] == "batches") == report["steps"]
-    # The kernel-side panel toggles are kept ready for a fall back to pictures.
-    assert report["toggles"] == ["loss", "learning rate"], report["toggles"]
+    # The chart brings its own toolbar: the panel made no image or kernel-side view controls.
+    assert report["kernel_view_widgets"] == [False, False], report
 
 
 # What the panel's plot is at the end: the chart (None once it gave way), the widget in the

@@ -213,9 +213,9 @@ class WidgetOutput(DashboardOutput):
             batch=report.batch, steps_per_epoch=report.steps_per_epoch, note=report.note)
         self.panel.show_status(text, progress, style)
         if self.chart is None:
-            # The kernel-side panel toggles show only beside PNG frames; with the browser
-            # chart they are kept ready in `data`, from the snapshot it is handed anyway
-            # (a snapshot here would cost the training thread ~0.2 ms four times a second).
+            # The kernel-side panel toggles exist only beside PNG frames (with the browser
+            # chart, a snapshot here would cost the training thread ~0.2 ms four times a
+            # second, for nothing).
             self.panel.view_controls.set_panels(available_panels(self._history.snapshot()))
         self._give_up_on_a_silent_chart()
 
@@ -244,7 +244,6 @@ class WidgetOutput(DashboardOutput):
 
     def data(self, snapshot: StoreSnapshot) -> None:
         chart = self.chart
-        self.panel.view_controls.set_panels(available_panels(snapshot))   # see `status`
         if chart is not None:
             panels = chart_panels(snapshot)
             if panels != chart.panels:
@@ -252,7 +251,7 @@ class WidgetOutput(DashboardOutput):
             chart.send_new_rows(snapshot)
 
     def view(self, options: ViewOptions) -> None:
-        self.panel.view_controls.options = options
+        self.panel.view_options = options
         if self.chart is not None:
             self.chart.view = _view_trait(options)
 
@@ -278,7 +277,7 @@ class WidgetOutput(DashboardOutput):
             return
         self.chart = None   # from now on the dashboard draws frames for this panel
         self._chart_deadline = None
-        self.panel.use_png_frames()
+        self.panel.use_png_frames(available_panels(self._history.snapshot()))
         self.panel.show_notice(
             f"The interactive chart did not draw within {CHART_RENDER_TIMEOUT:.0f} s, so the "
             "curves are shown as pictures. If anywidget was installed while Jupyter was "
@@ -291,7 +290,7 @@ class WidgetOutput(DashboardOutput):
             options = _view_options(change["new"])
         except (TypeError, ValueError):
             return   # a malformed message from a page: keep the current view
-        self.panel.view_controls.options = options
+        self.panel.view_options = options
         if self._on_view_change is not None:
             self._on_view_change(options)
 

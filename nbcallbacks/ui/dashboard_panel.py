@@ -40,28 +40,44 @@ class DashboardPanel:
     def __init__(self, title: str = "Training", options: ViewOptions = ViewOptions(),
                  on_view_change=None, width: int = 960, chart=None):
         self.title = title
+        self._width = width
+        self._view = (options, on_view_change)
         self.status = widgets.HTML(layout=widgets.Layout(margin="0 0 0 4px"))
         self.progress = widgets.FloatProgress(
             value=0.0, min=0.0, max=1.0, bar_style="info",
             layout=widgets.Layout(width="100%", max_width=f"{width}px", height="10px"))
-        self.image = widgets.Image(format="png", layout=widgets.Layout(
-            width="100%", max_width=f"{width}px", height="auto"))
         self.chart = chart
-        self.plot = widgets.Box([self.image if chart is None else chart],
-                                layout=widgets.Layout(width="100%"))
-        self.view_controls = ViewControls(options, on_view_change)
-        if chart is not None:   # the chart's own toolbar does this in the browser
-            self.view_controls.widget.layout.display = "none"
+        # The image and the kernel-side view controls exist only where PNG frames are
+        # shown (the browser chart brings its own toolbar): made when first needed, they
+        # cost a panel drawn by the browser a third of its widgets.
+        self.image: widgets.Image | None = None
+        self.view_controls: ViewControls | None = None
+        self.plot = widgets.Box([], layout=widgets.Layout(width="100%"))
         self.table = widgets.HTML()
         self.events = widgets.HTML()
         self.notices = widgets.HTML()
         self.controls_row = widgets.HBox([])  # training controls are added here
         self.widget = widgets.VBox(
             [theme_style(), self.status, self.progress, self.controls_row, self.plot,
-             self.view_controls.widget, self.table, self.events, self.notices],
+             self.table, self.events, self.notices],
             layout=widgets.Layout(width="100%", max_width=f"{width + 20}px"))
+        if chart is None:
+            self.use_png_frames()
+        else:
+            self.plot.children = [chart]
         self._final_png = None
         self.show_status("waiting for training to start")
+
+    @property
+    def view_options(self) -> ViewOptions:
+        """What the plot shows (log y, smoothing, x axis, hidden panels)."""
+        return self._view[0] if self.view_controls is None else self.view_controls.options
+
+    @view_options.setter
+    def view_options(self, options: ViewOptions) -> None:
+        self._view = (options, self._view[1])
+        if self.view_controls is not None:
+            self.view_controls.options = options
 
     def show_status(self, text_html: str, progress: float | None = None,
                     state: str = "info") -> None:
@@ -76,11 +92,19 @@ class DashboardPanel:
     def show_frame(self, png: bytes) -> None:
         self.image.value = png
 
-    def use_png_frames(self) -> None:
-        """Show PNG frames (and the kernel-side view controls) instead of the browser chart."""
+    def use_png_frames(self, panels: list[str] = ()) -> None:
+        """Show PNG frames and the kernel-side view controls (with a toggle per name of
+        ``panels``) instead of the browser chart."""
+        if self.image is None:
+            self.image = widgets.Image(format="png", layout=widgets.Layout(
+                width="100%", max_width=f"{self._width}px", height="auto"))
+            self.view_controls = ViewControls(*self._view)
+            children = list(self.widget.children)
+            children.insert(children.index(self.plot) + 1, self.view_controls.widget)
+            self.widget.children = children
+        self.view_controls.set_panels(list(panels))
         self.chart = None
         self.plot.children = [self.image]
-        self.view_controls.widget.layout.display = None
 
     def show_table(self, table_html: str) -> None:
         if table_html != self.table.value:
@@ -98,9 +122,10 @@ class DashboardPanel:
     def fold(self) -> None:
         """Show only the status line (and notices): a later run of a sweep took over the
         cell, whose comparison shows this run's curves. The static frame goes too."""
-        for part in (self.progress, self.controls_row, self.plot, self.view_controls.widget,
-                     self.table, self.events):
+        for part in (self.progress, self.controls_row, self.plot, self.table, self.events):
             part.layout.display = "none"
+        if self.view_controls is not None:
+            self.view_controls.widget.layout.display = "none"
         self._final_png = None
 
     def set_static_frame(self, png: bytes) -> None:
