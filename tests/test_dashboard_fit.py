@@ -167,14 +167,16 @@ def test_nan_loss_is_recorded_and_drawn_as_gap(tiny_data):
     assert all(np.isfinite(loss_axes.get_ylim()))
 
 
-def test_drawing_failure_is_reported_once_and_training_goes_on(tiny_model, tiny_data, tmp_path):
+def test_drawing_failure_is_reported_once_and_training_goes_on(tiny_model, tiny_data, tmp_path,
+                                                               monkeypatch):
     x, y = tiny_data
     dash = Dashboard(output="none", png_path=tmp_path / "plot.png", redraw_interval=0)
 
     def broken(*args, **kwargs):
         raise RuntimeError("renderer exploded")
 
-    dash._frames.figure.render_png = broken
+    # The figure is the process's, shared by dashboards: broken for this test only.
+    monkeypatch.setattr(dash._frames.figure, "render_png", broken)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         history = tiny_model().fit(x, y, epochs=4, batch_size=32, verbose=0, callbacks=[dash])

@@ -61,3 +61,31 @@ def test_final_frame_fits_the_x_axis_to_the_data():
     assert 30 < figure.figure.axes[0].get_xlim()[1] <= 100
     figure.render_png(store.snapshot(), final=True)
     assert figure.figure.axes[0].get_xlim()[1] < 40      # the real run at the end
+
+
+def test_dashboards_sharing_the_process_figure_each_get_their_own_picture():
+    """Dashboards draw in turn into one figure (its axes are built once per process): a
+    run drawn after another looks as it would in a figure of its own, markers included."""
+    from nbcallbacks.core import EventLog
+    from nbcallbacks.core.throttle import Throttle
+    from nbcallbacks.outputs.frame_pipeline import FramePipeline
+
+    def pipeline(figure, seed, mark):
+        rng = np.random.default_rng(seed)
+        store, events = MetricStore(), EventLog()
+        store.begin_fit(0, epochs=2, steps_per_epoch=40)
+        grow(store, 0, 40, rng)
+        grow(store, 1, 40, rng)
+        # The same step and kind in both runs, named differently.
+        events.add(epoch=1, step=60, kind="mark", message=mark)
+        frames = FramePipeline(store, events, figure, Throttle(1.0), report_problem=print)
+        frames.source = (seed, mark)
+        return frames
+
+    shared = DashboardFigure()
+    first = pipeline(shared, 0, "warm-up ends")
+    second = pipeline(shared, 1, "augmentation on")
+    for run in (first, second, first):     # each after the other run's picture
+        alone = pipeline(DashboardFigure(), *run.source).figure_png()
+        assert np.abs(pixels(run.figure_png()) - pixels(alone)).max() <= 8, run.source
+    assert shared.layout_builds == 1

@@ -54,7 +54,7 @@ from nbcallbacks.outputs.dashboard_output import DashboardOutput, StatusReport
 from nbcallbacks.outputs.dashboard_outputs import dashboard_outputs
 from nbcallbacks.outputs.frame_pipeline import FramePipeline
 from nbcallbacks.outputs.output_set import OutputSet
-from nbcallbacks.render.dashboard_figure import DashboardFigure
+from nbcallbacks.render.dashboard_figure import shared_dashboard_figure
 from nbcallbacks.runs.fit_hyperparameters import fit_hyperparameters
 from nbcallbacks.ui.cell_end_hook import after_each_cell
 from nbcallbacks.ui.frontend import check_output_mode, detect_frontend, output_mode
@@ -215,7 +215,7 @@ class Dashboard(keras.callbacks.Callback):
         self._mode: str | None = None
         self._outputs = OutputSet()
         self._frames = FramePipeline(self.history, self.events,
-                                     DashboardFigure(width=width, max_points=max_points),
+                                     shared_dashboard_figure(width, max_points),
                                      Throttle(redraw_interval, max_busy),
                                      report_problem=self._outputs.report)
         # The status line has its own, quicker, rhythm; it is sent from the render thread

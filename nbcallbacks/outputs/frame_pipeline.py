@@ -34,7 +34,6 @@ Example:
 
 from __future__ import annotations
 
-import threading
 import weakref
 from collections.abc import Callable, Sequence
 
@@ -76,7 +75,6 @@ class FramePipeline:
         self._training = False
         self._worker: RenderWorker | None = None      # one per fit, closed at its end
         self._worker_finalizer: weakref.finalize | None = None
-        self._draw_lock = threading.Lock()
         self._problems: list[tuple[str, BaseException]] = []   # from the render thread
 
     # -- the training thread ----------------------------------------------------------
@@ -151,9 +149,7 @@ class FramePipeline:
 
     def figure_png(self) -> bytes:
         """The current plot as PNG bytes (drawn now, in the calling thread)."""
-        with self._draw_lock:
-            return self.figure.render_png(self.history.snapshot(), self.view,
-                                          self.events.snapshot(), final=not self._training)
+        return self._render(self.history.snapshot(), final=not self._training)
 
     def wait_drawn(self, timeout: float) -> bool:
         """Wait until an update includes everything recorded so far (True when it did)."""
@@ -172,11 +168,16 @@ class FramePipeline:
         self._hand_over("data", snapshot, [o for o in outputs if o.wants_data])
         if not any(o.wants_frames or (final and o.wants_final_frame) for o in outputs):
             return
-        with self._draw_lock:
-            png = self.figure.render_png(snapshot, self.view, self.events.snapshot(),
-                                         final=final)
+        png = self._render(snapshot, final)
         self.last_png = png
         self._hand_over("frame", png, [o for o in outputs if o.wants_frames])
+
+    def _render(self, snapshot, final: bool) -> bytes:
+        # The figure may be another dashboard's too (shared_dashboard_figure).
+        with self.figure.lock:
+            self.figure.drawn_for(self)
+            return self.figure.render_png(snapshot, self.view, self.events.snapshot(),
+                                          final=final)
 
     def _drawn(self, cost: float) -> None:
         """An expensive update spaces out the next ones, epoch-end ones too, so drawing

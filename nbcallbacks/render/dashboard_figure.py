@@ -11,6 +11,8 @@ the length of the history.
 from __future__ import annotations
 
 import math
+import threading
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -124,6 +126,20 @@ class DashboardFigure:
         self._decoration_key = None
         self.layout_builds = 0  # how often axes were (re)created; tests read it
         self.full_draws = 0     # how often the background was redrawn; tests read it
+        # Held while drawing; the figure may be shared (shared_dashboard_figure).
+        self.lock = threading.Lock()
+        self._drawer = None     # a weak reference to who drew the marks last
+
+    def drawn_for(self, drawer: object) -> None:
+        """Say who the next frame is for (call with :attr:`lock` held). When it is not who
+        drew the last one, the y limits are fitted to its data (they are otherwise kept
+        while the data fills them) and the event markers drawn anew (the same steps are
+        other times and epochs in another run). The axes, the costly part, are kept."""
+        if self._drawer is None or self._drawer() is not drawer:
+            self._drawer = weakref.ref(drawer)
+            self._decoration_key = None
+            for ax in self.figure.axes:
+                ax._nbcb_fitted = False
 
     # -- layout ----------------------------------------------------------------
     def _build(self, panels: tuple[str, ...]) -> None:
@@ -386,6 +402,29 @@ class DashboardFigure:
         notes = tuple(a.no_finite_values.get_visible() for a in self._panels.values())
         return (self._layout, axes, self._legend_key, self._decoration_key, notes,
                 tuple(self.figure.get_size_inches()))
+
+
+_shared_figures: dict[tuple[int, int], DashboardFigure] = {}
+_shared_figures_lock = threading.Lock()
+
+
+def shared_dashboard_figure(width: int = 960, max_points: int = 2000) -> DashboardFigure:
+    """The process's figure of this size, which every dashboard draws with in turn.
+
+    Building a figure's axes and ticks is ~40 % of a frame (~40 ms), and a notebook
+    makes a new ``Dashboard`` for each ``fit``; the fits after the first then draw their
+    static picture, or their frames, into axes already built. Draw with
+    :attr:`DashboardFigure.lock` held, after :meth:`DashboardFigure.drawn_for`.
+
+    Example:
+        >>> shared_dashboard_figure(800) is shared_dashboard_figure(800)
+        True
+    """
+    with _shared_figures_lock:
+        key = (int(width), int(max_points))
+        if key not in _shared_figures:
+            _shared_figures[key] = DashboardFigure(width=width, max_points=max_points)
+        return _shared_figures[key]
 
 
 class _Positions:
