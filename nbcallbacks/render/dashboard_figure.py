@@ -255,7 +255,8 @@ class DashboardFigure:
             ax.set_xlabel(X_LABELS[view.x_axis], fontsize=LABEL_SIZE,
                           color=palette.TICK)
         events = list(events)[-MAX_EVENTS_DRAWN:]
-        decoration_key = (len(snapshot.fits), tuple((e.step, e.kind) for e in events),
+        # Messages too: the background keeps the labels ("lr reduced to 0.001").
+        decoration_key = (len(snapshot.fits), tuple((e.step, e.kind, e.message) for e in events),
                           view.x_axis, x_high)
         if decoration_key != self._decoration_key:
             for artist in self._decorations:
