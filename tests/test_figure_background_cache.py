@@ -85,7 +85,8 @@ def test_dashboards_sharing_the_process_figure_each_get_their_own_picture():
     shared = DashboardFigure()
     first = pipeline(shared, 0, "warm-up ends")
     second = pipeline(shared, 1, "augmentation on")
-    for run in (first, second, first):     # each after the other run's picture
+    twin = pipeline(shared, 0, "augmentation on")   # the first's data: the same axes
+    for run in (first, second, first, twin):   # each after another run's picture
         alone = pipeline(DashboardFigure(), *run.source).figure_png()
         assert np.abs(pixels(run.figure_png()) - pixels(alone)).max() <= 8, run.source
     assert shared.layout_builds == 1
