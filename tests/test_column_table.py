@@ -137,6 +137,17 @@ def test_nbytes_grows_by_whole_chunks():
     assert table.nbytes() == 2 * one_chunk
 
 
+def assert_whole_rows_in_order(snap):
+    """Every row of ``snap`` has b == 2 * a, and a counts 0, 1, 2... with none missing."""
+    a, b = snap.column("a"), snap.column("b")
+    assert len(a) == len(b) == snap.rows
+    if not np.array_equal(b, 2 * a):
+        bad = int(np.flatnonzero(b != 2 * a)[0])
+        raise AssertionError(f"torn row {bad}: a={a[bad]} b={b[bad]}")
+    if not np.array_equal(a, np.arange(snap.rows)):
+        raise AssertionError("rows out of order or missing")
+
+
 def test_concurrent_reader_never_sees_a_torn_row():
     """A reader snapshotting while a writer appends 200k rows always sees b == 2 * a."""
     table = ColumnTable({"a": np.int64, "b": np.int64}, chunk_rows=1024)
@@ -164,13 +175,7 @@ def test_concurrent_reader_never_sees_a_torn_row():
             while True:
                 finished = done.is_set()
                 snap = table.snapshot()
-                a, b = snap.column("a"), snap.column("b")
-                assert len(a) == len(b) == snap.rows
-                if not np.array_equal(b, 2 * a):
-                    bad = int(np.flatnonzero(b != 2 * a)[0])
-                    raise AssertionError(f"torn row {bad}: a={a[bad]} b={b[bad]}")
-                if not np.array_equal(a, np.arange(snap.rows)):
-                    raise AssertionError("rows out of order or missing")
+                assert_whole_rows_in_order(snap)
                 checks["snapshots"] += 1
                 checks["max_rows"] = max(checks["max_rows"], snap.rows)
                 if snap.rows and not finished:
