@@ -23,6 +23,7 @@ import json
 import math
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 import keras
 
@@ -77,7 +78,7 @@ class CallbackObserver:
     reads_learning_rate = False   # the watcher reads the rate at each look only if needed
     acts_on_epoch_begin = False   # when it runs after the owner: look again at the first batch
 
-    def __init__(self, callback):
+    def __init__(self, callback: Any) -> None:
         self.callback = callback
 
     def start(self, moment: Moment) -> list[Event]:
@@ -113,7 +114,7 @@ def _rate(value: float) -> str:
     return f"{value:.2e}"
 
 
-def _changed(old, new) -> bool:
+def _changed(old: Any, new: Any) -> bool:
     """Whether a monitored ``best`` value changed (None-, NaN- and array-safe)."""
     if old is None or new is None:
         return (old is None) != (new is None)
@@ -124,7 +125,7 @@ def _changed(old, new) -> bool:
     return not (old == new or (math.isnan(old) and math.isnan(new)))
 
 
-def _number(value) -> float | None:
+def _number(value: Any) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -150,22 +151,22 @@ class EarlyStoppingObserver(CallbackObserver):
 
     kind = "early_stopping"
 
-    def __init__(self, callback):
+    def __init__(self, callback: Any) -> None:
         super().__init__(callback)
         self._stopped = 0
 
-    def start(self, moment):
+    def start(self, moment: Moment) -> list[Event]:
         self._stopped = int(getattr(self.callback, "stopped_epoch", 0) or 0)
         return []
 
-    def epoch_ended(self, moment):
+    def epoch_ended(self, moment: Moment) -> list[Event]:
         stopped = int(getattr(self.callback, "stopped_epoch", 0) or 0)
         if stopped <= 0 or stopped == self._stopped:
             return []
         self._stopped = stopped
         return [moment.event(self.kind, self._stop_message(stopped), epoch=stopped)]
 
-    def training_ended(self, moment):
+    def training_ended(self, moment: Moment) -> list[Event]:
         callback = self.callback
         best = _number(getattr(callback, "best", None))
         if best is None:
@@ -190,7 +191,7 @@ class EarlyStoppingObserver(CallbackObserver):
         step = moment.epoch_steps.get(best_epoch, moment.step)
         return [moment.event(kind, message, epoch=best_epoch, step=step)]
 
-    def status(self):
+    def status(self) -> str:
         callback = self.callback
         monitor = callback.monitor
         if self._stopped > 0:
@@ -232,15 +233,15 @@ class ReduceLROnPlateauObserver(CallbackObserver):
     kind = "reduce_lr"
     reads_learning_rate = True
 
-    def __init__(self, callback):
+    def __init__(self, callback: Any) -> None:
         super().__init__(callback)
-        self._best = None
+        self._best: Any = None   # the callback's ``best`` at the previous look (any number)
 
-    def start(self, moment):
+    def start(self, moment: Moment) -> list[Event]:
         self._best = getattr(self.callback, "best", None)
         return []
 
-    def epoch_ended(self, moment):
+    def epoch_ended(self, moment: Moment) -> list[Event]:
         callback = self.callback
         best = getattr(callback, "best", None)
         improved = _changed(self._best, best)
@@ -265,7 +266,7 @@ class ReduceLROnPlateauObserver(CallbackObserver):
             message += f"; reached min_lr {_rate(float(callback.min_lr))}"
         return [moment.event(self.kind, message)]
 
-    def status(self):
+    def status(self) -> str | None:
         callback = self.callback
         if getattr(callback, "cooldown_counter", 0) > 0:
             return f"reduce LR: cooldown, {_epochs(int(callback.cooldown_counter))} left"
@@ -288,17 +289,17 @@ class ModelCheckpointObserver(CallbackObserver):
 
     kind = "checkpoint"
 
-    def __init__(self, callback):
+    def __init__(self, callback: Any) -> None:
         super().__init__(callback)
-        self._best = None
-        self._latest = None
+        self._best: Any = None   # the callback's ``best`` at the previous look (any number)
+        self._latest: tuple[str, int, int] | None = None   # path, mtime (ns), size
 
-    def start(self, moment):
+    def start(self, moment: Moment) -> list[Event]:
         self._best = getattr(self.callback, "best", None)
         self._latest = self._latest_file()
         return []
 
-    def epoch_ended(self, moment):
+    def epoch_ended(self, moment: Moment) -> list[Event]:
         callback = self.callback
         if callback.save_freq != "epoch":
             return []   # saves between batches are found by look()
@@ -321,7 +322,7 @@ class ModelCheckpointObserver(CallbackObserver):
                 message += f" ({callback.monitor} {format_value(current)})"
         return [moment.event(self.kind, message)]
 
-    def look(self, moment):
+    def look(self, moment: Moment) -> list[Event]:
         if self.callback.save_freq == "epoch":
             return []
         latest = self._latest_file()
@@ -340,14 +341,14 @@ class ModelCheckpointObserver(CallbackObserver):
             return pattern
 
     @staticmethod
-    def _file_state(path: str):
+    def _file_state(path: str) -> tuple[str, int, int] | None:
         try:
             stat = os.stat(path)
         except OSError:
             return None
         return (path, stat.st_mtime_ns, stat.st_size)
 
-    def _latest_file(self):
+    def _latest_file(self) -> tuple[str, int, int] | None:
         return self._file_state(latest_checkpoint_file(self.callback))
 
 
@@ -358,7 +359,7 @@ class LearningRateSchedulerObserver(CallbackObserver):
     reads_learning_rate = True
     acts_on_epoch_begin = True
 
-    def epoch_begun(self, moment):
+    def epoch_begun(self, moment: Moment) -> list[Event]:
         old, new = moment.previous_learning_rate, moment.learning_rate
         if old is None or new is None or old == new:
             return []
@@ -377,18 +378,18 @@ class BackupAndRestoreObserver(CallbackObserver):
 
     kind = "backup_restore"
 
-    def __init__(self, callback):
+    def __init__(self, callback: Any) -> None:
         super().__init__(callback)
         weights, metadata = backup_files(callback)
         self._had_backup = os.path.exists(weights)
-        self._backup_epoch = None
+        self._backup_epoch: int | None = None
         try:
             with open(metadata) as handle:
                 self._backup_epoch = int(json.load(handle)["epoch"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
 
-    def start(self, moment):
+    def start(self, moment: Moment) -> list[Event]:
         if not self._had_backup:
             return []
         message = f"BackupAndRestore: restored the model from {self.callback.backup_dir}"
@@ -403,17 +404,17 @@ class CSVLoggerObserver(CallbackObserver):
 
     kind = "csv_logger"
 
-    def __init__(self, callback):
+    def __init__(self, callback: Any) -> None:
         super().__init__(callback)
         self._rows = 0
-        self._last_epoch = None
+        self._last_epoch: int | None = None
 
-    def epoch_ended(self, moment):
+    def epoch_ended(self, moment: Moment) -> list[Event]:
         self._rows += 1
         self._last_epoch = moment.epoch
         return []
 
-    def training_ended(self, moment):
+    def training_ended(self, moment: Moment) -> list[Event]:
         if not self._rows:
             return []
         verb = "appended" if getattr(self.callback, "append", False) else "wrote"
@@ -434,7 +435,7 @@ OBSERVERS = (
 )
 
 
-def observer_for(callback) -> CallbackObserver | None:
+def observer_for(callback: Any) -> CallbackObserver | None:
     """The observer of a Keras built-in callback, or None for any other callback.
 
     Example:

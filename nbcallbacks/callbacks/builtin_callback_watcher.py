@@ -19,11 +19,18 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 import keras
 
-from nbcallbacks.callbacks.builtin_callback_observers import EVENT_KINDS, Moment, observer_for
+from nbcallbacks.callbacks.builtin_callback_observers import (
+    EVENT_KINDS,
+    CallbackObserver,
+    Moment,
+    observer_for,
+)
 from nbcallbacks.compat.keras_fit_frame import find_fit_callbacks
 from nbcallbacks.core.events import Event
 from nbcallbacks.model_access.learning_rate import read_learning_rate
@@ -108,13 +115,14 @@ class BuiltinCallbackWatcher:
         weights of the last epoch kept
     """
 
-    def __init__(self, callbacks=(), model=None, owner=None):
+    def __init__(self, callbacks: Iterable[Any] | None = (), model: Any = None,
+                 owner: Any = None) -> None:
         callbacks = list(callbacks or ())
         position = next((i for i, callback in enumerate(callbacks) if callback is owner),
                         len(callbacks))
-        self._before = []   # observers whose hooks run before the owner's
-        self._after = []    # ... and after
-        self._terminate_on_nan = None
+        self._before: list[CallbackObserver] = []   # observers whose hooks run before the owner's
+        self._after: list[CallbackObserver] = []    # ... and after
+        self._terminate_on_nan: Any = None   # the fit's first TerminateOnNaN
         for index, callback in enumerate(callbacks):
             if callback is owner:
                 continue
@@ -130,17 +138,17 @@ class BuiltinCallbackWatcher:
         self._begin_matters_after = any(o.acts_on_epoch_begin for o in self._after)
         self._learning_rate = self._read_learning_rate()
         self._started = False
-        self._epoch = None            # the epoch begun most recently
+        self._epoch: int | None = None            # the epoch begun most recently
         self._epoch_start_step = 0
-        self._ended_epoch = None      # the epoch ended most recently
-        self._ended_logs = None
+        self._ended_epoch: int | None = None      # the epoch ended most recently
+        self._ended_logs: dict[str, Any] | None = None
         self._epoch_steps: dict[int, int] = {}
         self._begin_pending_after = False
         self._end_pending_after = False
         self._nan_reported = False
 
     @classmethod
-    def for_running_fit(cls, owner) -> BuiltinCallbackWatcher:
+    def for_running_fit(cls, owner: Any) -> BuiltinCallbackWatcher:
         """The watcher for the ``fit`` that is calling ``owner`` now.
 
         Finds the fit's callbacks with
@@ -179,9 +187,10 @@ class BuiltinCallbackWatcher:
             return self._begun_after(self._moment(epoch, step))
         return []
 
-    def after_batch(self, epoch: int, batch: int, step: int, logs=None) -> list[Event]:
+    def after_batch(self, epoch: int, batch: int, step: int,
+                    logs: dict[str, Any] | None = None) -> list[Event]:
         """Call in the owner's ``on_train_batch_end(batch, logs)``."""
-        events = []
+        events: list[Event] = []
         if self._begin_pending_after:
             events += self._begun_after(self._moment(epoch, step))
         if self._terminate_on_nan is not None and not self._nan_reported and logs:
@@ -192,7 +201,8 @@ class BuiltinCallbackWatcher:
                     loss, epoch, batch)))
         return events
 
-    def after_epoch(self, epoch: int, step: int, logs=None) -> list[Event]:
+    def after_epoch(self, epoch: int, step: int,
+                    logs: dict[str, Any] | None = None) -> list[Event]:
         """Call in the owner's ``on_epoch_end(epoch, logs)``."""
         events = self._start(epoch, step)
         moment = self._moment(epoch, step)
@@ -210,7 +220,7 @@ class BuiltinCallbackWatcher:
         """Call in the owner's ``on_train_end``."""
         epoch = self._ended_epoch if self._ended_epoch is not None else (self._epoch or 0)
         moment = self._moment(epoch, step)
-        events = []
+        events: list[Event] = []
         if self._end_pending_after:
             events += self._ended(self._after, moment)
         events += self._each(self._before + self._after, "look", moment)
@@ -236,7 +246,7 @@ class BuiltinCallbackWatcher:
         return " · ".join(parts) if parts else None
 
     # -- internals -----------------------------------------------------------------
-    def _start(self, epoch, step) -> list[Event]:
+    def _start(self, epoch: int, step: int) -> list[Event]:
         """The first look of the fit: every on_train_begin has run."""
         if self._started:
             return []
@@ -245,27 +255,30 @@ class BuiltinCallbackWatcher:
                         epoch_steps=self._epoch_steps)
         return self._each(self._before + self._after, "start", moment)
 
-    def _ended(self, observers, moment) -> list[Event]:
+    def _ended(self, observers: list[CallbackObserver], moment: Moment) -> list[Event]:
         self._end_pending_after = False
-        step = self._epoch_steps.get(self._ended_epoch, moment.step)
-        ended = Moment(self._ended_epoch, step, moment.learning_rate,
+        ended_epoch = self._ended_epoch
+        assert ended_epoch is not None  # pending only after after_epoch set it
+        step = self._epoch_steps.get(ended_epoch, moment.step)
+        ended = Moment(ended_epoch, step, moment.learning_rate,
                        moment.previous_learning_rate, self._ended_logs, self._epoch_steps)
         return self._each(observers, "epoch_ended", ended)
 
-    def _begun_after(self, moment) -> list[Event]:
+    def _begun_after(self, moment: Moment) -> list[Event]:
         """The after-owner callbacks' on_epoch_begin: it acted before the epoch's first batch."""
         self._begin_pending_after = False
         return self._each(self._after, "epoch_begun", replace(moment, step=self._epoch_start_step))
 
-    def _moment(self, epoch, step) -> Moment:
+    def _moment(self, epoch: int, step: int) -> Moment:
         previous = self._learning_rate
         if self._reads_learning_rate:
             self._learning_rate = self._read_learning_rate()
         return Moment(int(epoch), int(step), self._learning_rate, previous,
                       epoch_steps=self._epoch_steps)
 
-    def _each(self, observers, method: str, moment) -> list[Event]:
-        events = []
+    def _each(self, observers: Iterable[CallbackObserver], method: str,
+              moment: Moment) -> list[Event]:
+        events: list[Event] = []
         for observer in list(observers):
             try:
                 events += getattr(observer, method)(moment)
@@ -273,7 +286,7 @@ class BuiltinCallbackWatcher:
                 self._stop_watching(observer, error)
         return events
 
-    def _stop_watching(self, observer, error: BaseException) -> None:
+    def _stop_watching(self, observer: CallbackObserver, error: BaseException) -> None:
         """A callback whose state is not what its observer expects (an unusual
         subclass, another Keras version) is dropped, with one warning."""
         for observers in (self._before, self._after):
@@ -286,7 +299,7 @@ class BuiltinCallbackWatcher:
     def _read_learning_rate(self) -> float | None:
         return read_learning_rate(self.model) if self._reads_learning_rate else None
 
-    def _nan_message(self, loss, epoch, batch) -> str:
+    def _nan_message(self, loss: Any, epoch: int, batch: int) -> str:
         value = "nan" if math.isnan(float(loss)) else "inf"
         ending = ("training is aborted with a RuntimeError"
                   if getattr(self._terminate_on_nan, "raise_error", False)
@@ -295,14 +308,14 @@ class BuiltinCallbackWatcher:
                 f"{int(epoch) + 1}; {ending}")
 
 
-def _is_finite(value) -> bool:
+def _is_finite(value: Any) -> bool:
     try:
         return math.isfinite(float(value))
     except (TypeError, ValueError):
         return True   # not a number: nothing for TerminateOnNaN to act on
 
 
-def _model_of(owner, callbacks):
+def _model_of(owner: Any, callbacks: list[Any]) -> Any:
     for candidate in [owner, *callbacks]:
         try:
             model = getattr(candidate, "model", None)

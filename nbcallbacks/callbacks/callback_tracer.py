@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from typing import TYPE_CHECKING, Any
 
 import keras
 
@@ -27,6 +28,9 @@ from nbcallbacks.core.hook_timeline import timeline_lines
 from nbcallbacks.core.throttle import Throttle
 from nbcallbacks.outputs.cell_display import CellDisplay
 from nbcallbacks.ui.frontend import check_output_mode, output_mode
+
+if TYPE_CHECKING:  # imported when first shown: it imports ipywidgets
+    from nbcallbacks.ui.tracer_timeline import TracerTimeline
 
 _BEGIN_HOOKS = {"on_train_begin": "fit", "on_test_begin": "evaluate",
                 "on_predict_begin": "predict"}
@@ -108,7 +112,7 @@ class CallbackTracer(keras.callbacks.Callback):
     """
 
     def __init__(self, *, show_batches: bool = True, max_batch_calls: int | None = None,
-                 output: str = "auto", refresh_interval: float = 0.5):
+                 output: str = "auto", refresh_interval: float = 0.5) -> None:
         super().__init__()
         check_output_mode(output)
         if max_batch_calls is not None and max_batch_calls < 0:
@@ -121,58 +125,58 @@ class CallbackTracer(keras.callbacks.Callback):
         self._summary = HookSummary()
         self._lock = threading.RLock()
         self._throttle = Throttle(refresh_interval, max_busy=0.1)
-        self._started_at = None
+        self._started_at: float | None = None
         self._stack: list[str] = []      # begin hooks of the Keras methods now running
         self._run = 0
-        self._method = None
-        self._epoch = None
+        self._method: str | None = None
+        self._epoch: int | None = None
         self._batch_calls_in_run = 0
-        self._mode = None
-        self._timeline = None
+        self._mode: str | None = None
+        self._timeline: TracerTimeline | None = None
         self._display = CellDisplay(self._bundle)
         self._unprinted_batches: list[HookCall] = []
 
     # -- the hooks ------------------------------------------------------------------
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._record("on_train_begin", None, logs)
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         self._record("on_train_end", None, logs)
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._record("on_epoch_begin", epoch, logs)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._record("on_epoch_end", epoch, logs)
 
-    def on_train_batch_begin(self, batch, logs=None):
+    def on_train_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         self._record("on_train_batch_begin", batch, logs)
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         self._record("on_train_batch_end", batch, logs)
 
-    def on_test_begin(self, logs=None):
+    def on_test_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._record("on_test_begin", None, logs)
 
-    def on_test_end(self, logs=None):
+    def on_test_end(self, logs: dict[str, Any] | None = None) -> None:
         self._record("on_test_end", None, logs)
 
-    def on_test_batch_begin(self, batch, logs=None):
+    def on_test_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         self._record("on_test_batch_begin", batch, logs)
 
-    def on_test_batch_end(self, batch, logs=None):
+    def on_test_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         self._record("on_test_batch_end", batch, logs)
 
-    def on_predict_begin(self, logs=None):
+    def on_predict_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._record("on_predict_begin", None, logs)
 
-    def on_predict_end(self, logs=None):
+    def on_predict_end(self, logs: dict[str, Any] | None = None) -> None:
         self._record("on_predict_end", None, logs)
 
-    def on_predict_batch_begin(self, batch, logs=None):
+    def on_predict_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         self._record("on_predict_batch_begin", batch, logs)
 
-    def on_predict_batch_end(self, batch, logs=None):
+    def on_predict_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         self._record("on_predict_batch_end", batch, logs)
 
     # -- reading the record ------------------------------------------------------------
@@ -214,7 +218,7 @@ class CallbackTracer(keras.callbacks.Callback):
             self._timeline.refresh()
 
     # -- recording -----------------------------------------------------------------
-    def _record(self, hook: str, index, logs) -> None:
+    def _record(self, hook: str, index: int | None, logs: dict[str, Any] | None) -> None:
         with self._lock:
             now = time.perf_counter()
             if self._started_at is None:
@@ -222,9 +226,11 @@ class CallbackTracer(keras.callbacks.Callback):
             self._enter(hook)
             if hook == "on_epoch_begin":
                 self._epoch = index
-            call = HookCall(hook, self._method, self._run, max(len(self._stack) - 1, 0),
+            method = self._method
+            assert method is not None  # _enter set it
+            call = HookCall(hook, method, self._run, max(len(self._stack) - 1, 0),
                             None if index is None else int(index),
-                            self._epoch if self._method == "fit" else None,
+                            self._epoch if method == "fit" else None,
                             {key: summarize_log_value(value)
                              for key, value in (logs or {}).items()},
                             now - self._started_at)
@@ -283,6 +289,7 @@ class CallbackTracer(keras.callbacks.Callback):
 
     def _print(self, call: HookCall, stored: bool) -> None:
         if not stored:
+            assert self.max_batch_calls is not None  # calls are dropped only above it
             if self._batch_calls_in_run == self.max_batch_calls + 1:
                 self._flush_batches()
                 self._write(f"{call.method:<8} … further batch calls of {call.method} "
@@ -304,7 +311,7 @@ class CallbackTracer(keras.callbacks.Callback):
     def _write(text: str) -> None:
         print(text, file=sys.stdout, flush=True)
 
-    def _ensure_timeline(self):
+    def _ensure_timeline(self) -> TracerTimeline:
         if self._timeline is None:
             from nbcallbacks.ui.tracer_timeline import TracerTimeline
 
@@ -345,7 +352,7 @@ class CallbackTracer(keras.callbacks.Callback):
         runs = list(dict.fromkeys(f"{call.method} #{call.run}" for call in self.calls))
         return f"CallbackTracer: {len(self.calls)} hook calls ({', '.join(runs) or 'none yet'})"
 
-    def _repr_mimebundle_(self, **kwargs):
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
         if (self._mode or output_mode(self.output)) == "widget":
             return self._bundle()
         return {"text/plain": self._describe() + ("\n" + self.timeline() if self.calls else "")}

@@ -22,12 +22,16 @@ import asyncio
 import concurrent.futures
 import contextvars
 import threading
+from typing import TYPE_CHECKING, Any
 
-from nbcallbacks.compat.click_route import start_click_route
+from nbcallbacks.compat.click_route import ClickRoute, start_click_route
 from nbcallbacks.core.interrupt_guard import InterruptGuard
 
+if TYPE_CHECKING:  # the dashboard imports this module
+    from nbcallbacks.callbacks.dashboard import Dashboard
 
-async def fit_in_thread(dashboard, model, *args, **kwargs):
+
+async def fit_in_thread(dashboard: Dashboard, model: Any, *args: Any, **kwargs: Any) -> Any:
     """Run ``model.fit(*args, **kwargs)`` with ``dashboard`` among its callbacks, in a thread.
 
     Returns the ``History`` as ``model.fit`` does.
@@ -36,10 +40,10 @@ async def fit_in_thread(dashboard, model, *args, **kwargs):
     if not any(callback is dashboard for callback in callbacks):
         callbacks.append(dashboard)
     kwargs["callbacks"] = callbacks
-    result: concurrent.futures.Future = concurrent.futures.Future()
+    result: concurrent.futures.Future[Any] = concurrent.futures.Future()
     context = contextvars.copy_context()
 
-    def train():
+    def train() -> None:
         try:
             result.set_result(context.run(model.fit, *args, **kwargs))
         except BaseException as error:  # noqa: BLE001 - re-raised in the awaiting cell
@@ -66,7 +70,7 @@ async def fit_in_thread(dashboard, model, *args, **kwargs):
         dashboard.use_click_route(None)
 
 
-async def _wait_awake(waiting, route):
+async def _wait_awake(waiting: asyncio.Future[Any], route: ClickRoute) -> Any:
     """Await ``waiting`` without cancelling it, waking every 0.1 s.
 
     SIGINT is delivered to any thread of the process, often one of
@@ -80,7 +84,7 @@ async def _wait_awake(waiting, route):
     return waiting.result()
 
 
-async def _wait_uncancelled(waiting, route):
+async def _wait_uncancelled(waiting: asyncio.Future[Any], route: ClickRoute) -> Any:
     while True:
         try:
             return await _wait_awake(waiting, route)
@@ -93,6 +97,7 @@ async def _wait_uncancelled(waiting, route):
 def _uncancel_current_task() -> None:
     # The cell's task was asked to cancel; we handled it by stopping training.
     task = asyncio.current_task()
-    if task is not None and hasattr(task, "uncancel"):
+    # Task.uncancel and Task.cancelling: both Python 3.11+ (both checked for the type checker).
+    if task is not None and hasattr(task, "uncancel") and hasattr(task, "cancelling"):
         while task.cancelling():
             task.uncancel()

@@ -11,19 +11,20 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from typing import Any
 
 from nbcallbacks.compat.keras_fit_frame import runs_inside_fit
 from nbcallbacks.core.formatting import format_value
 from nbcallbacks.core.interrupt_guard import InterruptGuard
 from nbcallbacks.core.training_signals import TrainingSignals
 from nbcallbacks.distributed.sync_pacer import SyncPacer
-from nbcallbacks.distributed.worker_sync import ControlRequest
+from nbcallbacks.distributed.worker_sync import ControlRequest, WorkerSync
 from nbcallbacks.model_access.learning_rate import read_learning_rate
 from nbcallbacks.model_access.learning_rate_override import rate_source
 from nbcallbacks.model_access.model_sync import synced
 
 
-def _refuse_unsettable_rate(optimizer) -> None:
+def _refuse_unsettable_rate(optimizer: Any) -> None:
     """Raise ``TypeError`` saying why and what to use when the rate cannot be set by hand.
 
     Asked of the optimizer that owns the rate (under mixed precision the one
@@ -45,7 +46,7 @@ def _refuse_unsettable_rate(optimizer) -> None:
                         "callback instead)")
 
 
-def _write_model(model, path: str) -> None:
+def _write_model(model: Any, path: str) -> None:
     """The whole model (``.keras``) or its weights (``.weights.h5``), folder created."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     if path.endswith(".weights.h5"):
@@ -58,7 +59,7 @@ def _save_kind(path: str) -> str:
     return ".weights.h5" if path.endswith(".weights.h5") else ".keras"
 
 
-def _save_and_discard(model, kind: str) -> None:
+def _save_and_discard(model: Any, kind: str) -> None:
     """A worker's part of a save: write the same file kind to a scratch folder, then delete it."""
     import shutil
     import tempfile
@@ -96,15 +97,15 @@ class TrainingController:
     """
 
     def __init__(self, signals: TrainingSignals, report: Callable[[str, str], None],
-                 idle: Callable[[], None] | None = None):
+                 idle: Callable[[], None] | None = None) -> None:
         self.signals = signals
         self._report = report
         self._idle = idle
-        self._guard = None
+        self._guard: InterruptGuard | None = None
         self._stop_reported = False
         # Several processes training together: decisions go through a WorkerSync
         # (see use_peers); the latest agreement stands in for the local signals.
-        self.peers = None
+        self.peers: WorkerSync | None = None
         self._pacer: SyncPacer | None = None
         self._agreed = ControlRequest()
         self._agreed_stop: str | None = None
@@ -115,7 +116,7 @@ class TrainingController:
         self._stopping = False
 
     # -- fit lifetime -----------------------------------------------------------------
-    def begin(self, callback=None) -> None:
+    def begin(self, callback: Any = None) -> None:
         """A fit starts. ``callback`` is the Keras callback owning this controller:
         the interrupt guard stays in charge only while a ``fit`` using it runs."""
         self.end()  # a previous fit that died by an exception left its guard
@@ -136,7 +137,7 @@ class TrainingController:
             self._guard = None
 
     # -- batch boundaries ---------------------------------------------------------------
-    def before_batch(self, model, on_pause: Callable[[bool], None] | None = None) -> None:
+    def before_batch(self, model: Any, on_pause: Callable[[bool], None] | None = None) -> None:
         """Apply a requested rate and save, then wait here while paused."""
         if self.peers is None:
             made = self.signals.requests_made
@@ -149,7 +150,7 @@ class TrainingController:
         if self._pause_holds():
             self._wait_while_paused(model, on_pause)
 
-    def after_batch(self, model, epoch_end: bool = False) -> bool:
+    def after_batch(self, model: Any, epoch_end: bool = False) -> bool:
         """Ask Keras to stop after this batch (or epoch) when requested; True when stopping."""
         if self.peers is None:
             made = self.signals.requests_made
@@ -178,7 +179,7 @@ class TrainingController:
         return True
 
     # -- requests: this process's own, or what all processes agreed -------------------
-    def _take_requests(self, model) -> None:
+    def _take_requests(self, model: Any) -> None:
         if self.peers is None:
             self._apply_pending(model)
         else:
@@ -195,7 +196,7 @@ class TrainingController:
         return self._agreed.paused and not self._agreed.stop
 
     # -- actions ---------------------------------------------------------------------
-    def _apply_pending(self, model) -> None:
+    def _apply_pending(self, model: Any) -> None:
         rate = self.signals.take_learning_rate()
         if rate is not None:
             self._apply_learning_rate(synced(model), rate)
@@ -203,8 +204,9 @@ class TrainingController:
         if path is not None:
             self._save(synced(model), path)
 
-    def _apply_learning_rate(self, model, rate: float) -> None:
-        optimizer = getattr(model, "optimizer", None)
+    def _apply_learning_rate(self, model: Any, rate: float) -> None:
+        # None when the model has none: setting its rate then fails, reported below.
+        optimizer: Any = getattr(model, "optimizer", None)
         old = read_learning_rate(model)
         try:
             _refuse_unsettable_rate(optimizer)
@@ -215,7 +217,7 @@ class TrainingController:
         new = read_learning_rate(model)
         self._report("lr_change", f"learning rate {format_value(old)} -> {format_value(new)}")
 
-    def _save(self, model, path: str) -> None:
+    def _save(self, model: Any, path: str) -> None:
         try:
             _write_model(model, path)
         except Exception as error:  # noqa: BLE001 - a failed save must not end training
@@ -224,7 +226,7 @@ class TrainingController:
         self._report("save", f"saved {path}")  # as the person typed it
 
     # -- several processes ---------------------------------------------------------------
-    def use_peers(self, sync, max_delay: float = 0.25) -> None:
+    def use_peers(self, sync: WorkerSync | None, max_delay: float = 0.25) -> None:
         """Take decisions together with other processes through ``sync`` (a
         :class:`~nbcallbacks.distributed.worker_sync.WorkerSync`; None: alone).
         ``max_delay``: longest seconds a click waits for the batch where all apply it."""
@@ -233,28 +235,32 @@ class TrainingController:
 
     def _sync_due(self) -> bool:
         """Whether this batch is a sync point; every process counts the same batches down."""
+        pacer = self._pacer
+        assert pacer is not None  # called with peers only, and use_peers made the pacer
         now = time.monotonic()
         if self._batch_started is not None:
-            self._pacer.measured(batch_seconds=now - self._batch_started)
+            pacer.measured(batch_seconds=now - self._batch_started)
         self._batch_started = now
         if self._until_sync > 0:
             self._until_sync -= 1
             return False
         return True
 
-    def _agree(self, model) -> None:
+    def _agree(self, model: Any) -> None:
         """One sync point: contribute our requests, apply what all agreed."""
-        chief = self.peers.role.is_chief
+        peers, pacer = self.peers, self._pacer
+        assert peers is not None and pacer is not None  # called with peers only (use_peers)
+        chief = peers.role.is_chief
         path = self.signals.take_save_path() if chief else None
         request = ControlRequest(
             stop=self.signals.stop_reason is not None, hard_stop=self.signals.hard_stop,
             paused=chief and self.signals.paused,
             learning_rate=self.signals.take_learning_rate() if chief else None,
             save=None if path is None else _save_kind(path),
-            sync_every=self._pacer.batches_between_syncs() if chief else 1)
+            sync_every=pacer.batches_between_syncs() if chief else 1)
         started = time.monotonic()
-        agreed = self._agreed = self.peers.agree(request)
-        self._pacer.measured(sync_seconds=time.monotonic() - started)
+        agreed = self._agreed = peers.agree(request)
+        pacer.measured(sync_seconds=time.monotonic() - started)
         self._until_sync = agreed.sync_every - 1
         if agreed.hard_stop:
             raise KeyboardInterrupt("training interrupted twice: stopped immediately")
@@ -266,11 +272,12 @@ class TrainingController:
             # Every process saves at once: reading some distributed variables is
             # itself a collective. Workers write to a scratch folder, then drop it.
             if chief:
+                assert path is not None  # the agreed save kind is the one of the chief's path
                 self._save(synced(model), path)
             else:
                 _save_and_discard(synced(model), agreed.save)
 
-    def _wait_while_paused(self, model, on_pause) -> None:
+    def _wait_while_paused(self, model: Any, on_pause: Callable[[bool], None] | None) -> None:
         self._report("pause", "paused")
         if on_pause is not None:
             on_pause(True)

@@ -28,6 +28,9 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import anywidget
 import traitlets
 
@@ -58,18 +61,18 @@ class ChartWidget(anywidget.AnyWidget):
     scale = traitlets.Float(1.0).tag(sync=True)
     title = traitlets.Unicode("Training").tag(sync=True)
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rendered = False
         self._feed = ChartFeed()
-        self._ready_listeners: list = []
+        self._ready_listeners: list[Callable[[], object]] = []
         self.on_msg(lambda _widget, content, _buffers: self.handle_view_message(content))
 
-    def on_ready(self, listener) -> None:
+    def on_ready(self, listener: Callable[[], object]) -> None:
         """Call ``listener()`` (once) when a view first says it has drawn."""
         self._ready_listeners.append(listener)
 
-    def handle_view_message(self, content) -> None:
+    def handle_view_message(self, content: object) -> None:
         """A message from a view: ``ready`` (it drew) or ``need`` (it misses rows)."""
         if not isinstance(content, dict):
             return

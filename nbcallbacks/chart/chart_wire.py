@@ -46,17 +46,19 @@ Example:
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import numpy as np
 
+from nbcallbacks.core.column_table import TableSnapshot
 from nbcallbacks.core.metric_store import POSITION_COLUMNS, StoreSnapshot
 
 TABLES = ("batches", "epochs", "rates")
 SNAPSHOT_ROWS = 4000   # rows of the batch table a snapshot keeps (min/max per bin)
-_DTYPES = {"f8": np.dtype("<f8"), "f4": np.dtype("<f4")}
+_DTYPES: dict[str, np.dtype[np.floating[Any]]] = {"f8": np.dtype("<f8"), "f4": np.dtype("<f4")}
 
 
-def _tables(snapshot: StoreSnapshot) -> dict:
+def _tables(snapshot: StoreSnapshot) -> dict[str, TableSnapshot]:
     return {"batches": snapshot.batches, "epochs": snapshot.epochs,
             "rates": snapshot.learning_rates}
 
@@ -141,7 +143,7 @@ class ChartFeed:
     while a view's message (on the kernel's thread) rewinds.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._sent = dict.fromkeys(TABLES, 0)
         self._lock = threading.Lock()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
+from types import TracebackType
 
 __all__ = ["CheckResult", "last_check", "self_check"]
 
@@ -70,7 +71,8 @@ class self_check:  # a class used like a function: ``with self_check("Exercise 1
     def __enter__(self) -> self_check:
         return self
 
-    def __exit__(self, kind, error, trace) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> bool:
         if kind is None:
             result = CheckResult(self.exercise, "correct", "")
             print(f"{self.exercise}: correct.")

@@ -27,6 +27,9 @@ the controls are unaffected.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 _ATTRIBUTE = "_publish_status"
 
 
@@ -39,9 +42,9 @@ class BusyStatus:
         (False, None)
     """
 
-    def __init__(self, kernel):
+    def __init__(self, kernel: Any) -> None:
         self._kernel = kernel
-        self._installed = None
+        self._installed: Callable[..., None] | None = None
 
     def start(self) -> bool:
         """Install for the cell running now (call from its thread); True when in place."""
@@ -55,7 +58,7 @@ class BusyStatus:
         if not callable(publish) or self._installed is not None:
             return False
 
-        def publish_keeping_busy(status, channel, parent=None):
+        def publish_keeping_busy(status: str, channel: str, parent: Any = None) -> None:
             publish(status, channel, parent)
             if status != "idle":
                 return

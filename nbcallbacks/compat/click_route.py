@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from nbcallbacks.compat import subshell_routing
 from nbcallbacks.compat.busy_status import BusyStatus
@@ -69,7 +70,7 @@ def verified_on(route: str, version: str | None) -> bool:
     if version is None or route not in VERIFIED:
         return False
     line = _major_minor(version)
-    tested = [_major_minor(v) for v in VERIFIED[route]]
+    tested = [parsed for v in VERIFIED[route] if (parsed := _major_minor(v)) is not None]
     return line is not None and min(tested) <= line <= max(tested)
 
 
@@ -120,7 +121,7 @@ class ClickRoute:
     awaiting: bool = False
     reason: str = ""
     await_fit: bool = False
-    _mechanism: object = field(default=None, repr=False)
+    _mechanism: KernelPump | MainShellDrain | None = field(default=None, repr=False)
     _busy: BusyStatus | None = field(default=None, repr=False)
 
     @property
@@ -130,14 +131,15 @@ class ClickRoute:
 
     def pump(self, force: bool = False) -> int:
         """Between batches of a blocking fit: handle the clicks that wait (no-op otherwise)."""
-        if not self.pumps:
+        mechanism = self._mechanism
+        if not self.pumps or mechanism is None:
             return 0
-        return self._mechanism.pump(force=force)
+        return mechanism.pump(force=force)
 
     async def pump_async(self) -> None:
         """From the awaiting coroutine of ``await dash.fit`` (ipykernel 6 needs it)."""
         if self.live and self.awaiting and self.name == PUMP:
-            await self._mechanism.pump_async()
+            await cast(KernelPump, self._mechanism).pump_async()  # the PUMP route's mechanism
 
     def stop(self) -> None:
         """Take the route down at train end (queued cells then run in order)."""
@@ -161,7 +163,7 @@ def await_fit_verified(version: str | None) -> bool:
     return any(verified_on(name, version) for name in (PUMP, DRAIN, KERNEL))
 
 
-def _await_route_ready(kernel, version) -> bool:
+def _await_route_ready(kernel: Any, version: str | None) -> bool:
     """Whether ``await dash.fit`` has a verified route here (checked, not installed)."""
     if not await_fit_verified(version):
         return False
@@ -170,7 +172,9 @@ def _await_route_ready(kernel, version) -> bool:
     return subshell_routing.routes_comms() or main_shell_stream(kernel) is not None
 
 
-def _made(name, version, awaiting, mechanism=None, kernel=None) -> ClickRoute:
+def _made(name: str, version: str | None, awaiting: bool,
+          mechanism: KernelPump | MainShellDrain | None = None,
+          kernel: Any = None) -> ClickRoute:
     # What the route answers while the cell runs must not make the frontend say "idle".
     busy = BusyStatus(kernel)
     return ClickRoute(name=name, live=True, verified=verified_on(name, version),
@@ -179,7 +183,7 @@ def _made(name, version, awaiting, mechanism=None, kernel=None) -> ClickRoute:
                       _busy=busy if busy.start() else None)
 
 
-def _none(version, awaiting, reason, kernel=None) -> ClickRoute:
+def _none(version: str | None, awaiting: bool, reason: str, kernel: Any = None) -> ClickRoute:
     return ClickRoute(name=NONE, live=False, verified=False, kernel_version=version,
                       awaiting=awaiting, reason=reason,
                       await_fit=_await_route_ready(kernel, version))

@@ -37,13 +37,15 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from nbcallbacks.compat.running_kernel import running_shell_and_kernel
 
 _log = logging.getLogger(__name__)
 
 
-def is_ipykernel6(kernel) -> bool:
+def is_ipykernel6(kernel: Any) -> bool:
     """True when ``kernel`` is an ipykernel 6 kernel with the internals the pump uses.
 
     Example:
@@ -60,9 +62,9 @@ def is_ipykernel6(kernel) -> bool:
             and isinstance(getattr(kernel, "shell_handlers", None), dict))
 
 
-def _shell_ident(kernel):
+def _shell_ident(kernel: Any) -> Any:
     # ipykernel 6 keeps {"shell": ident, "control": ident}; set_parent wants the one.
-    ident = getattr(kernel, "_parent_ident", None)
+    ident: Any = getattr(kernel, "_parent_ident", None)
     return ident.get("shell", b"") if hasattr(ident, "get") else ident
 
 
@@ -77,17 +79,17 @@ class KernelPump:
         0
     """
 
-    def __init__(self, interval: float = 0.1, max_messages: int = 20):
+    def __init__(self, interval: float = 0.1, max_messages: int = 20) -> None:
         self.interval = interval
         self.max_messages = max_messages
         self._shell, self._kernel = running_shell_and_kernel()
-        self._deferred: list = []
+        self._deferred: list[tuple[Any, Any, Any]] = []  # (stream, ident, parent)
         self._active = False
         self._last = 0.0
-        self._loop_thread = None
-        self._loop = None
-        self._parent = None
-        self._original_handler = None
+        self._loop_thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._parent: tuple[Any, Any] | None = None  # (ident, parent) of the running cell
+        self._original_handler: Any = None
         self._failed = False
 
     @property
@@ -107,11 +109,12 @@ class KernelPump:
         kernel = self._kernel
         self._parent = (_shell_ident(kernel), kernel.get_parent())
         self._original_handler = kernel.shell_handlers["execute_request"]
+        defer: Callable[[Any, Any, Any], object]
         if inspect.iscoroutinefunction(self._original_handler):
-            async def defer(stream, ident, parent):
+            async def defer(stream: Any, ident: Any, parent: Any) -> None:
                 self._defer(stream, ident, parent)
         else:
-            def defer(stream, ident, parent):
+            def defer(stream: Any, ident: Any, parent: Any) -> None:
                 self._defer(stream, ident, parent)
         kernel.shell_handlers["execute_request"] = defer
         self._active = True
@@ -119,11 +122,11 @@ class KernelPump:
         # deferral must end with the cell, or later cells would never run.
         self._shell.events.register("post_run_cell", self._cell_finished)
 
-    def _cell_finished(self, *args, **kwargs) -> None:
+    def _cell_finished(self, *args: Any, **kwargs: Any) -> None:
         self._shell.events.unregister("post_run_cell", self._cell_finished)
         self.stop(cell_finished=True)
 
-    def _defer(self, stream, ident, parent) -> None:
+    def _defer(self, stream: Any, ident: Any, parent: Any) -> None:
         self._deferred.append((stream, ident, parent))
         self._restore_parent()
 
@@ -182,7 +185,7 @@ class KernelPump:
         finally:
             self._restore_parent()
 
-    def _run(self, awaitable) -> None:
+    def _run(self, awaitable: Awaitable[Any]) -> None:
         # The kernel's own event loop is busy running this cell: run the
         # coroutine to completion on a private loop in a helper thread.
         if self._loop is None:
@@ -191,7 +194,7 @@ class KernelPump:
                                                  name="nbcallbacks-kernel-pump")
             self._loop_thread.start()
 
-        async def wrapper():
+        async def wrapper() -> Any:
             return await awaitable
 
         asyncio.run_coroutine_threadsafe(wrapper(), self._loop).result(timeout=5)
@@ -223,14 +226,14 @@ class KernelPump:
 class _Replay:
     """A one-shot post_execute hook replaying deferred execute requests in order."""
 
-    def __init__(self, shell, kernel, deferred):
+    def __init__(self, shell: Any, kernel: Any, deferred: list[tuple[Any, Any, Any]]) -> None:
         self._shell, self._kernel, self._deferred = shell, kernel, deferred
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
         self._shell.events.unregister("post_execute", self)
         asyncio.ensure_future(self.replay())
 
-    async def replay(self):
+    async def replay(self) -> None:
         kernel = self._kernel
         sys.stdout.flush()
         sys.stderr.flush()

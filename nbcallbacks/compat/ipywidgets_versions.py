@@ -55,6 +55,8 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any
+
 WIDGET_VIEW_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 
 _PLAIN_TEXT_LIMIT = 110  # what both versions cut a widget's repr to
@@ -72,7 +74,7 @@ def ipywidgets_major() -> int:
     return int(str(ipywidgets.__version__).split(".")[0])
 
 
-def widget_mimebundle(widget) -> dict:
+def widget_mimebundle(widget: Any) -> dict:
     """The display bundle of ``widget``'s view: ``text/plain`` and the widget-view JSON.
 
     Returns a new dict the caller may add keys to. A widget without a view
@@ -99,13 +101,13 @@ def widget_mimebundle(widget) -> dict:
     plaintext = repr(widget)
     if len(plaintext) > _PLAIN_TEXT_LIMIT:
         plaintext = plaintext[:_PLAIN_TEXT_LIMIT] + "…"
-    bundle = {"text/plain": plaintext}
+    bundle: dict[str, Any] = {"text/plain": plaintext}
     if getattr(widget, "_view_name", None) is not None:
         bundle[WIDGET_VIEW_MIMETYPE] = dict(widget.get_view_spec())
     return bundle
 
 
-def tooltip_kwargs(widget_class, text: str) -> dict:
+def tooltip_kwargs(widget_class: Any, text: str) -> dict:
     """The keyword argument that gives a ``widget_class`` instance the tooltip ``text``.
 
     ``tooltip`` where the class has it (8: every widget; 7: buttons),

@@ -17,9 +17,10 @@ in ``backup_dir``), so the watcher's messages lose precision, not training.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 
-def latest_checkpoint_file(checkpoint) -> str:
+def latest_checkpoint_file(checkpoint: Any) -> str:
     """The file a ``ModelCheckpoint`` wrote last, or its ``filepath`` when not known.
 
     For a plain path that is the path; for a pattern, the newest file matching
@@ -41,7 +42,7 @@ def latest_checkpoint_file(checkpoint) -> str:
     return path or pattern
 
 
-def backup_files(backup) -> tuple[str, str]:
+def backup_files(backup: Any) -> tuple[str, str]:
     """``(weights, metadata)``: the files a ``BackupAndRestore`` restores from.
 
     Example:

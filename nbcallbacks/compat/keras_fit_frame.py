@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import inspect
 import sys
+from types import FrameType
+from typing import Any
 
 
-def fit_epoch_iterator(max_depth: int = 12):
+def fit_epoch_iterator(max_depth: int = 12) -> Any:
     """The epoch iterator of the enclosing ``model.fit`` call (its local ``epoch_iterator``),
     or None when not called from inside ``fit``.
 
@@ -36,7 +38,7 @@ def fit_epoch_iterator(max_depth: int = 12):
         True
     """
     try:
-        frame = sys._getframe(1)
+        frame: FrameType | None = sys._getframe(1)
     except ValueError:
         return None
     for _ in range(max_depth):
@@ -49,7 +51,7 @@ def fit_epoch_iterator(max_depth: int = 12):
     return None
 
 
-def batch_size_of(iterator) -> int | None:
+def batch_size_of(iterator: Any) -> int | None:
     """The batch size ``fit``'s epoch iterator knows (``data_adapter.batch_size``), or None.
 
     None for a ``tf.data`` or generator input, whose adapter does not know it.
@@ -65,7 +67,7 @@ def batch_size_of(iterator) -> int | None:
         return None
 
 
-def close_open_epoch(iterator, release_data: bool = False) -> bool:
+def close_open_epoch(iterator: Any, release_data: bool = False) -> bool:
     """Close the epoch a ``fit`` stopped mid-way left open; True when there was one.
 
     Why: Keras' ``EpochIterator`` keeps the running epoch's generator in
@@ -106,7 +108,7 @@ def close_open_epoch(iterator, release_data: bool = False) -> bool:
     return closed
 
 
-def find_fit_callbacks(owner=None, max_depth: int = 25) -> list | None:
+def find_fit_callbacks(owner: Any = None, max_depth: int = 25) -> list | None:
     """The callbacks of the enclosing ``model.fit`` call, in the order Keras calls them.
 
     Walks up the calling frames to the nearest ``fit`` frame whose ``callbacks``
@@ -132,7 +134,7 @@ def find_fit_callbacks(owner=None, max_depth: int = 25) -> list | None:
         import keras
 
         callback_list_type = keras.callbacks.CallbackList
-        frame = sys._getframe(1)
+        frame: FrameType | None = sys._getframe(1)
     except (ImportError, AttributeError, ValueError):
         return None
     for _ in range(max_depth):
@@ -148,7 +150,7 @@ def find_fit_callbacks(owner=None, max_depth: int = 25) -> list | None:
     return None
 
 
-def runs_inside_fit(frame, callback) -> bool:
+def runs_inside_fit(frame: FrameType | None, callback: Any) -> bool:
     """Whether ``frame`` runs inside a Keras ``fit`` whose callbacks include ``callback``.
 
     Walks from ``frame`` outwards, looking at each ``fit`` frame's local

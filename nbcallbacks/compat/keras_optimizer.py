@@ -30,10 +30,12 @@ that message).
 
 from __future__ import annotations
 
+from typing import Any
+
 VERIFIED_ON = "Keras 3.12.4, 3.13.2 and 3.15.1"
 
 
-def rate_owner(optimizer):
+def rate_owner(optimizer: Any) -> Any:
     """The optimizer that owns the learning rate: a ``LossScaleOptimizer``'s inner one.
 
     Any other optimizer owns its rate and is returned as it is.
@@ -51,7 +53,7 @@ def rate_owner(optimizer):
     return optimizer
 
 
-def stored_learning_rate(optimizer):
+def stored_learning_rate(optimizer: Any) -> Any:
     """What the rate owner was built with: a ``keras.Variable``, a schedule or a callable.
 
     Raises:
@@ -80,7 +82,7 @@ def stored_learning_rate(optimizer):
             "keras.optimizers.Optimizer, or pass the learning rate as a float") from None
 
 
-def set_stored_learning_rate(optimizer, value) -> None:
+def set_stored_learning_rate(optimizer: Any, value: Any) -> None:
     """Make the rate owner use ``value`` (a schedule or a callable), exactly that object.
 
     Goes through the public ``learning_rate`` setter, which stores a schedule
@@ -99,7 +101,7 @@ def set_stored_learning_rate(optimizer, value) -> None:
     rate_owner(optimizer).learning_rate = value
 
 
-def forget_traced_train_step(model) -> None:
+def forget_traced_train_step(model: Any) -> None:
     """Drop the model's traced train function: the next ``fit`` traces it again.
 
     A traced step captured the rate owner's schedule or variable when it was

@@ -11,8 +11,11 @@ hyperparameters; training is unaffected.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
 
-def tuner_trial(callbacks) -> tuple[str, dict] | None:
+
+def tuner_trial(callbacks: Iterable[Any] | None) -> tuple[str, dict] | None:
     """``(trial_id, hyperparameter values)`` of the trial whose ``TunerCallback`` is in
     ``callbacks``, or None (not a KerasTuner search, or a KerasTuner that changed).
 

@@ -57,6 +57,8 @@ import inspect
 import logging
 import threading
 import time
+from collections.abc import Awaitable
+from typing import Any
 
 from nbcallbacks.compat.running_kernel import running_shell_and_kernel
 
@@ -67,7 +69,7 @@ ANSWERED_AT_ONCE = COMM_MESSAGES | QUESTIONS
 _log = logging.getLogger(__name__)
 
 
-def main_shell_stream(kernel):
+def main_shell_stream(kernel: Any) -> Any:
     """The ``ZMQStream`` the main shell reads its messages from, or None.
 
     Example:
@@ -101,16 +103,17 @@ class MainShellDrain:
         (0, None)
     """
 
-    def __init__(self, awaiting: bool = False, interval: float = 0.1, max_messages: int = 50):
+    def __init__(self, awaiting: bool = False, interval: float = 0.1,
+                 max_messages: int = 50) -> None:
         self.awaiting = awaiting
         self.interval = interval
         self.max_messages = max_messages
         self._shell, self._kernel = running_shell_and_kernel()
-        self._stream = None
-        self._original = None
+        self._stream: Any = None  # a ZMQStream while active
+        self._original: Any = None  # ipykernel's receive callback
         self._copy = False
-        self._parent = None
-        self._deferred: list = []
+        self._parent: tuple[Any, Any] | None = None  # (ident, parent) of the running cell
+        self._deferred: list[Any] = []
         self._last = 0.0
         self.handled = 0  # messages handled while the shell was busy
 
@@ -159,7 +162,7 @@ class MainShellDrain:
             _log.exception("nbcallbacks: reading the main shell's queue failed")
             return 0
 
-    def _receive(self, frames) -> object:
+    def _receive(self, frames: Any) -> object:
         kind = self._message_type(frames)
         if kind in ANSWERED_AT_ONCE:
             self._handle_now(frames)
@@ -169,7 +172,7 @@ class MainShellDrain:
         self._deferred.append(frames)
         return None
 
-    def _message_type(self, frames) -> str | None:
+    def _message_type(self, frames: Any) -> str | None:
         session = self._kernel.session
         try:
             _, rest = session.feed_identities(frames, copy=False)
@@ -179,10 +182,10 @@ class MainShellDrain:
         except Exception:  # noqa: BLE001 - ipykernel's own "stop aborting" marker, etc.
             return None
 
-    def _handle_now(self, frames) -> None:
+    def _handle_now(self, frames: Any) -> None:
         kernel = self._kernel
 
-        def handle():
+        def handle() -> None:
             try:
                 idents, rest = kernel.session.feed_identities(frames, copy=False)
                 message = kernel.session.deserialize(rest, content=True, copy=False)
@@ -213,11 +216,12 @@ class MainShellDrain:
             finally:
                 # Outputs after this go to the cell again (some parents are
                 # plain attributes, not context variables).
+                assert self._parent is not None  # start() sets it before installing _receive
                 kernel.set_parent(*self._parent, channel="shell")
 
         contextvars.copy_context().run(handle)
 
-    def _cell_finished(self, *args, **kwargs) -> None:
+    def _cell_finished(self, *args: Any, **kwargs: Any) -> None:
         self.stop()
 
     def stop(self) -> None:
@@ -241,7 +245,7 @@ class MainShellDrain:
                 asyncio.ensure_future(result)
 
 
-def _finish(awaitable) -> None:
+def _finish(awaitable: Awaitable[Any]) -> None:
     """Run a comm handler's awaitable result to its end without an event loop.
 
     Comm handlers are plain functions in every ipykernel 7 release, and the

@@ -12,8 +12,10 @@ Verified on ipykernel 6.17.1 (Colab), 6.29.5, 7.0.1, 7.3.0 and 7.4.0
 
 from __future__ import annotations
 
+from typing import Any
 
-def running_shell_and_kernel():
+
+def running_shell_and_kernel() -> tuple[Any, Any]:
     """``(shell, kernel)``: IPython's shell and its ipykernel kernel, each None when absent.
 
     Example:
@@ -29,7 +31,7 @@ def running_shell_and_kernel():
     return shell, getattr(shell, "kernel", None)
 
 
-def running_kernel():
+def running_kernel() -> Any:
     """The ipykernel kernel, or None (outside a kernel, or when looking it up fails).
 
     Example:

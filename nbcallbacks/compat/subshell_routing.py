@@ -32,10 +32,11 @@ internals are there.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from nbcallbacks.compat.running_kernel import running_kernel
 
-_own = {"id": None, "kernel": None}
+_own: dict[str, Any] = {"id": None, "kernel": None}  # our subshell's id, and its kernel
 _lock = threading.Lock()
 
 
@@ -53,7 +54,7 @@ def routes_comms() -> bool:
     return callable(getattr(BaseComm, "_reply_subshell_for", None))
 
 
-def _subshells(kernel):
+def _subshells(kernel: Any) -> Any:
     if not getattr(kernel, "_supports_kernel_subshells", False):
         return None
     try:
@@ -62,14 +63,14 @@ def _subshells(kernel):
         return None
 
 
-def _route(data, default):
+def _route(data: Any, default: str | None) -> str | None:
     # `default`: the subshell named in the incoming message's header.
     if default is not None:
         return default
     return _alive_own_subshell()
 
 
-def _alive_own_subshell():
+def _alive_own_subshell() -> str | None:
     kernel, subshell = _own["kernel"], _own["id"]
     manager = _subshells(kernel) if subshell is not None else None
     if manager is None:
@@ -80,7 +81,7 @@ def _alive_own_subshell():
         return None
 
 
-def route_widgets(*widgets) -> int:
+def route_widgets(*widgets: Any) -> int:
     """Make messages for these widgets reach a subshell rather than the busy main shell.
 
     Returns how many comms were re-routed (0 on kernels without the
@@ -114,10 +115,10 @@ def own_subshell(timeout: float = 5.0) -> str | None:
     with _lock:
         if _own["kernel"] is kernel and _alive_own_subshell() is not None:
             return _own["id"]
-        created: dict = {}
+        created: dict[str, Any] = {}
         done = threading.Event()
 
-        def create():  # on the shell-channel thread, like a create_subshell_request
+        def create() -> None:  # on the shell-channel thread, like a create_subshell_request
             try:
                 created["id"] = manager._create_subshell()
             except Exception as error:  # noqa: BLE001 - reported below

@@ -20,8 +20,10 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 CHUNK_ROWS = 65_536
 # Rows queued at most before the writer writes them itself (nobody read the table).
@@ -45,9 +47,9 @@ class ColumnTable:
         ([1.5, 1.25], [nan, 0.5])
     """
 
-    def __init__(self, dtypes: Mapping[str, type] | None = None, default_dtype=np.float32,
-                 chunk_rows: int = CHUNK_ROWS,
-                 to_row: Callable[[tuple], Mapping[str, float]] | None = None):
+    def __init__(self, dtypes: Mapping[str, type] | None = None,
+                 default_dtype: DTypeLike = np.float32, chunk_rows: int = CHUNK_ROWS,
+                 to_row: Callable[[tuple], Mapping[str, float]] | None = None) -> None:
         self._dtypes = dict(dtypes or {})
         self._default_dtype = default_dtype
         self._chunk_rows = chunk_rows
@@ -86,7 +88,7 @@ class ColumnTable:
         chunks_needed = -(-self._rows // self._chunk_rows)
         self._chunks[name] = [self._new_chunk(name) for _ in range(chunks_needed)]
 
-    def append(self, row) -> None:
+    def append(self, row: Mapping[str, float] | tuple[Any, ...]) -> None:
         """Append one row (or a tuple ``to_row`` makes one of); missing columns get NaN
         (0 in integer columns). The row is read when it is written: do not change it."""
         self._queued.append(row)
@@ -145,7 +147,7 @@ class TableSnapshot:
     """The first ``rows`` rows of a :class:`ColumnTable` at one moment."""
 
     def __init__(self, rows: int, chunks: dict[str, list[np.ndarray]],
-                 chunk_rows: int = CHUNK_ROWS):
+                 chunk_rows: int = CHUNK_ROWS) -> None:
         self.rows = rows
         self._chunks = chunks
         self._chunk_rows = chunk_rows

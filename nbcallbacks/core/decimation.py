@@ -43,7 +43,8 @@ def minmax_decimate(x: np.ndarray, y: np.ndarray, max_points: int = 2000
     low = np.argmin(np.where(fb, yb, np.inf), axis=1)
     high = np.argmax(np.where(fb, yb, -np.inf), axis=1)
     any_finite = fb.any(axis=1)
-    has_gap = ~fb[:, : size].all(axis=1)
+    has_gap = np.zeros(bins, dtype=bool)   # an array: numpy types all(axis=1) as array-or-scalar
+    has_gap[:] = ~fb[:, : size].all(axis=1)
     if pad:  # padding in the last bin is not a gap
         has_gap[-1] = ~fb[-1, : size - pad].all()
 

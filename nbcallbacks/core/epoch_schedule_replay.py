@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,7 @@ class EpochScheduleReplay:
         return self.problems[0] if self.problems else None
 
 
-def call_like_keras(schedule: Callable, epoch: int, lr: float):
+def call_like_keras(schedule: Callable, epoch: int, lr: float) -> Any:
     """Call ``schedule`` as ``LearningRateScheduler`` does: ``(epoch, lr)``, else ``(epoch)``.
 
     Example:
@@ -56,7 +57,8 @@ def call_like_keras(schedule: Callable, epoch: int, lr: float):
 
 
 def replay_epoch_schedule(schedule: Callable, epochs: int, initial_lr: float,
-                          initial_epoch: int = 0, dtype=np.float32) -> EpochScheduleReplay:
+                          initial_epoch: int = 0,
+                          dtype: type[np.floating[Any]] = np.float32) -> EpochScheduleReplay:
     """Run ``schedule`` over ``range(initial_epoch, epochs)`` like ``LearningRateScheduler``.
 
     A value Keras would reject (tensor, int, string, None) or an exception

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import overload
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class EventLog:
         ['mark']
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._events: list[Event] = []
         self._lock = threading.Lock()
 
@@ -52,11 +54,17 @@ class EventLog:
         with self._lock:
             return list(self._events)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Event]:
         return iter(self.snapshot())
 
     def __len__(self) -> int:
         return len(self._events)
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | list[Event]:
         return self.snapshot()[index]

@@ -42,7 +42,7 @@ class FitProgress:
     # A weak reference to Keras' epoch iterator: the fit's data are the fit's.
     epoch_iterator: Callable[[], Any] = field(default=lambda: None)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.steps_per_epoch is None and self.record is not None:
             self.steps_per_epoch = self.record.steps_per_epoch
 

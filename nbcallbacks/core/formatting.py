@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import SupportsFloat
 
 import numpy as np
 
@@ -48,7 +49,7 @@ def format_rate(value: float | None, unit: str) -> str:
     return f"{value:,.0f} {unit}" if value >= 10 else f"{value:.2f} {unit}"
 
 
-def format_learning_rate(value) -> str:
+def format_learning_rate(value: SupportsFloat) -> str:
     """A learning rate as the optimizer stores it, in the shortest exact float32 form.
 
     Example:

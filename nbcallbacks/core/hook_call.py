@@ -7,6 +7,7 @@ timeline widget and the printed lines only read them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from nbcallbacks.core.formatting import format_value
 
@@ -54,7 +55,7 @@ class LogArray:
     dtype: str
 
     @classmethod
-    def of(cls, value) -> LogArray:
+    def of(cls, value: Any) -> LogArray:
         return cls(tuple(int(n) for n in value.shape), str(value.dtype))
 
     def __str__(self) -> str:
@@ -63,7 +64,7 @@ class LogArray:
         return f"{self.dtype} array {shape}"
 
 
-def summarize_log_value(value):
+def summarize_log_value(value: Any) -> object:
     """What the tracer keeps of one ``logs`` value: numbers as Python numbers,
     arrays as :class:`LogArray`, containers item by item, anything else as text.
 
@@ -89,7 +90,7 @@ def summarize_log_value(value):
     return repr(value)[:80]
 
 
-def format_log_value(value) -> str:
+def format_log_value(value: object) -> str:
     """A logs value as a short text: ``0.2310``, ``float32 array (32, 1)``.
 
     Example:

@@ -36,7 +36,7 @@ class HookSummary:
         fit     on_train_end        1  loss
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._counts: dict[tuple[str, str], int] = {}
         self._keys: dict[tuple[str, str], dict[str, None]] = {}
 

@@ -9,6 +9,7 @@ the timeline widget alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from nbcallbacks.core.hook_call import HookCall, format_hook_call
@@ -55,7 +56,8 @@ def matches_filter(hook: str, terms: tuple[str, ...]) -> bool:
     return not terms or any(term in hook for term in terms)
 
 
-def timeline_entries(calls, batches: bool = True, hook_filter: str | None = None) -> list:
+def timeline_entries(calls: Iterable[HookCall], batches: bool = True,
+                     hook_filter: str | None = None) -> list[HookCall | FoldedBatches]:
     """The calls to show, in order: :class:`HookCall` records and, when
     ``batches`` is False, :class:`FoldedBatches` in place of each run of
     batch-level calls. ``hook_filter`` keeps only hooks whose names contain
@@ -75,10 +77,10 @@ def timeline_entries(calls, batches: bool = True, hook_filter: str | None = None
         ['on_epoch_begin', 'on_epoch_end']
     """
     terms = hook_filter_terms(hook_filter)
-    entries: list = []
+    entries: list[HookCall | FoldedBatches] = []
     folding: list[HookCall] = []
 
-    def fold():
+    def fold() -> None:
         if folding:
             entries.append(_fold(folding))
             folding.clear()
@@ -119,7 +121,7 @@ def format_folded_batches(entry: FoldedBatches) -> str:
     return f"{entry.method:<8} {'  ' * entry.depth}… {entry.describe()}"
 
 
-def timeline_lines(calls, batches: bool = True, values: bool = True,
+def timeline_lines(calls: Iterable[HookCall], batches: bool = True, values: bool = True,
                    hook_filter: str | None = None) -> list[str]:
     """The timeline as printed lines (see :func:`timeline_entries` for the options)."""
     return [format_hook_call(entry, values) if isinstance(entry, HookCall)

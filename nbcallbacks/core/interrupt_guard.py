@@ -13,6 +13,12 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
+from types import FrameType
+from typing import Any, TypeAlias
+
+# What ``signal.signal`` and ``signal.getsignal`` return: a Python handler, ``SIG_DFL`` /
+# ``SIG_IGN``, or None (a handler installed outside Python).
+_Handler: TypeAlias = Callable[[int, FrameType | None], Any] | int | None
 
 # The guards whose handlers are in the chain now, oldest first (main thread only).
 # Each guard's ``_previous`` is the handler it replaced: the chain runs from the
@@ -61,14 +67,15 @@ class InterruptGuard:
         True
     """
 
-    def __init__(self, on_first: Callable[[], None], still_needed=None):
+    def __init__(self, on_first: Callable[[], None],
+                 still_needed: Callable[[FrameType | None], bool] | None = None) -> None:
         self._on_first = on_first
         self._still_needed = still_needed
-        self._previous = None
+        self._previous: _Handler = None
         self.installed = False
         self.interrupts = 0
 
-    def _handle(self, signum, frame):
+    def _handle(self, signum: int, frame: FrameType | None) -> Any:
         if not self.installed:
             # An ended guard's handler put back by someone else: behave as the
             # handler this guard had replaced.
@@ -96,7 +103,7 @@ class InterruptGuard:
                 self.installed = False
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if not self.installed:
             return
         self.installed = False
@@ -113,7 +120,7 @@ class InterruptGuard:
                           else signal.default_int_handler)
 
 
-def _pass_on(handler, signum, frame):
+def _pass_on(handler: _Handler, signum: int, frame: FrameType | None) -> Any:
     """Do what ``handler`` (a value ``signal.signal`` returned) does with SIGINT."""
     if callable(handler):
         return handler(signum, frame)

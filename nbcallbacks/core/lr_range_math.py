@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nbcallbacks.core.smoothing import ema
 
@@ -47,7 +48,7 @@ def exponential_ramp(start: float, end: float, steps: int) -> np.ndarray:
     return rates
 
 
-def centered_ema(values, weight: float) -> np.ndarray:
+def centered_ema(values: ArrayLike, weight: float) -> np.ndarray:
     """The bias-corrected EMA run forwards, then backwards over the result: no delay.
 
     Example:
@@ -60,7 +61,8 @@ def centered_ema(values, weight: float) -> np.ndarray:
     return ema(forward[::-1], weight)[::-1]
 
 
-def smooth_range_test_losses(losses, weight: float, diverge_threshold: float = 4.0) -> np.ndarray:
+def smooth_range_test_losses(losses: ArrayLike, weight: float,
+                             diverge_threshold: float = 4.0) -> np.ndarray:
     """The range test's curve: exploded losses capped, then :func:`centered_ema`.
 
     Losses after the lowest point of the running average are capped at the
@@ -140,7 +142,8 @@ def _window_slopes(log_rates: np.ndarray, losses: np.ndarray) -> np.ndarray:
         return np.where(run > 0, (losses[right] - losses[left]) / run, np.nan)
 
 
-def steepest_descent(learning_rates, smoothed, skip_start: int = 0) -> Suggestion:
+def steepest_descent(learning_rates: ArrayLike, smoothed: ArrayLike,
+                     skip_start: int = 0) -> Suggestion:
     """The rate where ``smoothed`` falls fastest per decade, before its minimum.
 
     The slope is taken against ``log10(learning_rate)``, over a window of

@@ -7,11 +7,13 @@ the widget layer.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from nbcallbacks.core.metric_names import panel_names
 from nbcallbacks.core.metric_store import POSITION_COLUMNS
 
 
-def table_columns(keys) -> list[str]:
+def table_columns(keys: Iterable[str]) -> list[str]:
     """Log keys in display order: per metric, training then validation; rate last.
 
     Example:
@@ -19,7 +21,7 @@ def table_columns(keys) -> list[str]:
         ['loss', 'val_loss', 'accuracy', 'learning_rate']
     """
     keys = [k for k in keys if k not in POSITION_COLUMNS]
-    ordered = []
+    ordered: list[str] = []
     for panel in panel_names(keys):
         for key in (panel, "val_" + panel):
             if key in keys:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 VALIDATION_PREFIX = "val_"
 LEARNING_RATE_KEYS = ("learning_rate", "lr")
 
@@ -59,7 +61,7 @@ def is_fraction(key: str) -> bool:
             and not any(part in name for part in _LOWER_IS_BETTER))
 
 
-def panel_names(keys) -> list[str]:
+def panel_names(keys: Iterable[str]) -> list[str]:
     """Metric panels for these log keys: ``loss`` first, then first-seen order,
     learning-rate keys excluded (they get their own panel)."""
     panels: list[str] = []

@@ -21,7 +21,9 @@ import math
 import os
 import threading
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -32,7 +34,7 @@ POSITION_COLUMNS = ("step", "epoch", "batch", "seconds")
 TABLE_KINDS = ("epoch", "batch", "learning_rate")
 
 
-def _as_number(value) -> float | None:
+def _as_number(value: Any) -> float | None:
     """A float for plotting, or None for values that are not numbers (strings, arrays)."""
     if isinstance(value, bool):
         return float(value)
@@ -45,11 +47,11 @@ def _as_number(value) -> float | None:
     return number
 
 
-def numeric_logs(logs) -> dict[str, float]:
+def numeric_logs(logs: Mapping[str, Any] | None) -> dict[str, float]:
     """The scalar numeric entries of a Keras ``logs`` dict (``None`` -> ``{}``)."""
     if not logs:
         return {}
-    numbers = {}
+    numbers: dict[str, float] = {}
     for key, value in logs.items():
         number = _as_number(value)
         if number is not None:
@@ -102,7 +104,7 @@ class MetricStore:
         ([2.0, 1.0], 2)
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         # A batch is queued as it came (see record_batch) and made a row when read.
         self.batches = ColumnTable({"step": np.int64, "epoch": np.int32, "batch": np.int32,
                                     "seconds": np.float32}, to_row=_batch_row)
@@ -116,7 +118,7 @@ class MetricStore:
         self._batches_per_epoch: dict[int, int] = {}
         self._steps = 0
         self._seconds_before = 0.0   # training time of the fits that ended
-        self._fit_began = None       # time.monotonic() when the running fit began
+        self._fit_began: float | None = None   # time.monotonic() when the running fit began
         self._lock = threading.Lock()
 
     # -- writing (the training thread) ---------------------------------------
@@ -146,7 +148,7 @@ class MetricStore:
             self.fits[-1].last_step = self._steps
             self.fits[-1].stopped_early = stopped_early
 
-    def record_batch(self, epoch: int, batch: int, logs) -> None:
+    def record_batch(self, epoch: int, batch: int, logs: Mapping[str, Any] | None) -> None:
         """Record the logs of one finished training batch.
 
         Called once per batch on the training thread, so it only queues what it was
@@ -160,7 +162,7 @@ class MetricStore:
         if batch >= self._batches_per_epoch.get(epoch, 0):
             self._batches_per_epoch[epoch] = batch + 1
 
-    def record_epoch(self, epoch: int, logs) -> None:
+    def record_epoch(self, epoch: int, logs: Mapping[str, Any] | None) -> None:
         """Record the end-of-epoch logs (training and ``val_`` values)."""
         row = numeric_logs(logs)
         row.update(step=self._steps, epoch=epoch, seconds=self.training_seconds())
@@ -242,7 +244,7 @@ class MetricStore:
         names = positions + [n for n in snap.names if n not in positions]
         return {name: snap.column(name) for name in names}
 
-    def to_pandas(self, kind: str = "epoch"):
+    def to_pandas(self, kind: str = "epoch") -> Any:
         """One table as a ``pandas.DataFrame``: per epoch (default, one row per epoch with an
         ``epoch`` column, as ``CSVLogger`` writes), per ``"batch"``, or the
         ``"learning_rate"`` readings. Needs pandas (``pip install pandas``).
@@ -260,7 +262,7 @@ class MetricStore:
                               "(to_csv writes the same table without it)") from error
         return pandas.DataFrame(self.columns(kind))
 
-    def to_csv(self, path, kind: str = "epoch") -> None:
+    def to_csv(self, path: str | os.PathLike[str], kind: str = "epoch") -> None:
         """Write one table (see :meth:`to_pandas`) to a CSV file, header first; NaN and
         infinities are written as ``nan`` / ``inf``, which pandas and ``csv`` read back.
 
@@ -283,7 +285,9 @@ class MetricStore:
             writer.writerows(rows)
 
     @classmethod
-    def from_rows(cls, batches=(), epochs=(), learning_rates=()) -> MetricStore:
+    def from_rows(cls, batches: Iterable[Mapping[str, float]] = (),
+                  epochs: Iterable[Mapping[str, float]] = (),
+                  learning_rates: Iterable[Mapping[str, float]] = ()) -> MetricStore:
         """A store holding rows read back from a log (each a dict of column -> number;
         positions as recorded, ``step`` and ``seconds`` included).
 

@@ -10,6 +10,7 @@ as an object, usable directly with ``keras.callbacks.LearningRateScheduler``.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 
 
 class PiecewiseSchedule:
@@ -31,8 +32,8 @@ class PiecewiseSchedule:
         during training ``lr`` is already 0.05 (set at epoch 3).
     """
 
-    def __init__(self, pairs):
-        checked = []
+    def __init__(self, pairs: Iterable[tuple[int, float]]) -> None:
+        checked: list[tuple[int, float]] = []
         for item in pairs:
             try:
                 epoch, rate = item
@@ -53,7 +54,7 @@ class PiecewiseSchedule:
         self.pairs = tuple(checked)
         self._rates = dict(checked)
 
-    def __call__(self, epoch, lr):
+    def __call__(self, epoch: int, lr: float) -> float:
         return self._rates.get(int(epoch), lr)
 
     def __repr__(self) -> str:

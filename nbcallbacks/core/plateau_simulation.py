@@ -17,7 +17,9 @@ reduction at the end of epoch ``e`` applies from epoch ``e + 1``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -52,10 +54,11 @@ class PlateauReplay:
     cooldown: np.ndarray
 
 
-def simulate_reduce_lr_on_plateau(values, initial_lr: float, *, mode: str = "min",
-                                  factor: float = 0.1, patience: int = 10,
+def simulate_reduce_lr_on_plateau(values: Sequence[float | None], initial_lr: float, *,
+                                  mode: str = "min", factor: float = 0.1, patience: int = 10,
                                   min_delta: float = 1e-4, cooldown: int = 0,
-                                  min_lr: float = 0.0, dtype=np.float32) -> PlateauReplay:
+                                  min_lr: float = 0.0,
+                                  dtype: type[np.floating[Any]] = np.float32) -> PlateauReplay:
     """Replay the ``ReduceLROnPlateau`` rules over ``values`` (one per epoch).
 
     Args:
@@ -92,7 +95,8 @@ def simulate_reduce_lr_on_plateau(values, initial_lr: float, *, mode: str = "min
     cooldowns = np.zeros(count, dtype=np.int64)
     reductions: list[Reduction] = []
     stored = dtype(initial_lr)
-    best, wait, cooldown_counter = None, 0, 0
+    best: float | None = None
+    wait, cooldown_counter = 0, 0
     for epoch, current in enumerate(values):
         rates[epoch] = stored  # the rate during this epoch; a cut applies from the next
         if current is not None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 _RATE_WORDS = ("lr", "rate", "learning")
 
@@ -41,7 +42,7 @@ class ParameterSpec:
     log: bool = False
 
 
-def _is_number(value) -> bool:
+def _is_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
@@ -58,7 +59,8 @@ def looks_like_rate(name: str, value: float) -> bool:
     return any(w in _RATE_WORDS or w.endswith("lr") for w in words) or 0 < value <= 0.01
 
 
-def infer_spec(name: str, value: float, given_range=None) -> ParameterSpec:
+def infer_spec(name: str, value: float,
+               given_range: Sequence[float] | None = None) -> ParameterSpec:
     """The slider for one argument: ``given_range`` ``(min, max)`` or ``(min, max, step)`` wins.
 
     Example:
@@ -184,13 +186,13 @@ class BoundSchedule:
         (0.25, decay(rate=0.25))
     """
 
-    def __init__(self, function: Callable, values: Mapping[str, float]):
+    def __init__(self, function: Callable, values: Mapping[str, float]) -> None:
         self.function = function
         self.values = dict(values)
         self._takes_lr = schedule_leading_arguments(function) == 2
         self.__name__ = getattr(function, "__name__", type(function).__name__)
 
-    def __call__(self, epoch, lr=None):
+    def __call__(self, epoch: int, lr: float | None = None) -> Any:
         if self._takes_lr:
             return self.function(epoch, lr, **self.values)
         return self.function(epoch, **self.values)
@@ -200,7 +202,7 @@ class BoundSchedule:
         return f"{self.__name__}({arguments})"
 
 
-def build_schedule(function: Callable, values: Mapping[str, float]):
+def build_schedule(function: Callable, values: Mapping[str, float]) -> Any:
     """The schedule for these values: ``function(**values)`` for a factory, a
     :class:`BoundSchedule` for ``schedule(epoch, lr, **params)``.
 

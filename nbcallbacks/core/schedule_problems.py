@@ -74,7 +74,7 @@ class ScheduleProblem:
                 f"{self.reason} Fix: {self.fix}")
 
 
-def describe_type(value) -> str:
+def describe_type(value: object) -> str:
     """A short, recognisable name of ``value``'s type.
 
     Example:
@@ -90,7 +90,7 @@ def describe_type(value) -> str:
     return f"{module.split('.')[0]}.{kind.__name__}"
 
 
-def is_tensor_like(value) -> bool:
+def is_tensor_like(value: object) -> bool:
     """True for tensors of the deep-learning frameworks (without importing any of them).
 
     Example:
@@ -101,7 +101,7 @@ def is_tensor_like(value) -> bool:
     return module.split(".")[0] in _TENSOR_MODULES
 
 
-def diagnose_learning_rate(value) -> Diagnosis | None:
+def diagnose_learning_rate(value: object) -> Diagnosis | None:
     """A :class:`Diagnosis` when Keras would reject ``value`` or training would break, else None.
 
     ``fatal`` is True when ``LearningRateScheduler`` raises ``ValueError``.

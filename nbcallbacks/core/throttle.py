@@ -15,6 +15,7 @@ costs at most one interval's worth of extra drawing.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 
 class Throttle:
@@ -43,7 +44,8 @@ class Throttle:
         True
     """
 
-    def __init__(self, interval: float = 1.0, max_busy: float = 0.03, clock=time.monotonic):
+    def __init__(self, interval: float = 1.0, max_busy: float = 0.03,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         if not interval >= 0:
             raise ValueError(f"redraw interval must be >= 0 seconds, got {interval!r}")
         if not 0 < max_busy <= 1:
@@ -51,7 +53,7 @@ class Throttle:
         self.interval = float(interval)
         self.max_busy = float(max_busy)
         self._clock = clock
-        self._last = None
+        self._last: float | None = None
         self._wait = self.interval
         self._previous_cost: float | None = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 
 class TrainingClock:
@@ -21,14 +22,14 @@ class TrainingClock:
         (0.1, 3.2, 980.0)
     """
 
-    def __init__(self, clock=time.monotonic):
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self.total_steps: int | None = None
         self.batch_size: int | None = None
         self.steps = 0
-        self._start = None
+        self._start: float | None = None
         self._paused_total = 0.0
-        self._paused_since = None
+        self._paused_since: float | None = None
 
     def start(self, total_steps: int | None = None, batch_size: int | None = None) -> None:
         self.total_steps = total_steps

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+from typing import SupportsFloat
 
 SAVE_SUFFIXES = (".keras", ".weights.h5")
 
@@ -33,7 +34,7 @@ class TrainingSignals:
         ValueError: learning rate must be a positive finite number, got -1
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         # Requests of any kind so far: the training thread compares this count with
         # the one it last acted on instead of taking every lock at every batch.
@@ -73,7 +74,7 @@ class TrainingSignals:
             self.requests_made += 1
         self._running.set()
 
-    def request_learning_rate(self, rate) -> None:
+    def request_learning_rate(self, rate: SupportsFloat | str) -> None:
         """Ask for a new learning rate; refuses non-positive, NaN and infinite values."""
         try:
             value = float(rate)
@@ -85,7 +86,7 @@ class TrainingSignals:
             self._learning_rate = value
             self.requests_made += 1
 
-    def request_save(self, path) -> None:
+    def request_save(self, path: str | os.PathLike[str]) -> None:
         """Ask for the model (``.keras``) or its weights (``.weights.h5``) to be saved."""
         path = os.fspath(path)
         if not path.endswith(SAVE_SUFFIXES):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 X_AXES = ("steps", "epochs", "time")
 
@@ -25,11 +26,11 @@ class ViewOptions:
     x_axis: str = "steps"
     hidden: frozenset = frozenset()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.x_axis not in X_AXES:
             raise ValueError(f"x_axis must be one of {X_AXES}, got {self.x_axis!r}")
         if not 0.0 <= self.smoothing < 1.0:
             raise ValueError(f"smoothing must be in [0, 1), got {self.smoothing!r}")
 
-    def with_(self, **changes) -> ViewOptions:
+    def with_(self, **changes: Any) -> ViewOptions:
         return replace(self, **changes)

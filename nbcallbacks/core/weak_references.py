@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, overload
 
 
-def weak_callback(function: Callable | None) -> Callable | None:
+@overload
+def weak_callback(function: Callable[..., Any]) -> Callable[..., Any]: ...
+@overload
+def weak_callback(function: None) -> None: ...
+
+
+def weak_callback(function: Callable[..., Any] | None) -> Callable[..., Any] | None:
     """``function`` without a strong reference to the object it is a method of.
 
     Once that object is gone, calling the result does nothing.
@@ -30,7 +36,7 @@ def weak_callback(function: Callable | None) -> Callable | None:
         return function
     method = weakref.WeakMethod(function)
 
-    def call(*args, **kwargs):
+    def call(*args: Any, **kwargs: Any) -> Any:
         target = method()
         return None if target is None else target(*args, **kwargs)
 

@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import glob
 import os
+from collections.abc import Sequence
 
 import numpy as np
 
 from nbcallbacks.datasets.reachability import can_connect
 
 __all__ = ["load_cats_vs_dogs"]
+
+# ((x_train, y_train), (x_val, y_val)): images and labels, as keras.datasets returns them.
+_Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 SOURCES = ("auto", "tfds", "scikit-image")
 
@@ -40,7 +44,8 @@ BRIGHTNESS = (0.75, 1.25)
 
 
 def load_cats_vs_dogs(n_train: int = 400, n_val: int = 100, image_size: int = 64, *,
-                      source: str = "auto", seed: int = 0, data_dir: str | None = None):
+                      source: str = "auto", seed: int = 0,
+                      data_dir: str | None = None) -> _Split:
     """Load a small, class-balanced image set for a cat-vs-dog classifier.
 
     With ``source="auto"`` the real TFDS ``cats_vs_dogs`` is used when it can
@@ -174,7 +179,8 @@ def _why_tfds_unavailable(data_dir: str | None) -> str | None:
     return f"no cached copy in {_tfds_data_dir(data_dir)}, no connection to {DOWNLOAD_HOST}"
 
 
-def _tfds_subset(n_train, n_val, image_size, seed, data_dir):
+def _tfds_subset(n_train: int, n_val: int, image_size: int, seed: int,
+                 data_dir: str | None) -> _Split:
     """The first photos of each class in TFDS' order, resized, split and shuffled."""
     import tensorflow_datasets as tfds
 
@@ -208,7 +214,7 @@ def _scikit_image_photos() -> tuple[np.ndarray, list[np.ndarray]]:
     return data.chelsea(), [loaders[name]() for name in FALLBACK_OTHER_PHOTOS]
 
 
-def _photo_crops(n_train, n_val, image_size, seed):
+def _photo_crops(n_train: int, n_val: int, image_size: int, seed: int) -> _Split:
     cat, others = _scikit_image_photos()
     rng = np.random.default_rng(seed)
     per_class = (n_train + n_val) // 2
@@ -239,12 +245,14 @@ def _resize(image: np.ndarray, image_size: int) -> np.ndarray:
     return np.asarray(picture.resize((image_size, image_size), Image.Resampling.BILINEAR))
 
 
-def _split(cats, not_cats, n_train, n_val, seed):
+def _split(cats: Sequence[np.ndarray], not_cats: Sequence[np.ndarray], n_train: int, n_val: int,
+           seed: int) -> _Split:
     """Balanced train/validation arrays, each shuffled with ``seed``."""
     half_train = n_train // 2
     rng = np.random.default_rng([seed, 1])
 
-    def arrays(cat_images, other_images):
+    def arrays(cat_images: Sequence[np.ndarray],
+               other_images: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         x = np.stack(list(cat_images) + list(other_images)).astype(np.uint8)
         y = np.array([0] * len(cat_images) + [1] * len(other_images), dtype=np.uint8)
         order = rng.permutation(len(x))

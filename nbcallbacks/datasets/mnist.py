@@ -22,6 +22,9 @@ from nbcallbacks.datasets.reachability import can_connect
 
 __all__ = ["load_mnist"]
 
+# ((x_train, y_train), (x_test, y_test)): images and labels, as keras.datasets returns them.
+_Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
 SOURCES = ("auto", "mnist", "digits")
 
 # Where keras.datasets.mnist downloads from, and how long we wait to learn whether it answers.
@@ -39,7 +42,8 @@ MNIST_SIZE = 28
 DIGIT_BOX = 20
 
 
-def load_mnist(n_train: int | None = None, n_test: int | None = None, source: str = "auto"):
+def load_mnist(n_train: int | None = None, n_test: int | None = None,
+               source: str = "auto") -> _Split:
     """Load MNIST like ``keras.datasets.mnist.load_data()``, falling back to shipped digits offline.
 
     With ``source="auto"`` the real MNIST is used when it can work: the file is
@@ -112,7 +116,7 @@ def load_mnist(n_train: int | None = None, n_test: int | None = None, source: st
     return data
 
 
-def _keras_mnist():
+def _keras_mnist() -> _Split:
     import keras
 
     # keras' download (urlretrieve) sets no timeout of its own: bound each read for its duration.
@@ -142,7 +146,7 @@ def _why_mnist_unavailable() -> str | None:
     return f"no cached copy, no connection to {MNIST_HOST}"
 
 
-def _digits_as_mnist():
+def _digits_as_mnist() -> _Split:
     """scikit-learn's digits in MNIST's layout: 28x28 uint8 images, uint8 labels, a fixed split."""
     try:
         from sklearn.datasets import load_digits
@@ -177,11 +181,11 @@ def _linear_resize_matrix(size_in: int, size_out: int) -> np.ndarray:
     return matrix
 
 
-def _first(data, n_train, n_test):
+def _first(data: _Split, n_train: int | None, n_test: int | None) -> _Split:
     (x_train, y_train), (x_test, y_test) = data
     return (x_train[:n_train], y_train[:n_train]), (x_test[:n_test], y_test[:n_test])
 
 
-def _sizes(data) -> str:
+def _sizes(data: _Split) -> str:
     (x_train, _), (x_test, _) = data
     return f"{len(x_train):,} training and {len(x_test):,} test images"

@@ -18,7 +18,7 @@ def can_connect(host: str, port: int, timeout: float) -> bool:
     """
     answer: list[bool] = []
 
-    def probe():
+    def probe() -> None:
         try:
             with socket.create_connection((host, port), timeout=timeout):
                 answer.append(True)

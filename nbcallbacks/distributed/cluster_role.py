@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # Task types that run training steps (an "evaluator" or a parameter server "ps" does not).
@@ -51,7 +52,7 @@ class ClusterRole:
 SINGLE_PROCESS = ClusterRole()
 
 
-def cluster_role(environ=None) -> ClusterRole:
+def cluster_role(environ: Mapping[str, str] | None = None) -> ClusterRole:
     """The role ``TF_CONFIG`` gives this process; a single process when it is unset.
 
     Raises ``ValueError`` naming the problem when ``TF_CONFIG`` is set but is

@@ -39,8 +39,8 @@ class SyncPacer:
         self.max_delay = float(max_delay)
         self.max_cost = float(max_cost)
         self._smoothing = smoothing
-        self._sync = None
-        self._batch = None
+        self._sync: float | None = None   # moving average of a sync's seconds
+        self._batch: float | None = None  # moving average of a batch's seconds
 
     def measured(self, sync_seconds: float | None = None,
                  batch_seconds: float | None = None) -> None:
@@ -57,5 +57,5 @@ class SyncPacer:
         live_enough = max(1, math.floor(self.max_delay / self._batch))
         return max(1, min(cheap_enough, live_enough))
 
-    def _average(self, old, new):
+    def _average(self, old: float | None, new: float) -> float:
         return new if old is None else self._smoothing * old + (1 - self._smoothing) * new

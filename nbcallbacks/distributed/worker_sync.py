@@ -18,7 +18,9 @@ batches), and at every epoch's end.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from nbcallbacks.distributed.cluster_role import ClusterRole
 
@@ -50,7 +52,7 @@ def _encode(request: ControlRequest, is_chief: bool) -> list[float]:
             float(request.sync_every) if is_chief else 0.0]
 
 
-def _decode(values) -> ControlRequest:
+def _decode(values: Sequence[float]) -> ControlRequest:
     """The agreed request from the summed encodings: anyone may stop; the rest is the chief's.
 
     Example:
@@ -67,7 +69,7 @@ def _decode(values) -> ControlRequest:
                           sync_every=max(1, int(round(values[6]))))
 
 
-def multi_worker_strategy(model):
+def multi_worker_strategy(model: Any) -> Any:
     """``model``'s ``tf.distribute.MultiWorkerMirroredStrategy``, or None.
 
     Without TensorFlow imported there is none (nothing is imported here).
@@ -88,7 +90,7 @@ class WorkerSync:
     several processes.
     """
 
-    def __init__(self, strategy, role: ClusterRole):
+    def __init__(self, strategy: Any, role: ClusterRole) -> None:
         import tensorflow as tf
 
         self.role = role
@@ -96,7 +98,7 @@ class WorkerSync:
         local_replicas = max(1, len(strategy.extended.worker_devices))
 
         @tf.function
-        def all_reduce(values):
+        def all_reduce(values: Any) -> Any:
             # strategy.run hands the same tensor to each local replica: divide so
             # that every process is counted once, whatever its device count.
             context = tf.distribute.get_replica_context()
@@ -107,7 +109,7 @@ class WorkerSync:
         self.calls = 0
 
     @classmethod
-    def for_model(cls, model, role: ClusterRole) -> WorkerSync | None:
+    def for_model(cls, model: Any, role: ClusterRole) -> WorkerSync | None:
         """A sync for ``model``'s strategy when it spans several processes, else None."""
         strategy = multi_worker_strategy(model) if role.multi_worker else None
         return None if strategy is None else cls(strategy, role)

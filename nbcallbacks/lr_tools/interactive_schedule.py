@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
+from typing import TYPE_CHECKING, Any
 
 import keras
 
@@ -23,6 +24,12 @@ from nbcallbacks.core.schedule_parameters import build_schedule, schedule_parame
 from nbcallbacks.lr_tools.schedule_preview import SchedulePreview, preview_schedule
 from nbcallbacks.render.palette import FAINT_TEXT
 from nbcallbacks.ui.frontend import detect_frontend
+
+if TYPE_CHECKING:  # the widgets are imported when first shown: they import ipywidgets
+    import numpy as np
+
+    from nbcallbacks.ui.parameter_sliders import ParameterSliders
+    from nbcallbacks.ui.schedule_preview_panel import SchedulePreviewPanel
 
 
 class InteractiveSchedule:
@@ -42,29 +49,29 @@ class InteractiveSchedule:
             good values.
     """
 
-    def __init__(self, factory: Callable, epochs: int, *, initial_lr=None,
+    def __init__(self, factory: Callable, epochs: int, *, initial_lr: Any = None,
                  steps_per_epoch: int | None = None, initial_epoch: int = 0,
                  values: Mapping[str, float] | None = None,
-                 ranges: Mapping[str, tuple] | None = None):
+                 ranges: Mapping[str, tuple] | None = None) -> None:
         if not callable(factory):
             raise TypeError(f"interactive_schedule needs a function, got {type(factory).__name__}")
         self.factory = factory
         self.specs = schedule_parameters(factory, values, ranges)
         self._fixed = {k: v for k, v in (values or {}).items()
                        if k not in {spec.name for spec in self.specs}}
-        self._preview_arguments = dict(epochs=epochs, initial_lr=initial_lr,
-                                       steps_per_epoch=steps_per_epoch,
-                                       initial_epoch=initial_epoch)
+        self._preview_arguments: dict[str, Any] = dict(
+            epochs=epochs, initial_lr=initial_lr, steps_per_epoch=steps_per_epoch,
+            initial_epoch=initial_epoch)
         self.values = {spec.name: spec.value for spec in self.specs}
         self.error: str | None = None
         self._holding = False
-        self._sliders = None
-        self._panel = None
+        self._sliders: ParameterSliders | None = None
+        self._panel: SchedulePreviewPanel | None = None
         # The first build must work: a factory that fails on its defaults is a plain error.
         self.schedule, self.preview = self._build(self.values)
 
     # -- changing values ------------------------------------------------------------------
-    def set(self, **values) -> InteractiveSchedule:
+    def set(self, **values: float) -> InteractiveSchedule:
         """Change some values (the sliders follow) and redraw.
 
         Example:
@@ -87,7 +94,7 @@ class InteractiveSchedule:
         self._changed({**self.values, **values})
         return self
 
-    def _build(self, values) -> tuple[object, SchedulePreview]:
+    def _build(self, values: Mapping[str, float]) -> tuple[object, SchedulePreview]:
         schedule = build_schedule(self.factory, {**self._fixed, **values})
         preview = preview_schedule(schedule, **self._preview_arguments)
         name = getattr(self.factory, "__name__", "schedule")
@@ -112,7 +119,7 @@ class InteractiveSchedule:
 
     # -- using the result -----------------------------------------------------------------
     @property
-    def learning_rates(self):
+    def learning_rates(self) -> np.ndarray:
         """The current preview's rates (see :attr:`SchedulePreview.learning_rates`)."""
         return self.preview.learning_rates
 
@@ -129,7 +136,7 @@ class InteractiveSchedule:
 
     # -- display --------------------------------------------------------------------------
     @property
-    def widget(self):
+    def widget(self) -> Any:
         """Sliders above the preview panel (built on first use)."""
         if self._panel is None:
             import ipywidgets as widgets
@@ -157,19 +164,21 @@ class InteractiveSchedule:
     def __repr__(self) -> str:
         return f"<InteractiveSchedule {self.preview.name}>"
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"image/png": base64.b64encode(self.preview.png()).decode("ascii")}
+    def _repr_mimebundle_(self, include: Collection[str] | None = None,
+                          exclude: Collection[str] | None = None) -> dict[str, Any]:
+        bundle: dict[str, Any] = {
+            "image/png": base64.b64encode(self.preview.png()).decode("ascii")}
         if detect_frontend().shows_widgets:
             bundle.update(widget_mimebundle(self.widget))
         bundle["text/plain"] = str(self)
         return bundle
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     return f"{value:.3g}" if isinstance(value, float) else repr(value)
 
 
-def interactive_schedule(factory: Callable, epochs: int = 30, *, initial_lr=None,
+def interactive_schedule(factory: Callable, epochs: int = 30, *, initial_lr: Any = None,
                          steps_per_epoch: int | None = None, initial_epoch: int = 0,
                          values: Mapping[str, float] | None = None,
                          ranges: Mapping[str, tuple] | None = None) -> InteractiveSchedule:

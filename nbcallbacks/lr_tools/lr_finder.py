@@ -12,9 +12,12 @@ have without the test.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from typing import Any
 
 import keras
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nbcallbacks.core.lr_range_math import (
     exponential_ramp,
@@ -40,9 +43,10 @@ DEFAULT_STEPS = 100
 MIN_STEPS = 10
 
 
-def find_lr(model, x, y=None, *, batch_size: int = 32, steps: int | None = None,
-            start_lr: float = 1e-7, end_lr: float = 10.0, smoothing: float = 0.8,
-            diverge_threshold: float = 4.0, sample_weight=None, shuffle: bool = True,
+def find_lr(model: Any, x: Any, y: Any = None, *, batch_size: int = 32,
+            steps: int | None = None, start_lr: float = 1e-7, end_lr: float = 10.0,
+            smoothing: float = 0.8, diverge_threshold: float = 4.0,
+            sample_weight: ArrayLike | None = None, shuffle: bool = True,
             seed: int = 0) -> LRRangeTest:
     """Run an LR range test on ``model`` and suggest a learning rate.
 
@@ -150,17 +154,17 @@ def find_lr(model, x, y=None, *, batch_size: int = 32, steps: int | None = None,
         state.restore()
 
     learning_rates = np.array(applied, dtype=keras.backend.floatx())
-    losses = np.array(losses, dtype=np.float64)
-    smoothed = smooth_range_test_losses(losses, smoothing, diverge_threshold)
+    loss_values = np.array(losses, dtype=np.float64)
+    smoothed = smooth_range_test_losses(loss_values, smoothing, diverge_threshold)
     suggestion = steepest_descent(learning_rates, smoothed, skip_start=steps // 10)
-    return LRRangeTest(learning_rates=learning_rates, losses=losses, smoothed_losses=smoothed,
+    return LRRangeTest(learning_rates=learning_rates, losses=loss_values, smoothed_losses=smoothed,
                        suggestion=suggestion.learning_rate, suggestion_index=suggestion.index,
                        reason=suggestion.reason, stop_reason=stop_reason, steps_planned=steps,
                        start_lr=float(start_lr), end_lr=float(end_lr), smoothing=smoothing,
                        notes=notes)
 
 
-def _check_model(model) -> None:
+def _check_model(model: Any) -> None:
     if not isinstance(model, keras.Model):
         raise TypeError(f"find_lr needs a keras.Model, got {type(model).__name__}")
     if cluster_role().multi_worker and multi_worker_strategy(model) is not None:
@@ -174,7 +178,9 @@ def _check_model(model) -> None:
                          "loss=...) first")
 
 
-def _plan_batches(x, y, sample_weight, batch_size, steps, shuffle, seed):
+def _plan_batches(x: Any, y: Any, sample_weight: ArrayLike | None, batch_size: int,
+                  steps: int | None, shuffle: bool,
+                  seed: int) -> tuple[int, Iterator[tuple], list[str]]:
     """``(steps, batch iterator, notes)``, with clear errors when the data is too small."""
     if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int)
                               or steps < MIN_STEPS):
@@ -214,7 +220,8 @@ def _plan_batches(x, y, sample_weight, batch_size, steps, shuffle, seed):
     return wanted, array_batches(x, y, sample_weight, batch_size, wanted, shuffle, seed), notes
 
 
-def _build_if_needed(model, x, y, sample_weight, batch_size) -> None:
+def _build_if_needed(model: Any, x: Any, y: Any, sample_weight: ArrayLike | None,
+                     batch_size: int) -> None:
     """Build an unbuilt model on a sample of the inputs, so its weights exist to be saved."""
     if model.built:
         return

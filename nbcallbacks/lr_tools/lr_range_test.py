@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -85,6 +86,7 @@ class LRRangeTest:
         suggestion = "None" if self.suggestion is None else f"{self.suggestion:.3g}"
         return f"<LRRangeTest steps={len(self.losses)} suggestion={suggestion}>"
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
+    def _repr_mimebundle_(self, include: Collection[str] | None = None,
+                          exclude: Collection[str] | None = None) -> dict[str, str]:
         return {"image/png": base64.b64encode(self.png()).decode("ascii"),
                 "text/plain": str(self)}

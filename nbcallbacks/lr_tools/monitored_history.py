@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 
-def monitored_values(history, monitor: str) -> tuple[list, list]:
+def monitored_values(history: object, monitor: str) -> tuple[list, list]:
     """The monitored curve and, when recorded, the learning rates, from any history form.
 
     Example:
@@ -45,7 +45,7 @@ def monitored_values(history, monitor: str) -> tuple[list, list]:
                     f"list of values; got {type(history).__name__}")
 
 
-def first_recorded_epoch(history) -> int | None:
+def first_recorded_epoch(history: object) -> int | None:
     """The epoch index the curve starts at, when the history knows it (a Keras ``History``).
 
     Example:

@@ -11,11 +11,13 @@ a ``ReduceLROnPlateau`` replayed over a recorded curve.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import keras
 import numpy as np
 
-from nbcallbacks.core.epoch_schedule_replay import replay_epoch_schedule
+from nbcallbacks.core.epoch_schedule_replay import EpochScheduleReplay, replay_epoch_schedule
 from nbcallbacks.core.formatting import format_learning_rate
 from nbcallbacks.core.metric_names import higher_is_better
 from nbcallbacks.core.piecewise_schedule import PiecewiseSchedule
@@ -30,8 +32,8 @@ from nbcallbacks.model_access.learning_rate_override import rate_source
 DEFAULT_INITIAL_LR = 0.001
 
 
-def preview_epoch_schedule(schedule, epochs: int, initial_lr, steps_per_epoch: int | None,
-                           initial_epoch: int) -> SchedulePreview:
+def preview_epoch_schedule(schedule: Any, epochs: int, initial_lr: Any,
+                           steps_per_epoch: int | None, initial_epoch: int) -> SchedulePreview:
     """A per-epoch schedule: a ``schedule(epoch, lr)`` function, a ``LearningRateScheduler``
     or ``(epoch, learning_rate)`` pairs, replayed as ``LearningRateScheduler`` calls it.
 
@@ -77,15 +79,15 @@ def preview_epoch_schedule(schedule, epochs: int, initial_lr, steps_per_epoch: i
         first_epoch=initial_epoch, notes=notes)
 
 
-def preview_step_schedule(schedule, epochs: int, steps_per_epoch: int | None,
-                          initial_epoch: int, initial_lr) -> SchedulePreview:
+def preview_step_schedule(schedule: Any, epochs: int, steps_per_epoch: int | None,
+                          initial_epoch: int, initial_lr: Any) -> SchedulePreview:
     """A ``keras.optimizers.schedules.LearningRateSchedule``: the rate of every optimizer step."""
     if steps_per_epoch is None:
         raise ValueError(
             f"{type(schedule).__name__} changes the rate at every optimizer step: pass "
             "steps_per_epoch= (ceil(number of samples / batch_size), or len(dataset)) so "
             "steps can be placed in epochs")
-    notes = []
+    notes: list[str] = []
     if initial_lr is not None:
         notes.append("initial_lr is not used: a LearningRateSchedule sets every step's rate")
     first_step = initial_epoch * steps_per_epoch
@@ -101,7 +103,8 @@ def preview_step_schedule(schedule, epochs: int, steps_per_epoch: int | None,
         first_epoch=initial_epoch, notes=notes)
 
 
-def _first_bad_step_rate(rates, steps_per_epoch, initial_epoch):
+def _first_bad_step_rate(rates: np.ndarray, steps_per_epoch: int,
+                         initial_epoch: int) -> ScheduleProblem | None:
     bad = np.flatnonzero(~np.isfinite(rates) | (rates < 0))
     if not len(bad):
         return None
@@ -116,7 +119,7 @@ def _first_bad_step_rate(rates, steps_per_epoch, initial_epoch):
         "check the schedule's arguments (decay steps, powers, end rate).", False)
 
 
-def preview_plateau(callback, epochs: int | None, initial_lr, history,
+def preview_plateau(callback: Any, epochs: int | None, initial_lr: Any, history: object,
                     initial_epoch: int) -> SchedulePreview:
     """A ``ReduceLROnPlateau`` replayed over a recorded curve: where it would cut the rate."""
     if history is None:
@@ -157,7 +160,7 @@ def preview_plateau(callback, epochs: int | None, initial_lr, history,
         notes=notes)
 
 
-def _resolve_mode(callback) -> str:
+def _resolve_mode(callback: Any) -> str:
     """``"min"``/``"max"`` as Keras resolves it (from the callback, if it ran already)."""
     if callback.mode in ("min", "max"):
         return callback.mode
@@ -170,7 +173,7 @@ def _resolve_mode(callback) -> str:
 
 
 # -- small helpers ----------------------------------------------------------------------
-def _initial_rate(initial_lr, fallback) -> tuple[float, list[str]]:
+def _initial_rate(initial_lr: Any, fallback: float | None) -> tuple[float, list[str]]:
     if initial_lr is None:
         if fallback is not None:
             return float(fallback), [
@@ -189,7 +192,8 @@ def _initial_rate(initial_lr, fallback) -> tuple[float, list[str]]:
     return float(initial_lr), []
 
 
-def _ignores_initial_rate(function, epochs, initial_epoch, dtype, replay) -> bool:
+def _ignores_initial_rate(function: Callable, epochs: int, initial_epoch: int,
+                          dtype: type[np.floating[Any]], replay: EpochScheduleReplay) -> bool:
     """Whether the schedule gives the same rates from another starting rate (it ignores ``lr``)."""
     try:
         other = replay_epoch_schedule(function, epochs, DEFAULT_INITIAL_LR * 3, initial_epoch,
@@ -199,13 +203,13 @@ def _ignores_initial_rate(function, epochs, initial_epoch, dtype, replay) -> boo
     return np.array_equal(other.learning_rates, replay.learning_rates, equal_nan=True)
 
 
-def _is_pairs(value) -> bool:
+def _is_pairs(value: object) -> bool:
     if not isinstance(value, (list, tuple)) or not value:
         return False
     return all(isinstance(item, (list, tuple)) and len(item) == 2 for item in value)
 
 
-def whole_number(value, name: str, minimum: int = 0) -> int:
+def whole_number(value: object, name: str, minimum: int = 0) -> int:
     """``value`` as an int, or ``ValueError`` naming the argument (bools are not numbers here).
 
     Example:
@@ -219,7 +223,7 @@ def whole_number(value, name: str, minimum: int = 0) -> int:
     return int(value)
 
 
-def _callable_name(function) -> str:
+def _callable_name(function: object) -> str:
     name = getattr(function, "__name__", None)
     if name == "<lambda>":
         return "lambda"
@@ -230,7 +234,7 @@ def _callable_name(function) -> str:
     return type(function).__name__
 
 
-def _schedule_object_name(schedule) -> str:
+def _schedule_object_name(schedule: Any) -> str:
     try:
         config = schedule.get_config()
     except Exception:  # noqa: BLE001 - a custom schedule without get_config
@@ -242,7 +246,7 @@ def _schedule_object_name(schedule) -> str:
     return f"{type(schedule).__name__}({arguments}{more})"
 
 
-def _follows_schedule(optimizer) -> bool:
+def _follows_schedule(optimizer: Any) -> bool:
     # Under mixed precision, asked of the optimizer inside the LossScaleOptimizer;
     # an optimizer keeping its rate elsewhere is read through its public rate.
     try:

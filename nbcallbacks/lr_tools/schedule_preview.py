@@ -25,6 +25,8 @@ in :mod:`~nbcallbacks.lr_tools.schedule_forms`, the result object
 
 from __future__ import annotations
 
+from typing import Any
+
 import keras
 
 from nbcallbacks.lr_tools.schedule_forms import (
@@ -38,8 +40,8 @@ from nbcallbacks.lr_tools.schedule_preview_result import SchedulePreview
 __all__ = ["SchedulePreview", "preview_schedule"]
 
 
-def preview_schedule(schedule, epochs: int | None = None, initial_lr=None,
-                     steps_per_epoch: int | None = None, *, history=None,
+def preview_schedule(schedule: Any, epochs: int | None = None, initial_lr: Any = None,
+                     steps_per_epoch: int | None = None, *, history: object = None,
                      initial_epoch: int = 0) -> SchedulePreview:
     """Preview the learning rate ``schedule`` applies in ``fit(..., epochs=epochs)``.
 

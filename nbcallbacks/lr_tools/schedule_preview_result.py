@@ -10,6 +10,8 @@ a notebook, and as a PNG and a text table in saved notebooks and terminals
 from __future__ import annotations
 
 import base64
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,6 +23,9 @@ from nbcallbacks.lr_tools.schedule_preview_table import preview_table_rows, prev
 from nbcallbacks.render.schedule_chart import MonitoredCurve, ScheduleChartData, schedule_chart_png
 from nbcallbacks.ui.frontend import detect_frontend
 from nbcallbacks.ui.value_table import value_table_html
+
+if TYPE_CHECKING:  # imported when first shown: it imports ipywidgets
+    from nbcallbacks.ui.schedule_preview_panel import SchedulePreviewPanel
 
 
 class SchedulePreview:
@@ -61,9 +66,12 @@ class SchedulePreview:
         notes: remarks about assumptions made (e.g. a default initial rate).
     """
 
-    def __init__(self, *, learning_rates, epochs, steps, per_step, steps_per_epoch, schedule,
-                 kind, name, initial_lr, problems=(), plateau=None, monitor=None,
-                 first_epoch=0, notes=()):
+    def __init__(self, *, learning_rates: np.ndarray, epochs: np.ndarray,
+                 steps: np.ndarray | None, per_step: bool, steps_per_epoch: int | None,
+                 schedule: Any, kind: str, name: str, initial_lr: float | None,
+                 problems: Iterable[ScheduleProblem] = (), plateau: PlateauReplay | None = None,
+                 monitor: str | None = None, first_epoch: int = 0,
+                 notes: Iterable[str] = ()) -> None:
         self.learning_rates = learning_rates
         self.epochs = epochs
         self.steps = steps
@@ -78,7 +86,7 @@ class SchedulePreview:
         self.monitor = monitor
         self.first_epoch = first_epoch
         self.notes = list(notes)
-        self._panel = None
+        self._panel: SchedulePreviewPanel | None = None
 
     # -- what a person asks -------------------------------------------------------
     @property
@@ -145,7 +153,7 @@ class SchedulePreview:
 
     def png(self, log_scale: bool = False, width: int = 760) -> bytes:
         """The chart as PNG bytes."""
-        markers = []
+        markers: list[tuple[int, str, bool]] = []
         first = self.problem
         if first is not None and not first.fatal:
             markers.append((first.epoch, first.label, False))
@@ -154,6 +162,7 @@ class SchedulePreview:
             markers.append((fatal[0].epoch, f"{fatal[0].label} — Keras stops here", True))
         monitored = None
         if self.plateau is not None:
+            assert self.monitor is not None  # a ReduceLROnPlateau preview names its monitor
             monitored = MonitoredCurve(self.monitor, self.plateau.monitored, self.plateau.improved,
                                        [r.epoch for r in self.plateau.reductions],
                                        [r.new_lr for r in self.plateau.reductions])
@@ -166,7 +175,7 @@ class SchedulePreview:
 
     # -- display ------------------------------------------------------------------
     @property
-    def widget(self):
+    def widget(self) -> Any:
         """The ipywidgets view (built on first use)."""
         if self._panel is None:
             from nbcallbacks.ui.schedule_preview_panel import SchedulePreviewPanel
@@ -208,8 +217,9 @@ class SchedulePreview:
     def __repr__(self) -> str:
         return f"<SchedulePreview {self.summary()}>"
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"image/png": base64.b64encode(self.png()).decode("ascii")}
+    def _repr_mimebundle_(self, include: Collection[str] | None = None,
+                          exclude: Collection[str] | None = None) -> dict[str, Any]:
+        bundle: dict[str, Any] = {"image/png": base64.b64encode(self.png()).decode("ascii")}
         if detect_frontend().shows_widgets:
             bundle.update(widget_mimebundle(self.widget))
         bundle["text/plain"] = str(self)

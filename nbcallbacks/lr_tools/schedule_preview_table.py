@@ -10,15 +10,21 @@ writes them as text for terminals and saved notebooks.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from nbcallbacks.core.formatting import format_learning_rate
+
+if TYPE_CHECKING:  # schedule_preview_result imports this module
+    from nbcallbacks.lr_tools.schedule_preview_result import SchedulePreview
 
 # Rows a text table shows before it elides the middle (marked rows always show).
 TEXT_ROWS = 12
 
 
-def preview_table_rows(preview) -> tuple[list[str], list[list[str]], dict[int, str]]:
+def preview_table_rows(preview: SchedulePreview
+                       ) -> tuple[list[str], list[list[str]], dict[int, str]]:
     """Columns, formatted rows (one per epoch) and row marks (``"changed"``, ``"problem"``).
 
     Example:
@@ -31,6 +37,7 @@ def preview_table_rows(preview) -> tuple[list[str], list[list[str]], dict[int, s
     row_marks: dict[int, str] = {}
     if preview.plateau is not None:
         replay = preview.plateau
+        assert preview.monitor is not None  # a ReduceLROnPlateau preview names its monitor
         cut_epochs = {r.epoch: r.new_lr for r in replay.reductions}
         columns = ["epoch", preview.monitor, "new best", "wait", "learning rate", "cut to"]
         rows = []
@@ -48,10 +55,11 @@ def preview_table_rows(preview) -> tuple[list[str], list[list[str]], dict[int, s
     if preview.per_step:
         columns = ["epoch", "steps", "rate at first step", "rate at last step"]
         rows = []
-        per_epoch = preview.steps_per_epoch
+        per_epoch, steps = preview.steps_per_epoch, preview.steps
+        assert per_epoch is not None and steps is not None  # a per-step preview knows both
         for index in range(preview.epoch_count):
             chunk = preview.learning_rates[index * per_epoch:(index + 1) * per_epoch]
-            first_step = int(preview.steps[index * per_epoch])
+            first_step = int(steps[index * per_epoch])
             rows.append([str(preview.first_epoch + index),
                          f"{first_step}-{first_step + per_epoch - 1}",
                          format_learning_rate(chunk[0]), format_learning_rate(chunk[-1])])
@@ -80,7 +88,7 @@ def preview_table_rows(preview) -> tuple[list[str], list[list[str]], dict[int, s
     return columns, rows, row_marks
 
 
-def preview_text(preview) -> str:
+def preview_text(preview: SchedulePreview) -> str:
     """The summary, notes, problem and table as text; long tables keep their ends
     and every marked row, with ``...`` for the rows left out.
 

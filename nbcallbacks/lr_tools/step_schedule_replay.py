@@ -14,10 +14,14 @@ times faster than one call per step), with one call per step as the fallback.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 
-def _compiled(function):
+def _compiled(function: Callable[..., Any]) -> Callable[..., Any]:
     """``function`` compiled the way the backend's train step is (eager for torch)."""
     import keras
 
@@ -40,7 +44,8 @@ def _iteration_dtype() -> str:
     return "int64" if keras.backend.backend() == "tensorflow" else "int32"
 
 
-def replay_step_schedule(schedule, first_step: int, steps: int, dtype="float32") -> np.ndarray:
+def replay_step_schedule(schedule: Callable[[Any], Any], first_step: int, steps: int,
+                         dtype: DTypeLike = "float32") -> np.ndarray:
     """``schedule(k)`` for ``k`` from ``first_step`` on, ``steps`` values, as training computes it.
 
     Args:
@@ -71,11 +76,12 @@ def replay_step_schedule(schedule, first_step: int, steps: int, dtype="float32")
     return rates
 
 
-def _replay_in_graph_loop(schedule, first_step: int, steps: int) -> np.ndarray:
+def _replay_in_graph_loop(schedule: Callable[[Any], Any], first_step: int,
+                          steps: int) -> np.ndarray:
     import tensorflow as tf
 
     @tf.function
-    def evaluate(indices):
+    def evaluate(indices: Any) -> Any:
         return tf.map_fn(lambda step: tf.cast(schedule(step), tf.float32), indices,
                          parallel_iterations=1, fn_output_signature=tf.float32)
 

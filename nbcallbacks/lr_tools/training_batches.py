@@ -18,8 +18,10 @@ steps that runs out of data after 30 has only tried the lowest rates.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 def _backend() -> str:
@@ -32,7 +34,7 @@ class NotEnoughData(ValueError):
     """The data has fewer batches than the steps requested."""
 
 
-def _leaves(structure) -> list:
+def _leaves(structure: Any) -> list[Any]:
     if isinstance(structure, dict):
         return [leaf for value in structure.values() for leaf in _leaves(value)]
     if isinstance(structure, (list, tuple)):
@@ -40,7 +42,7 @@ def _leaves(structure) -> list:
     return [structure]
 
 
-def _take(structure, index):
+def _take(structure: Any, index: np.ndarray) -> Any:
     if isinstance(structure, dict):
         return {key: _take(value, index) for key, value in structure.items()}
     if isinstance(structure, (list, tuple)):
@@ -48,7 +50,7 @@ def _take(structure, index):
     return structure[index]
 
 
-def _as_arrays(structure):
+def _as_arrays(structure: Any) -> Any:
     if isinstance(structure, dict):
         return {key: _as_arrays(value) for key, value in structure.items()}
     if isinstance(structure, (list, tuple)) and structure and \
@@ -57,7 +59,7 @@ def _as_arrays(structure):
     return np.asarray(structure)
 
 
-def is_dataset_like(x) -> bool:
+def is_dataset_like(x: object) -> bool:
     """A ``tf.data.Dataset``, a ``PyDataset``, a generator or another iterator of batches.
 
     Example:
@@ -75,7 +77,7 @@ def is_dataset_like(x) -> bool:
         base.__name__ == "PyDataset" for base in type(x).__mro__)
 
 
-def dataset_length(dataset) -> int | None:
+def dataset_length(dataset: Any) -> int | None:
     """Batches in ``dataset`` when known (None for unknown; a large number for infinite)."""
     if hasattr(dataset, "cardinality"):
         count = int(dataset.cardinality())
@@ -91,8 +93,8 @@ def dataset_length(dataset) -> int | None:
         return None
 
 
-def array_batches(x, y, sample_weight, batch_size: int, steps: int, shuffle: bool = True,
-                  seed: int = 0) -> Iterator[tuple]:
+def array_batches(x: Any, y: Any, sample_weight: ArrayLike | None, batch_size: int, steps: int,
+                  shuffle: bool = True, seed: int = 0) -> Iterator[tuple]:
     """``steps`` full batches ``(x, y, sample_weight)`` from arrays.
 
     Example:
@@ -110,7 +112,7 @@ def array_batches(x, y, sample_weight, batch_size: int, steps: int, shuffle: boo
                None if weights is None else weights[index])
 
 
-def count_array_batches(x, batch_size: int) -> tuple[int, int]:
+def count_array_batches(x: Any, batch_size: int) -> tuple[int, int]:
     """``(samples, full batches)`` of array data; checks all inputs have the same length."""
     lengths = {len(leaf) for leaf in _leaves(_as_arrays(x))}
     if len(lengths) != 1:
@@ -119,7 +121,7 @@ def count_array_batches(x, batch_size: int) -> tuple[int, int]:
     return samples, samples // batch_size
 
 
-def dataset_batches(dataset, steps: int) -> Iterator[tuple]:
+def dataset_batches(dataset: Any, steps: int) -> Iterator[tuple]:
     """``(x, y, sample_weight)`` from the first ``steps`` batches; raises :class:`NotEnoughData`."""
     produced = 0
     if hasattr(dataset, "as_numpy_iterator") and _backend() != "tensorflow":

@@ -13,12 +13,13 @@ batch for that batch's rate (the dashboard does), not after it.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from nbcallbacks.compat.keras_optimizer import rate_owner
 from nbcallbacks.model_access.model_sync import synced
 
 
-def read_learning_rate(model) -> float | None:
+def read_learning_rate(model: Any) -> float | None:
     """The learning rate the optimizer uses now, or None when there is none to read.
 
     Example:

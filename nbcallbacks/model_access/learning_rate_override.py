@@ -14,7 +14,9 @@ What the optimizer was built with is private Keras state, read through
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import keras
 
@@ -26,7 +28,7 @@ from nbcallbacks.compat.keras_optimizer import (
 )
 
 
-def rate_source(optimizer) -> str:
+def rate_source(optimizer: Any) -> str:
     """Where the rate comes from: ``"variable"`` (settable), ``"schedule"`` or ``"callable"``.
 
     A ``LossScaleOptimizer`` (mixed precision) answers for the optimizer inside it.
@@ -51,7 +53,7 @@ def rate_source(optimizer) -> str:
     return "callable"
 
 
-def uses_schedule(optimizer) -> bool:
+def uses_schedule(optimizer: Any) -> bool:
     """True when the optimizer's rate comes from a schedule or a callable, not a variable.
 
     Example:
@@ -64,7 +66,7 @@ def uses_schedule(optimizer) -> bool:
 
 
 @contextmanager
-def learning_rate_override(model):
+def learning_rate_override(model: Any) -> Iterator[Callable[[float], float]]:
     """Yield ``set_rate(rate) -> float``: sets the rate, returns the value the optimizer holds.
 
     The returned value is what the train step will use (rounded to the

@@ -18,11 +18,14 @@ a seed-generator variable of the model).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import keras
 import numpy as np
 
 
-def _unique(variables) -> list:
+def _unique(variables: Iterable[Any]) -> list:
     seen, unique = set(), []
     for variable in variables:
         if id(variable) not in seen:
@@ -31,14 +34,14 @@ def _unique(variables) -> list:
     return unique
 
 
-def _tracked_variables(model) -> list:
+def _tracked_variables(model: Any) -> list:
     optimizer = getattr(model, "optimizer", None)
     return _unique(list(model.variables)
                    + (list(optimizer.variables) if optimizer is not None else [])
                    + list(getattr(model, "metrics_variables", [])))
 
 
-def _backend_random_state():
+def _backend_random_state() -> Any:
     """The global generator state the backend's unseeded random ops consume, if any."""
     if keras.backend.backend() != "torch":
         return None
@@ -47,7 +50,7 @@ def _backend_random_state():
     return torch.get_rng_state()
 
 
-def _set_backend_random_state(state) -> None:
+def _set_backend_random_state(state: Any) -> None:
     if state is not None:
         import torch
 
@@ -73,14 +76,15 @@ class ModelState:
         []
     """
 
-    def __init__(self, model, variables: list, values: list[np.ndarray], random_state=None):
+    def __init__(self, model: Any, variables: list, values: list[np.ndarray],
+                 random_state: Any = None) -> None:
         self.model = model
         self._variables = variables
         self._values = values
         self._random_state = random_state
 
     @classmethod
-    def capture(cls, model) -> ModelState:
+    def capture(cls, model: Any) -> ModelState:
         optimizer = getattr(model, "optimizer", None)
         if optimizer is not None and not optimizer.built and model.built:
             optimizer.build(model.trainable_variables)

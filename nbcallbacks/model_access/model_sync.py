@@ -11,8 +11,10 @@ and PyTorch the variables are always current and this is a no-op.
 
 from __future__ import annotations
 
+from typing import Any
 
-def synced(model):
+
+def synced(model: Any) -> Any:
     """``model``, after writing back any training state JAX holds outside it.
 
     Example:

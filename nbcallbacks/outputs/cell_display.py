@@ -26,7 +26,7 @@ class CellDisplay:
         False
     """
 
-    def __init__(self, make_bundle: Callable[[], dict]):
+    def __init__(self, make_bundle: Callable[[], dict]) -> None:
         self._make_bundle = make_bundle
         self._cell = _NOWHERE
         self._handle = None

@@ -21,12 +21,16 @@ from __future__ import annotations
 import dataclasses
 import weakref
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from nbcallbacks.outputs.cell_display import CellDisplay
 from nbcallbacks.runs.comparison import Comparison
 from nbcallbacks.runs.run_record import RunRecord
 from nbcallbacks.runs.run_sources import dashboard_run
 from nbcallbacks.ui.frontend import current_cell_id
+
+if TYPE_CHECKING:
+    from nbcallbacks.callbacks.dashboard import Dashboard
 
 # How a hyperparameter is written in a run name made from what differs.
 SHORT_NAMES = {"learning_rate": "lr", "batch_size": "batch", "optimizer": "opt"}
@@ -52,18 +56,18 @@ def cell_sweep() -> CellSweep:
 class SweepRun:
     """One run of a sweep: its dashboard while it trains, its record once it ended."""
 
-    dashboard: object | None
+    dashboard: Dashboard | None
     named: bool                  # the person (or KerasTuner) named it
     hyperparameters: dict
     fold: Callable[[], None]     # fold its panel to the status line
     record: RunRecord | None = None
     # Which dashboard it is, also once it ended (a dashboard reused by the cell's next fit
     # continues its run), without keeping it alive.
-    identity: weakref.ref | None = None
+    identity: weakref.ref[Dashboard] | None = None
 
     folded: bool = False
 
-    def belongs_to(self, dashboard) -> bool:
+    def belongs_to(self, dashboard: Dashboard) -> bool:
         return self.identity is not None and self.identity() is dashboard
 
 
@@ -76,13 +80,14 @@ class CellSweep:
         ([], None)
     """
 
-    def __init__(self, cell):
+    def __init__(self, cell: object) -> None:
         self.cell = cell
         self.runs: list[SweepRun] = []
-        self.comparison = None
+        self.comparison: Comparison | None = None
         self._display: CellDisplay | None = None
 
-    def begin(self, dashboard, named: bool, fold: Callable[[], None] = lambda: None) -> None:
+    def begin(self, dashboard: Dashboard, named: bool, fold: Callable[[], None] = lambda: None
+              ) -> None:
         """``dashboard`` starts a fit in this cell: the comparison shows it from now on."""
         run = self._run_of(dashboard)
         if run is None:
@@ -105,7 +110,7 @@ class CellSweep:
         else:
             self.comparison.show_sources(self._sources())
 
-    def end(self, dashboard) -> None:
+    def end(self, dashboard: Dashboard) -> None:
         """``dashboard``'s fit ended: keep its record (not the dashboard), refresh the view
         and the copy saved notebooks keep."""
         run = self._run_of(dashboard)
@@ -115,9 +120,10 @@ class CellSweep:
         run.dashboard = None
         if self.comparison is not None:
             self.comparison.show_sources(self._sources())
+            assert self._display is not None   # made with the comparison
             self._display.update()
 
-    def _run_of(self, dashboard) -> SweepRun | None:
+    def _run_of(self, dashboard: Dashboard) -> SweepRun | None:
         return next((run for run in self.runs if run.belongs_to(dashboard)), None)
 
     def _sources(self) -> list:
@@ -135,6 +141,7 @@ class CellSweep:
             if run.dashboard is not None:
                 run.dashboard.run = name
             else:
+                assert run.record is not None   # a run without its dashboard has ended
                 run.record = dataclasses.replace(run.record, name=name)
 
 
@@ -158,5 +165,5 @@ def names_by_difference(settings: list[dict]) -> list[str]:
     return names
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)

@@ -8,6 +8,7 @@ once, so a log tailed from another terminal is always current.
 from __future__ import annotations
 
 import sys
+from typing import TextIO
 
 from nbcallbacks.console.epoch_line import epoch_line
 from nbcallbacks.core.events import Event
@@ -30,7 +31,7 @@ class ConsoleOutput(DashboardOutput):
 
     name = "console"
 
-    def __init__(self, stream=None):
+    def __init__(self, stream: TextIO | None = None) -> None:
         self._stream = stream
 
     def note(self, text: str) -> None:

@@ -27,11 +27,15 @@ once and training goes on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from nbcallbacks.core.events import Event
 from nbcallbacks.core.metric_store import StoreSnapshot
 from nbcallbacks.core.training_clock import TrainingClock
 from nbcallbacks.core.view_options import ViewOptions
+
+if TYPE_CHECKING:
+    from nbcallbacks.compat.click_route import ClickRoute
 
 
 @dataclass
@@ -86,12 +90,20 @@ class DashboardOutput:
     """
 
     name = "output"
-    wants_frames = False
-    wants_data = False
     wants_final_frame = False
-    click_route = None
+    click_route: ClickRoute | None = None
 
-    def begin(self, model, click_route=None) -> None:
+    # Properties, so that an output can answer from its state (the widget output's chart
+    # gives way to PNG frames); a class attribute (``wants_frames = True``) overrides them.
+    @property
+    def wants_frames(self) -> bool:
+        return False
+
+    @property
+    def wants_data(self) -> bool:
+        return False
+
+    def begin(self, model: Any, click_route: ClickRoute | None = None) -> None:
         """A ``fit`` starts. ``click_route``: the route ``await dash.fit`` installed, if any."""
 
     def status(self, report: StatusReport) -> None:

@@ -20,10 +20,11 @@ from nbcallbacks.outputs.png_file_output import PngFileOutput
 from nbcallbacks.outputs.run_log_output import RunLogOutput
 
 if TYPE_CHECKING:
+    from nbcallbacks.callbacks.dashboard import Dashboard
     from nbcallbacks.ui.frontend import Frontend
 
 
-def dashboard_outputs(dashboard, mode: str, frontend: Frontend, *,
+def dashboard_outputs(dashboard: Dashboard, mode: str, frontend: Frontend, *,
                       view: ViewOptions, on_view_change: Callable[[ViewOptions], None],
                       width: int) -> list[DashboardOutput]:
     """The outputs of ``dashboard`` in ``mode``; ``[NullOutput()]`` when it shows nothing.

@@ -38,7 +38,7 @@ import weakref
 from collections.abc import Callable, Sequence
 
 from nbcallbacks.core.events import EventLog
-from nbcallbacks.core.metric_store import MetricStore
+from nbcallbacks.core.metric_store import MetricStore, StoreSnapshot
 from nbcallbacks.core.throttle import Throttle
 from nbcallbacks.core.view_options import ViewOptions
 from nbcallbacks.core.weak_references import weak_callback
@@ -63,7 +63,8 @@ class FramePipeline:
     """
 
     def __init__(self, history: MetricStore, events: EventLog, figure: DashboardFigure,
-                 throttle: Throttle, report_problem: Callable[[str, BaseException], None]):
+                 throttle: Throttle, report_problem: Callable[[str, BaseException], None]
+                 ) -> None:
         self.history = history
         self.events = events
         self.figure = figure
@@ -111,6 +112,7 @@ class FramePipeline:
         if worker is not None:
             worker.flush(timeout=60)
             worker.close()
+            assert self._worker_finalizer is not None   # made with every worker
             self._worker_finalizer.detach()
             self._take_worker_error(worker)
 
@@ -172,7 +174,7 @@ class FramePipeline:
         self.last_png = png
         self._hand_over("frame", png, [o for o in outputs if o.wants_frames])
 
-    def _render(self, snapshot, final: bool) -> bytes:
+    def _render(self, snapshot: StoreSnapshot, final: bool) -> bytes:
         # The figure may be another dashboard's too (shared_dashboard_figure).
         with self.figure.lock:
             self.figure.drawn_for(self)
@@ -187,7 +189,8 @@ class FramePipeline:
         if worker is not None:
             worker.min_interval = self.throttle.wait
 
-    def _hand_over(self, method: str, value, outputs) -> None:
+    def _hand_over(self, method: str, value: object, outputs: Sequence[DashboardOutput]
+                   ) -> None:
         for output in outputs:
             try:
                 getattr(output, method)(value)

@@ -24,7 +24,8 @@ Example:
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from nbcallbacks.outputs.dashboard_output import DashboardOutput
 
@@ -32,7 +33,7 @@ from nbcallbacks.outputs.dashboard_output import DashboardOutput
 class OutputSet:
     """The outputs a dashboard chose (empty until its first ``fit`` chooses them)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._outputs: list[DashboardOutput] = []
         self.pumping: list[DashboardOutput] = []   # the outputs whose pump does work
         self._reported: set[str] = set()
@@ -41,13 +42,13 @@ class OutputSet:
         self._outputs = list(outputs)
         self.pumping = [o for o in self._outputs if type(o).pump is not DashboardOutput.pump]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[DashboardOutput]:
         return iter(self._outputs)
 
     def __len__(self) -> int:
         return len(self._outputs)
 
-    def tell(self, method: str, *args) -> None:
+    def tell(self, method: str, *args: Any) -> None:
         """``output.<method>(*args)`` for every output; a failure is reported, not raised."""
         for output in self._outputs:
             self.guard(f"{output.name} {method}", getattr(output, method), *args)
@@ -58,7 +59,7 @@ class OutputSet:
             # Kernel internals: a failure here must not stop training either.
             self.guard(f"{output.name} click handling", output.pump, paused=paused)
 
-    def guard(self, what: str, function: Callable, *args, **kwargs) -> None:
+    def guard(self, what: str, function: Callable[..., object], *args: Any, **kwargs: Any) -> None:
         """Run a display step; report its first failure and never let it stop training."""
         try:
             function(*args, **kwargs)

@@ -10,8 +10,13 @@ announced as written.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from nbcallbacks.outputs.dashboard_output import DashboardOutput
+
+if TYPE_CHECKING:
+    from nbcallbacks.compat.click_route import ClickRoute
 
 
 class PngWriteError(OSError):
@@ -74,12 +79,12 @@ class PngFileOutput(DashboardOutput):
     name = "png file"
     wants_frames = True
 
-    def __init__(self, path: str, announce=None):
+    def __init__(self, path: str, announce: Callable[[str], object] | None = None) -> None:
         self.path = path
         self._announce = announce
         self._written = False   # the latest frame is in the file
 
-    def begin(self, model, click_route=None) -> None:
+    def begin(self, model: Any, click_route: ClickRoute | None = None) -> None:
         self._written = False
 
     def frame(self, png: bytes) -> None:

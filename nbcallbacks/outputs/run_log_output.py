@@ -10,7 +10,9 @@ one lock keeps the writes to the directory in order.
 
 from __future__ import annotations
 
+import os
 import threading
+from typing import TYPE_CHECKING, Any
 
 from nbcallbacks.core.events import Event
 from nbcallbacks.core.metric_store import MetricStore
@@ -18,6 +20,9 @@ from nbcallbacks.outputs.dashboard_output import DashboardOutput, StatusReport
 from nbcallbacks.runs.fit_hyperparameters import fit_hyperparameters
 from nbcallbacks.runs.run_directory import RunDirectoryWriter
 from nbcallbacks.runs.run_record import fit_ending
+
+if TYPE_CHECKING:
+    from nbcallbacks.compat.click_route import ClickRoute
 
 
 class RunLogOutput(DashboardOutput):
@@ -29,7 +34,8 @@ class RunLogOutput(DashboardOutput):
 
     name = "run log"
 
-    def __init__(self, store: MetricStore, log_dir, run_name: str, given: dict | None = None):
+    def __init__(self, store: MetricStore, log_dir: str | os.PathLike[str], run_name: str,
+                 given: dict | None = None) -> None:
         self.store = store
         self.log_dir = log_dir
         self.run_name = run_name
@@ -39,7 +45,7 @@ class RunLogOutput(DashboardOutput):
         self._state = ""   # the latest status report's: "stopped by an error" comes before end
         self._lock = threading.Lock()
 
-    def begin(self, model, click_route=None) -> None:
+    def begin(self, model: Any, click_route: ClickRoute | None = None) -> None:
         hyperparameters = {**fit_hyperparameters(model), **self.given}
         with self._lock:
             if self.writer is None:
@@ -63,7 +69,7 @@ class RunLogOutput(DashboardOutput):
                 self.writer.update(hyperparameters={**known, **learned})
             self.writer.write_new_rows(self.store)
 
-    def epoch(self, epoch, epochs, logs, seconds) -> None:
+    def epoch(self, epoch: int, epochs: int | None, logs: dict, seconds: float | None) -> None:
         with self._lock:
             if self.writer is not None:
                 self.writer.write_new_rows(self.store)
@@ -75,7 +81,7 @@ class RunLogOutput(DashboardOutput):
             self.writer.write_event(event)
             self._events.append(event)
 
-    def end(self, summary: str, png) -> None:
+    def end(self, summary: str, png: bytes | None) -> None:
         with self._lock:
             if self.writer is None:
                 return

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from nbcallbacks.outputs.cell_sweep import CellSweep, cell_sweep
 from nbcallbacks.outputs.dashboard_output import DashboardOutput
+
+if TYPE_CHECKING:
+    from nbcallbacks.callbacks.dashboard import Dashboard
+    from nbcallbacks.compat.click_route import ClickRoute
 
 
 class SweepOutput(DashboardOutput):
@@ -22,12 +27,12 @@ class SweepOutput(DashboardOutput):
 
     name = "sweep"
 
-    def __init__(self, dashboard, fold: Callable[[], None]):
+    def __init__(self, dashboard: Dashboard, fold: Callable[[], None]) -> None:
         self._dashboard = weakref.ref(dashboard)
         self._fold = fold
         self._sweep: CellSweep | None = None
 
-    def begin(self, model, click_route=None) -> None:
+    def begin(self, model: Any, click_route: ClickRoute | None = None) -> None:
         dashboard = self._dashboard()
         if dashboard is not None:
             self._sweep = cell_sweep()

@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from nbcallbacks.chart.chart_panels import chart_panels
-from nbcallbacks.compat.click_route import start_click_route
+from nbcallbacks.compat.click_route import ClickRoute, start_click_route
 from nbcallbacks.compat.subshell_routing import route_widgets
 from nbcallbacks.core.events import Event, EventLog
 from nbcallbacks.core.metric_store import MetricStore, StoreSnapshot
@@ -44,6 +46,10 @@ from nbcallbacks.ui.event_log import event_log_html
 from nbcallbacks.ui.metric_table import metric_table_html
 from nbcallbacks.ui.status_line import status_line
 
+if TYPE_CHECKING:
+    from nbcallbacks.chart.chart_widget import ChartWidget
+    from nbcallbacks.ui.training_controls import TrainingControls
+
 # Seconds a newly shown browser chart has to say it drew before PNG frames take over.
 CHART_RENDER_TIMEOUT = 10.0
 # Seconds between two refreshes of the chart's snapshot trait (what a view opened later and
@@ -55,7 +61,7 @@ SNAPSHOT_SHARE = 0.02
 CHART_EVENTS = 500
 
 
-def controls_hint(route) -> str:
+def controls_hint(route: ClickRoute | None) -> str:
     """HTML telling the person when the buttons cannot answer during this fit, and what does.
 
     Example:
@@ -113,16 +119,16 @@ class WidgetOutput(DashboardOutput):
 
     def __init__(self, history: MetricStore, events: EventLog, signals: TrainingSignals, *,
                  title: str = "Training", view: ViewOptions = ViewOptions(),
-                 on_view_change=None, width: int = 960, controls: bool = True,
-                 save_path: str = "checkpoints/manual.keras", chart: str = "png",
-                 scale: float = 1.0):
+                 on_view_change: Callable[[ViewOptions], None] | None = None, width: int = 960,
+                 controls: bool = True, save_path: str = "checkpoints/manual.keras",
+                 chart: str = "png", scale: float = 1.0) -> None:
         self._history = history
         self._events = events
         self._signals = signals
         self._show_controls = bool(controls)
         self._save_path = save_path
         self._on_view_change = weak_callback(on_view_change)
-        self.chart = None
+        self.chart: ChartWidget | None = None
         if chart == "browser":
             from nbcallbacks.chart.chart_widget import ChartWidget
 
@@ -132,15 +138,16 @@ class WidgetOutput(DashboardOutput):
             # (its views live on), and must not keep this output and the run's store alive.
             self.chart.observe(weak_callback(self._chart_view_changed), names="view")
             route_widgets(self.chart)   # its messages must reach a busy kernel, as clicks do
-        self._chart_deadline = None      # when a chart that has not drawn gives way to PNGs
+        # When a chart that has not drawn gives way to PNGs.
+        self._chart_deadline: float | None = None
         self._next_snapshot = 0.0   # when an epoch's end may refresh the chart's snapshot
         self.panel = DashboardPanel(title, view, self._on_view_change, width=width,
                                     chart=self.chart)
-        self.controls = None        # made at the first fit, kept for the next ones
+        self.controls: TrainingControls | None = None   # made at the first fit, kept after
         self.click_route = None
         self._owns_route = False
-        self._model = None
-        self._summary = None
+        self._model: Any = None
+        self._summary: str | None = None
         self._display = CellDisplay(lambda: self.panel.mimebundle(self._summary))
 
     @property
@@ -152,7 +159,7 @@ class WidgetOutput(DashboardOutput):
         return self.chart is not None
 
     # -- the fit's lifecycle ------------------------------------------------------------
-    def begin(self, model, click_route=None) -> None:
+    def begin(self, model: Any, click_route: ClickRoute | None = None) -> None:
         self._model = model
         if self.chart is not None:
             self._refresh_chart(self._history.snapshot())
@@ -216,7 +223,9 @@ class WidgetOutput(DashboardOutput):
             # The kernel-side panel toggles exist only beside PNG frames (with the browser
             # chart, a snapshot here would cost the training thread ~0.2 ms four times a
             # second, for nothing).
-            self.panel.view_controls.set_panels(available_panels(self._history.snapshot()))
+            view_controls = self.panel.view_controls
+            assert view_controls is not None   # the panel shows PNG frames: it has them
+            view_controls.set_panels(available_panels(self._history.snapshot()))
         self._give_up_on_a_silent_chart()
 
     def epoch(self, epoch: int, epochs: int | None, logs: dict, seconds: float | None) -> None:
@@ -259,6 +268,7 @@ class WidgetOutput(DashboardOutput):
     def _refresh_chart(self, snapshot: StoreSnapshot) -> None:
         """Everything a view that opens now needs: panels, fits and the run's snapshot."""
         chart = self.chart
+        assert chart is not None   # called only while the browser chart is shown
         with chart.hold_sync():
             chart.panels = chart_panels(snapshot)
             chart.fits = [{"first_step": f.first_step, "initial_epoch": f.initial_epoch,
@@ -284,7 +294,7 @@ class WidgetOutput(DashboardOutput):
             "running, restart Jupyter and reload the page; otherwise reload the page, or "
             "pass Dashboard(chart='png') to always use pictures.")
 
-    def _chart_view_changed(self, change) -> None:
+    def _chart_view_changed(self, change: dict[str, Any]) -> None:
         """The person changed the view in the browser: the final PNG shows the same."""
         try:
             options = _view_options(change["new"])

@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import math
 
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -32,7 +34,7 @@ def new_figure(width_px: int, height_px: int, dpi: int = 96) -> Figure:
     return figure
 
 
-def style_axes(axes) -> None:
+def style_axes(axes: Axes) -> None:
     """Grid, spines and tick colours of every chart."""
     axes.grid(True, color=palette.GRID, linewidth=GRID_WIDTH)
     axes.set_axisbelow(True)
@@ -61,7 +63,7 @@ def compact_number(value: float, digits: int = 3) -> str:
     return text
 
 
-def use_rate_axis(axis, log: bool, max_ticks: int | None = None) -> None:
+def use_rate_axis(axis: Axis, log: bool, max_ticks: int | None = None) -> None:
     """Tick labels for a learning-rate axis, as compact numbers.
 
     In log scale the ticks of :mod:`~nbcallbacks.render.log_ticks`: a few
@@ -98,5 +100,7 @@ def encode_png(canvas: FigureCanvasAgg, few_colours: bool = False) -> bytes:
 
 def figure_png(figure: Figure) -> bytes:
     """Draw a one-off chart and return it as a small (256-colour) PNG."""
-    figure.canvas.draw()
-    return encode_png(figure.canvas, few_colours=True)
+    canvas = figure.canvas
+    assert isinstance(canvas, FigureCanvasAgg), "charts are drawn on the Agg canvas of new_figure"
+    canvas.draw()
+    return encode_png(canvas, few_colours=True)

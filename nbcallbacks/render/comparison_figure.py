@@ -8,6 +8,9 @@ show.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from nbcallbacks.core.metric_names import base_name, is_fraction, is_validation, panel_names
@@ -20,6 +23,11 @@ from nbcallbacks.render.chart_style import (
     style_axes,
 )
 from nbcallbacks.runs.run_record import RunRecord
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.typing import LineStyleType
 
 PANEL_HEIGHT = 230   # pixels, legend row excluded
 
@@ -34,7 +42,8 @@ def run_colour(index: int) -> str:
     return palette.RUNS[index % len(palette.RUNS)]
 
 
-def comparison_panels(runs: list[RunRecord], metrics=None) -> list[str]:
+def comparison_panels(runs: list[RunRecord], metrics: str | Sequence[str] | None = None
+                      ) -> list[str]:
     """The metric panels a comparison shows: ``metrics`` (base names), or every metric
     any run logged per epoch, ``loss`` first."""
     keys = [key for run in runs for key in run.metric_names()]
@@ -87,7 +96,7 @@ def comparison_png(runs: list[RunRecord], panels: list[str], width: int = 960) -
     return figure_png(figure)
 
 
-def _line(figure, colour, style):
+def _line(figure: Figure, colour: str, style: LineStyleType) -> Line2D:
     from matplotlib.lines import Line2D
 
     return Line2D([], [], color=colour, linestyle=style, linewidth=1.8)

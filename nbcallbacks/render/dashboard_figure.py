@@ -16,11 +16,18 @@ import weakref
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
+from nbcallbacks.core.column_table import TableSnapshot
 from nbcallbacks.core.decimation import minmax_decimate
 from nbcallbacks.core.events import Event
 from nbcallbacks.core.metric_names import higher_is_better, panel_names
@@ -65,17 +72,21 @@ X_LABELS = {"steps": "step", "epochs": "epoch", "time": "time (s of training)"}
 MAJOR_EVENT_KINDS = frozenset({"stop", "interrupt", "nan", "early_stopping", "best_weights",
                                "reduce_lr",
                                "lr_change", "lr_schedule", "mark", "backup_restore"})
+# Set on each Axes by _rescale: its y limits were fitted to the current drawer's data.
+_FITTED = "_nbcb_fitted"
+# What the drawn markers depend on: fits, events, x axis, x limit.
+_DecorationKey = tuple[int, tuple[tuple[int, str, str], ...], str, float]
 
 
 @dataclass
 class _PanelArtists:
-    axes: object
-    batch_raw: object
-    batch_smooth: object
-    epoch_train: object
-    epoch_val: object
-    best: object
-    no_finite_values: object  # the panel's note, shown while nothing can be drawn
+    axes: Axes
+    batch_raw: Line2D
+    batch_smooth: Line2D
+    epoch_train: Line2D
+    epoch_val: Line2D
+    best: Line2D
+    no_finite_values: Text  # the panel's note, shown while nothing can be drawn
     log_scale: bool = False
 
 
@@ -109,7 +120,7 @@ class DashboardFigure:
     """
 
     def __init__(self, width: int = 960, panel_height: int = 250, dpi: int = 96,
-                 max_points: int = 2000):
+                 max_points: int = 2000) -> None:
         self.width = width
         self.panel_height = panel_height
         self.dpi = dpi
@@ -118,17 +129,20 @@ class DashboardFigure:
         FigureCanvasAgg(self.figure)
         self._layout: tuple[str, ...] | None = None
         self._panels: dict[str, _PanelArtists] = {}
-        self._lr_artists = None
-        self._decorations: list = []
-        self._placeholder = None
-        self._legend, self._legend_key = None, None
-        self._background, self._background_key = None, None
-        self._decoration_key = None
+        self._lr_artists: tuple[Axes, Line2D] | None = None
+        self._decorations: list[Artist] = []
+        self._placeholder: Text | None = None
+        self._legend: Legend | None = None
+        self._legend_key: tuple[str, ...] | None = None
+        # The Agg renderer's saved region (a BufferRegion, which matplotlib does not type).
+        self._background: object | None = None
+        self._background_key: tuple[object, ...] | None = None
+        self._decoration_key: _DecorationKey | None = None
         self.layout_builds = 0  # how often axes were (re)created; tests read it
         self.full_draws = 0     # how often the background was redrawn; tests read it
         # Held while drawing; the figure may be shared (shared_dashboard_figure).
         self.lock = threading.Lock()
-        self._drawer = None     # a weak reference to who drew the marks last
+        self._drawer: weakref.ref[object] | None = None  # who drew the marks last
 
     def drawn_for(self, drawer: object) -> None:
         """Say who the next frame is for (call with :attr:`lock` held). When it is not who
@@ -139,7 +153,7 @@ class DashboardFigure:
             self._drawer = weakref.ref(drawer)
             self._decoration_key = None
             for ax in self.figure.axes:
-                ax._nbcb_fitted = False
+                setattr(ax, _FITTED, False)
 
     # -- layout ----------------------------------------------------------------
     def _build(self, panels: tuple[str, ...]) -> None:
@@ -277,7 +291,8 @@ class DashboardFigure:
                 present.append(label)
         return tuple(present)
 
-    def _update_metric(self, name, artists, snapshot, positions, view):
+    def _update_metric(self, name: str, artists: _PanelArtists, snapshot: StoreSnapshot,
+                       positions: _Positions, view: ViewOptions) -> None:
         batch_x, batch_y = positions.batch_x, snapshot.batches.column(name)
         if name in snapshot.batches and len(batch_y):
             bx, by = minmax_decimate(batch_x, batch_y, self.max_points)
@@ -319,7 +334,8 @@ class DashboardFigure:
             artists.log_scale = use_log
         _rescale(ax, values, log=use_log)  # linear padding would go <= 0 on a log axis
 
-    def _update_learning_rate(self, snapshot, positions):
+    def _update_learning_rate(self, snapshot: StoreSnapshot, positions: _Positions) -> None:
+        assert self._lr_artists is not None, "called only when there is a rate panel"
         ax, line = self._lr_artists
         table = snapshot.learning_rates
         if table.rows:
@@ -331,7 +347,8 @@ class DashboardFigure:
         line.set_data(x, np.where(y > 0, y, np.nan))
         _rescale(ax, positive, log=True)
 
-    def _draw_markers(self, snapshot, positions, events):
+    def _draw_markers(self, snapshot: StoreSnapshot, positions: _Positions,
+                      events: list[Event]) -> None:
         """Mark fits and events on every panel.
 
         Dotted lines show where a later ``fit`` began. Events that change the
@@ -372,7 +389,8 @@ class DashboardFigure:
                     clip_on=False, zorder=6)[0])
 
     def render_png(self, snapshot: StoreSnapshot | None = None,
-                   view: ViewOptions = ViewOptions(), events=(), final: bool = False) -> bytes:
+                   view: ViewOptions = ViewOptions(), events: list[Event] | tuple = (),
+                   final: bool = False) -> bytes:
         """Update (when a snapshot is given), draw and encode as PNG bytes.
 
         Axes, ticks, labels, legend and markers are drawn once into a cached
@@ -382,6 +400,7 @@ class DashboardFigure:
         if snapshot is not None:
             self.update(snapshot, view, events, final)
         canvas = self.figure.canvas
+        assert isinstance(canvas, FigureCanvasAgg), "the figure's own canvas, made in __init__"
         key = self._frame_key()
         if key != self._background_key or self._background is None:
             canvas.draw()  # everything but the animated curves
@@ -396,7 +415,7 @@ class DashboardFigure:
                     ax.draw_artist(line)
         return encode_png(canvas)
 
-    def _frame_key(self) -> tuple:
+    def _frame_key(self) -> tuple[object, ...]:
         """What the background depends on: limits, scales, legend, markers, notes, size."""
         axes = tuple((ax.get_xlim(), ax.get_ylim(), ax.get_yscale(), ax.get_xlabel())
                      for ax in self.figure.axes)
@@ -431,7 +450,7 @@ def shared_dashboard_figure(width: int = 960, max_points: int = 2000) -> Dashboa
 class _Positions:
     """x coordinates of batch and epoch rows for the chosen x axis."""
 
-    def __init__(self, snapshot: StoreSnapshot, x_axis: str):
+    def __init__(self, snapshot: StoreSnapshot, x_axis: str) -> None:
         self.x_axis = x_axis
         self._per_epoch = snapshot.batches_per_epoch
         batches = snapshot.batches
@@ -449,7 +468,7 @@ class _Positions:
             self.epoch_x = epochs.column("epoch").astype(np.float64) + 1
         self._step_table = (batches.column("step"), self.batch_x)
 
-    def _fractional_epoch(self, epoch, batch):
+    def _fractional_epoch(self, epoch: np.ndarray, batch: np.ndarray) -> np.ndarray:
         if len(epoch) == 0:
             return np.empty(0)
         lookup = np.ones(int(epoch.max()) + 1)
@@ -458,12 +477,12 @@ class _Positions:
                 lookup[index] = max(count, 1)
         return epoch + (batch + 1) / lookup[epoch]
 
-    def rate_x(self, rates):
+    def rate_x(self, rates: TableSnapshot) -> np.ndarray:
         """x of the learning-rate readings (their table carries every position)."""
         column = {"steps": "step", "epochs": "epoch", "time": "seconds"}[self.x_axis]
         return rates.column(column).astype(np.float64)
 
-    def x_for_steps(self, steps):
+    def x_for_steps(self, steps: npt.ArrayLike) -> np.ndarray:
         """x of arbitrary step positions (events, fit boundaries)."""
         steps = np.asarray(steps, dtype=np.float64)
         if self.x_axis == "steps":
@@ -476,7 +495,7 @@ class _Positions:
                          left=0.0)
 
 
-def _has_finite(values) -> bool:
+def _has_finite(values: npt.ArrayLike) -> bool:
     return bool(np.isfinite(np.asarray(values, dtype=np.float64)).any())
 
 
@@ -485,7 +504,7 @@ def _finite(values: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(values), values, np.nan)
 
 
-def _x_limit(positions, snapshot: StoreSnapshot, x_axis: str, final: bool) -> float:
+def _x_limit(positions: _Positions, snapshot: StoreSnapshot, x_axis: str, final: bool) -> float:
     """Right end of the x axis.
 
     While training: the next round value above the data with some headroom,
@@ -504,13 +523,13 @@ def _x_limit(positions, snapshot: StoreSnapshot, x_axis: str, final: bool) -> fl
         elif x_axis == "steps" and fit.steps_per_epoch:
             planned = float(fit.first_step
                             + (fit.epochs - fit.initial_epoch) * fit.steps_per_epoch)
-    fits_plan = planned is not None and planned >= data_end
+    fitting_plan = planned if planned is not None and planned >= data_end else None
     if final:
-        if fits_plan and data_end >= PLANNED_RUN_DONE * planned:
-            return planned  # the run went as planned: keep the frame and its background
+        if fitting_plan is not None and data_end >= PLANNED_RUN_DONE * fitting_plan:
+            return fitting_plan  # the run went as planned: keep the frame and its background
         return data_end * FINAL_X_ROOM
     limit = _nice_ceiling(data_end * X_HEADROOM)
-    return min(limit, planned) if fits_plan else limit
+    return min(limit, fitting_plan) if fitting_plan is not None else limit
 
 
 def _nice_ceiling(value: float) -> float:
@@ -522,7 +541,7 @@ def _nice_ceiling(value: float) -> float:
     return 10.0 ** (exponent + 1)
 
 
-def _rescale(ax, values: np.ndarray, log: bool = False) -> None:
+def _rescale(ax: Axes, values: np.ndarray, log: bool = False) -> None:
     """Fit the y axis to ``values`` with a margin, but keep the current limits
     while the data still fills most of them: every change of limits costs a
     full redraw of the background."""
@@ -545,9 +564,9 @@ def _rescale(ax, values: np.ndarray, log: bool = False) -> None:
     else:
         inside = current_low <= low and high <= current_high
         filled = inside and (high - low) >= 0.7 * (current_high - current_low)
-    if not (inside and filled and getattr(ax, "_nbcb_fitted", False)):
+    if not (inside and filled and getattr(ax, _FITTED, False)):
         ax.set_ylim(*_snap(low, high, log))
-        ax._nbcb_fitted = True
+        setattr(ax, _FITTED, True)
 
 
 def _snap(low: float, high: float, log: bool) -> tuple[float, float]:

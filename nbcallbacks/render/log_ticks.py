@@ -12,9 +12,19 @@ tell it from its neighbours.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.axis import Axis
 from matplotlib.ticker import Formatter, Locator, LogLocator, MaxNLocator, NullFormatter
+
+if TYPE_CHECKING:
+    from matplotlib.projections.polar import _AxisWrapper
+    from matplotlib.ticker import _DummyAxis
+
+# ``style(value, digits)``: one tick label, ``digits`` the mantissa decimals to show.
+LabelStyle = Callable[[float, int], str]
 
 MIN_TICKS = 3   # fewer labels than this and a reader cannot tell the scale
 MAX_TICKS = 6   # more would overlap on a 250-pixel panel
@@ -57,8 +67,8 @@ def log_tick_values(low: float, high: float, max_ticks: int = MAX_TICKS) -> list
             >= TWO_TICK_SPREAD * math.log10(high / low)):
         return one_two_five
     # Under about half a decade: round values evenly spaced, as on a linear axis.
-    ticks = MaxNLocator(nbins=MAX_TICKS - 1, steps=[1, 2, 5, 10]).tick_values(low, high)
-    return [_round_to_nice(t) for t in ticks if low <= t <= high and t > 0]
+    round_ticks = MaxNLocator(nbins=MAX_TICKS - 1, steps=[1, 2, 5, 10]).tick_values(low, high)
+    return [_round_to_nice(t) for t in round_ticks if low <= t <= high and t > 0]
 
 
 def is_one_two_five(value: float) -> bool:
@@ -71,7 +81,7 @@ def is_one_two_five(value: float) -> bool:
     return value > 0 and round(value / 10 ** math.floor(math.log10(value)), 6) in (1, 2, 5)
 
 
-def _in_range(low: float, high: float, subs) -> list[float]:
+def _in_range(low: float, high: float, subs: tuple[float, ...]) -> list[float]:
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
     ticks = (_round_to_nice(sub * 10.0 ** exponent)
              for exponent in range(first, last + 1) for sub in subs)
@@ -87,14 +97,15 @@ def _round_to_nice(value: float) -> float:
 class LogTicks(Locator):
     """The major ticks of :func:`log_tick_values` for the axis's current view."""
 
-    def __init__(self, max_ticks: int = MAX_TICKS):
+    def __init__(self, max_ticks: int = MAX_TICKS) -> None:
         self.max_ticks = max_ticks
 
-    def __call__(self):
+    def __call__(self) -> list[float]:
+        assert self.axis is not None, "called as the locator of an axis"
         low, high = self.axis.get_view_interval()
         return self.tick_values(low, high)
 
-    def tick_values(self, vmin, vmax):
+    def tick_values(self, vmin: float, vmax: float) -> list[float]:
         return log_tick_values(vmin, vmax, self.max_ticks)
 
 
@@ -102,19 +113,20 @@ class LogMinorTicks(Locator):
     """Unlabelled 2..9 x 10^k ticks, only where the major ticks are whole decades
     or 1-2-5 steps (between evenly spaced round values they would clash)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._log = LogLocator(base=10, subs="auto")
 
-    def set_axis(self, axis):
+    def set_axis(self, axis: Axis | _DummyAxis | _AxisWrapper | None) -> None:
         super().set_axis(axis)
         self._log.set_axis(axis)
 
-    def __call__(self):
+    def __call__(self) -> Sequence[float]:
+        assert isinstance(self.axis, Axis), "called as the minor locator of an Axis"
         if not all(is_one_two_five(t) for t in self.axis.get_majorticklocs()):
             return []
         return self._log()
 
-    def tick_values(self, vmin, vmax):
+    def tick_values(self, vmin: float, vmax: float) -> Sequence[float]:
         return self._log.tick_values(vmin, vmax)
 
 
@@ -133,13 +145,13 @@ class DistinctLabels(Formatter):
         ['1e-02', '1.05e-02', '1.1e-02']
     """
 
-    def __init__(self, style):
+    def __init__(self, style: LabelStyle) -> None:
         self.style = style
 
-    def __call__(self, value, pos=None):
+    def __call__(self, value: float, pos: int | None = None) -> str:
         return self.style(value, mantissa_digits(value))
 
-    def format_ticks(self, values):
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
         digits = [mantissa_digits(v) for v in values]
         for extra in range(MAX_DIGITS + 1):
             labels = [self.style(v, d + extra) for v, d in zip(values, digits)]
@@ -163,7 +175,7 @@ def mantissa_digits(value: float) -> int:
     return MAX_DIGITS
 
 
-def use_log_ticks(axis, style, max_ticks: int = MAX_TICKS) -> None:
+def use_log_ticks(axis: Axis, style: LabelStyle, max_ticks: int = MAX_TICKS) -> None:
     """Give a log-scale ``axis`` these ticks, labelled by ``style(value, digits)``."""
     axis.set_major_locator(LogTicks(max_ticks))
     axis.set_minor_locator(LogMinorTicks())

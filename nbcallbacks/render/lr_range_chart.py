@@ -8,6 +8,8 @@ orders of magnitude larger, does not squash the descent that matters.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
+from matplotlib.axes import Axes
 from matplotlib.transforms import blended_transform_factory
 
 from nbcallbacks.render import palette
@@ -28,7 +30,8 @@ TITLE_DROP_IN = 0.12   # the title's top edge below the figure's
 MAX_RATE_TICKS = 8     # a wide x axis has room for more rate labels than a panel's y axis
 
 
-def lr_range_chart_png(learning_rates, losses, smoothed, suggestion_index: int | None = None,
+def lr_range_chart_png(learning_rates: npt.ArrayLike, losses: npt.ArrayLike,
+                       smoothed: npt.ArrayLike, suggestion_index: int | None = None,
                        title: str = "", diverged: bool = False, width: int = 760,
                        height: int = 330, dpi: int = 96) -> bytes:
     """Draw loss (raw and smoothed) against learning rate and return PNG bytes.
@@ -86,7 +89,7 @@ def lr_range_chart_png(learning_rates, losses, smoothed, suggestion_index: int |
     return figure_png(figure)
 
 
-def _set_loss_limits(axes, raw: np.ndarray, smooth: np.ndarray) -> None:
+def _set_loss_limits(axes: Axes, raw: np.ndarray, smooth: np.ndarray) -> None:
     finite = smooth[np.isfinite(smooth)]
     if len(finite) == 0:
         return

@@ -42,7 +42,7 @@ from nbcallbacks.compat.thread_context import thread_in_this_context
 class _Requests:
     """What the worker and its thread share; nothing here refers to ``draw``."""
 
-    def __init__(self, min_interval: float):
+    def __init__(self, min_interval: float) -> None:
         self.condition = threading.Condition()
         self.requested = 0
         self.completed = 0
@@ -85,7 +85,7 @@ class RenderWorker:
     """
 
     def __init__(self, draw: Callable[[], None], on_drawn: Callable[[float], None] | None = None,
-                 name: str = "nbcallbacks-render", min_interval: float = 0.0):
+                 name: str = "nbcallbacks-render", min_interval: float = 0.0) -> None:
         self._draw = draw
         self._on_drawn = on_drawn
         self._name = name
@@ -194,7 +194,7 @@ class RenderWorker:
         self._thread.start()
 
 
-def _serve_requests(requests: _Requests, worker_ref) -> None:
+def _serve_requests(requests: _Requests, worker_ref: weakref.ref[RenderWorker]) -> None:
     """The thread's loop. It holds ``requests`` and a weak reference to the worker,
     and the worker itself only while drawing, so the owner of ``draw`` can be freed."""
     condition = requests.condition

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
@@ -128,10 +129,12 @@ def schedule_chart_figure(data: ScheduleChartData, log_scale: bool = False, widt
     if data.steps_per_epoch:
         per_epoch = float(data.steps_per_epoch)
         secondary = top_axes.secondary_xaxis(
-            "top", functions=(lambda e: e * per_epoch, lambda s: s / per_epoch))
+            "top", functions=(lambda e: np.multiply(e, per_epoch),
+                              lambda s: np.divide(s, per_epoch)))
         secondary.set_xlabel("step", fontsize=LABEL_SIZE, color=palette.TICK)
         secondary.tick_params(labelsize=TICK_SIZE, colors=palette.TICK)
     if monitor_axes is not None:
+        assert data.monitored is not None, "the panel is made only for a monitored curve"
         _draw_monitored(monitor_axes, data.monitored, data.first_epoch)
         _draw_cuts(monitor_axes, rate_axes, data.monitored, data.first_epoch, _end_epoch(data))
         monitor_axes.tick_params(labelbottom=False)
@@ -158,7 +161,8 @@ def _rate_positions(data: ScheduleChartData) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def _draw_rates(axes, x, y, data: ScheduleChartData, log_scale: bool) -> None:
+def _draw_rates(axes: Axes, x: np.ndarray, y: np.ndarray, data: ScheduleChartData,
+                log_scale: bool) -> None:
     style_axes(axes)
     positive = y[np.isfinite(y) & (y > 0)]
     log = log_scale and len(positive) > 0
@@ -185,7 +189,7 @@ def _draw_rates(axes, x, y, data: ScheduleChartData, log_scale: bool) -> None:
                   ha="right", va="top", fontsize=TICK_SIZE, color=palette.MUTED)
 
 
-def _draw_monitored(axes, curve: MonitoredCurve, first_epoch: int) -> None:
+def _draw_monitored(axes: Axes, curve: MonitoredCurve, first_epoch: int) -> None:
     style_axes(axes)
     values = np.asarray(curve.values, dtype=np.float64)
     x = first_epoch + np.arange(len(values)) + 1.0  # a value is known at the epoch's end
@@ -198,7 +202,8 @@ def _draw_monitored(axes, curve: MonitoredCurve, first_epoch: int) -> None:
     axes.legend(loc="best", fontsize=TICK_SIZE, frameon=False)
 
 
-def _draw_cuts(monitor_axes, rate_axes, curve: MonitoredCurve, start: float, end: float) -> None:
+def _draw_cuts(monitor_axes: Axes, rate_axes: Axes, curve: MonitoredCurve, start: float,
+               end: float) -> None:
     """A dashed line through both panels at each cut, labelled with the new rate."""
     transform = blended_transform_factory(rate_axes.transData, rate_axes.transAxes)
     for index, epoch in enumerate(curve.reduction_epochs):
@@ -231,7 +236,7 @@ def _end_epoch(data: ScheduleChartData) -> float:
     return data.first_epoch + count
 
 
-def _mark_problem(axes, epoch: int, label: str, fatal: bool, end: float) -> None:
+def _mark_problem(axes: Axes, epoch: int, label: str, fatal: bool, end: float) -> None:
     start = float(epoch)
     transform = blended_transform_factory(axes.transData, axes.transAxes)
     if fatal:

@@ -14,6 +14,8 @@ import html
 import math
 import threading
 import time
+from collections.abc import Container, Sequence
+from typing import TYPE_CHECKING, Any
 
 from nbcallbacks.chart.chart_choice import check_chart, choose_chart
 from nbcallbacks.core.formatting import format_value
@@ -24,8 +26,14 @@ from nbcallbacks.runs.run_sources import load_runs
 from nbcallbacks.ui.frontend import detect_frontend
 from nbcallbacks.ui.value_table import value_table_html
 
+if TYPE_CHECKING:
+    import pandas
 
-def compare(*sources, metrics=None, width: int = 960, chart: str = "auto") -> Comparison:
+    from nbcallbacks.chart.comparison_widget import ComparisonWidget
+
+
+def compare(*sources: object, metrics: str | Sequence[str] | None = None, width: int = 960,
+            chart: str = "auto") -> Comparison:
     """Runs overlaid in one chart, with a table of their settings and best values.
 
     Args:
@@ -68,19 +76,20 @@ class Comparison:
     # following (it shows whatever is there; displaying the comparison again resumes).
     WAIT_FOR_START_SECONDS = 120.0
 
-    def __init__(self, sources: list, metrics=None, width: int = 960, chart: str = "auto"):
+    def __init__(self, sources: list, metrics: str | Sequence[str] | None = None,
+                 width: int = 960, chart: str = "auto") -> None:
         self.sources = list(sources)
         self.metrics = metrics
         self.width = width
         self.chart = chart
-        self.widget = None
-        self._follower = None
+        self.widget: ComparisonWidget | None = None
+        self._follower: threading.Thread | None = None
         self._lock = threading.Lock()
         self.runs: list[RunRecord] = []
         self.panels: list[str] = []
         self._reload()
 
-    def add(self, *sources) -> None:
+    def add(self, *sources: object) -> None:
         """Add runs (a dashboard about to train, a finished ``History``, a path): a
         comparison shown in the browser shows them at once, and follows live ones."""
         self.show_sources([*self.sources, *sources])
@@ -115,7 +124,7 @@ class Comparison:
             rows.append(row)
         return rows
 
-    def to_pandas(self):
+    def to_pandas(self) -> pandas.DataFrame:
         """:meth:`table` as a ``pandas.DataFrame`` (needs pandas)."""
         import pandas
 
@@ -132,10 +141,11 @@ class Comparison:
     def __repr__(self) -> str:
         return f"Comparison of {len(self.runs)} runs: {', '.join(r.name for r in self.runs)}"
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
+    def _repr_mimebundle_(self, include: Container[str] | None = None,
+                          exclude: Container[str] | None = None) -> dict[str, object]:
         # The picture and the HTML table: what Colab, GitHub and a saved notebook show
         # (not while runs train: it would be a picture of a moment).
-        bundle = {"text/plain": repr(self)}
+        bundle: dict[str, object] = {"text/plain": repr(self)}
         if self.runs and not self._live():
             image = base64.b64encode(self.png()).decode("ascii")
             bundle["image/png"] = image
@@ -234,7 +244,7 @@ def run_payload(run: RunRecord) -> dict:
     return {"name": run.name, "status": run.status, "epochs": epochs, "series": series}
 
 
-def json_number(value):
+def json_number(value: Any) -> str | float | None:
     """``value`` as JSON carries it: a finite float, or None (NaN and infinities).
 
     Example:
@@ -250,7 +260,7 @@ def json_number(value):
     return number if math.isfinite(number) else None
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):

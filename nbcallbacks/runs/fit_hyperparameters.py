@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from nbcallbacks.model_access.learning_rate import read_learning_rate
 
 
-def fit_hyperparameters(model, batch_size=None, epochs=None) -> dict:
+def fit_hyperparameters(model: Any, batch_size: int | None = None, epochs: int | None = None
+                        ) -> dict:
     """What a run table shows about a fit: optimizer, rate, batch size, epochs, parameters.
 
     Example:
@@ -15,7 +18,7 @@ def fit_hyperparameters(model, batch_size=None, epochs=None) -> dict:
         >>> fit_hyperparameters(model, batch_size=8, epochs=3)
         {'optimizer': 'SGD', 'learning_rate': 0.05, 'batch_size': 8, 'epochs': 3, 'parameters': 5}
     """
-    found = {}
+    found: dict[str, str | float] = {}
     optimizer = getattr(model, "optimizer", None)
     if optimizer is not None:
         found["optimizer"] = type(optimizer).__name__

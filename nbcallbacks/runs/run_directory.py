@@ -33,6 +33,7 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from nbcallbacks.core.events import Event
 from nbcallbacks.core.metric_store import MetricStore
@@ -56,7 +57,7 @@ def directory_name(name: str) -> str:
     return cleaned or "run"
 
 
-def is_run_directory(path) -> bool:
+def is_run_directory(path: str | os.PathLike[str]) -> bool:
     return (Path(path) / RUN_FILE).is_file()
 
 
@@ -79,7 +80,8 @@ class RunDirectoryWriter:
         ('lr=0.01', 'finished', [0.5])
     """
 
-    def __init__(self, log_dir, name: str, hyperparameters: dict | None = None):
+    def __init__(self, log_dir: str | os.PathLike[str], name: str,
+                 hyperparameters: dict | None = None) -> None:
         root = Path(os.fspath(log_dir))
         if root.exists() and not root.is_dir():
             raise ValueError(f"log_dir {str(root)!r} is a file: give a directory for the runs, "
@@ -93,17 +95,17 @@ class RunDirectoryWriter:
             except FileExistsError:
                 self.name = f"{name} ({number})"
         self.path = root / directory_name(self.name)
-        self.meta = {"format": FORMAT, "version": VERSION, "name": self.name,
-                     "hyperparameters": _plain(hyperparameters or {}), "status": "running",
-                     "started": datetime.datetime.now(datetime.timezone.utc).isoformat(
-                         timespec="seconds"),
-                     "seconds": None}
+        self.meta: dict[str, Any] = {
+            "format": FORMAT, "version": VERSION, "name": self.name,
+            "hyperparameters": _plain(hyperparameters or {}), "status": "running",
+            "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "seconds": None}
         self._written = {table: 0 for table in _KIND_TABLES.values()}
         self._metrics = open(self.path / METRICS_FILE, "a", encoding="utf-8")
         self._events = open(self.path / EVENTS_FILE, "a", encoding="utf-8")
         self._write_meta()
 
-    def update(self, **meta) -> None:
+    def update(self, **meta: object) -> None:
         """Change run.json's fields (``status``, ``hyperparameters``, ``seconds``)."""
         self.meta.update(_plain(meta))
         self._write_meta()
@@ -118,7 +120,7 @@ class RunDirectoryWriter:
                 continue
             columns = {n: snap.column_from(n, start).tolist() for n in snap.names}
             for i in range(snap.rows - start):
-                row = {"kind": kind}
+                row: dict[str, str | float] = {"kind": kind}
                 for name, values in columns.items():
                     value = values[i]
                     if name in ("step", "batch") or (name == "epoch" and kind != "learning_rate"):
@@ -153,7 +155,7 @@ class RunDirectoryWriter:
         os.replace(temporary, self.path / RUN_FILE)
 
 
-def read_run_directory(path) -> RunRecord:
+def read_run_directory(path: str | os.PathLike[str]) -> RunRecord:
     """The run a :class:`RunDirectoryWriter` wrote (or is writing) in ``path``.
 
     A run whose ``run.json`` still says ``"running"`` while no process writes it
@@ -165,7 +167,7 @@ def read_run_directory(path) -> RunRecord:
     if meta.get("format") != FORMAT:
         raise ValueError(f"{str(path / RUN_FILE)!r} is not an nbcallbacks run file "
                          f"(format {meta.get('format')!r})")
-    rows = {table: [] for table in _KIND_TABLES.values()}
+    rows: dict[str, list[dict[str, float]]] = {table: [] for table in _KIND_TABLES.values()}
     skipped = 0
     for line in _complete_lines(path / METRICS_FILE):
         try:
@@ -189,7 +191,7 @@ def _complete_lines(path: Path) -> list[str]:
     return [line for line in text.split("\n")[:-1] if line.strip()]
 
 
-def _plain(value):
+def _plain(value: object) -> Any:
     """``value`` with NumPy scalars turned into Python numbers, for JSON."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}

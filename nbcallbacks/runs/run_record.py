@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from nbcallbacks.core.events import Event
 from nbcallbacks.core.metric_names import higher_is_better
 from nbcallbacks.core.metric_store import FitRecord, MetricStore
 
@@ -72,7 +74,7 @@ class RunRecord:
 
 
 
-def fit_ending(fit: FitRecord | None, events=(), error: bool = False) -> str:
+def fit_ending(fit: FitRecord | None, events: Iterable[Event] = (), error: bool = False) -> str:
     """How a fit ended, in the run table's words: ``"running"``, ``"finished"``,
     ``"early-stopped"``, ``"stopped by a click"``, ``"interrupted"``, ``"NaN"``,
     ``"stopped by an error"`` or ``"stopped early"`` (by a callback we do not know).

@@ -16,6 +16,7 @@ import math
 import os
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from nbcallbacks.core.metric_store import MetricStore
 from nbcallbacks.runs.fit_hyperparameters import fit_hyperparameters
@@ -23,8 +24,11 @@ from nbcallbacks.runs.run_directory import is_run_directory, read_run_directory
 from nbcallbacks.runs.run_record import RunRecord, fit_ending
 from nbcallbacks.runs.tensorboard_logs import is_tensorboard_directory, read_tensorboard_directory
 
+if TYPE_CHECKING:
+    from nbcallbacks.callbacks.dashboard import Dashboard
 
-def load_runs(*sources) -> list[RunRecord]:
+
+def load_runs(*sources: object) -> list[RunRecord]:
     """Every run in ``sources``, in order, each with a distinct name.
 
     Two runs with the same name keep both: the later one is called ``name (2)``.
@@ -55,7 +59,7 @@ def load_runs(*sources) -> list[RunRecord]:
     return unique
 
 
-def _runs_of(source, default_name: str) -> list[RunRecord]:
+def _runs_of(source: Any, default_name: str) -> list[RunRecord]:
     if isinstance(source, RunRecord):
         return [source]
     if isinstance(getattr(source, "history", None), MetricStore) and hasattr(source, "run"):
@@ -83,7 +87,7 @@ def _runs_of(source, default_name: str) -> list[RunRecord]:
                     f"TensorBoard log directories or run directories (Dashboard(log_dir=...))")
 
 
-def dashboard_run(dash) -> RunRecord:
+def dashboard_run(dash: Dashboard) -> RunRecord:
     """A ``Dashboard``'s run as it is now (live or finished)."""
     fits = dash.history.fits
     status = fit_ending(fits[-1] if fits else None, list(dash.events),
@@ -148,7 +152,7 @@ def _store_of_epochs(history: dict, epochs: list[int] | None = None) -> MetricSt
     epochs = epochs if epochs and len(epochs) == count else list(range(count))
     rows = []
     for index, epoch in enumerate(epochs):
-        row = {"epoch": epoch, "step": epoch + 1}
+        row: dict[str, float] = {"epoch": epoch, "step": epoch + 1}
         for key, values in history.items():
             if hasattr(values, "__len__") and index < len(values):
                 try:

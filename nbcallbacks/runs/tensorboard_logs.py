@@ -9,6 +9,7 @@ becomes ``learning_rate``. Verified with Keras 3.12-3.13 and TensorBoard
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -19,14 +20,15 @@ from nbcallbacks.runs.run_record import RunRecord
 _SUBDIRECTORIES = {"train": "", "validation": "val_"}
 
 
-def is_tensorboard_directory(path) -> bool:
+def is_tensorboard_directory(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` holds TensorBoard event files (in it, or in ``train/``/``validation/``)."""
     path = Path(path)
     return any(any(folder.glob("events.out.tfevents.*"))
                for folder in (path, *(path / sub for sub in _SUBDIRECTORIES)) if folder.is_dir())
 
 
-def read_tensorboard_directory(path, name: str | None = None) -> RunRecord:
+def read_tensorboard_directory(path: str | os.PathLike[str], name: str | None = None
+                               ) -> RunRecord:
     """The per-epoch values a ``keras.callbacks.TensorBoard`` callback wrote in ``path``."""
     try:
         from tensorboard.backend.event_processing import event_accumulator

@@ -33,7 +33,8 @@ def after_each_cell(callback: Callable[[], object]) -> Callable[[], None]:
     if events is None:
         return lambda: None
 
-    def after_cell(*args, **kwargs):  # post_run_cell passes a result on IPython >= 7
+    # post_run_cell passes a result on IPython >= 7
+    def after_cell(*args: object, **kwargs: object) -> None:
         callback()
 
     events.register("post_run_cell", after_cell)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
@@ -22,6 +24,9 @@ from nbcallbacks.core.view_options import ViewOptions
 from nbcallbacks.render.palette import THEMED
 from nbcallbacks.ui.theme_style import theme_style
 from nbcallbacks.ui.view_controls import ViewControls
+
+if TYPE_CHECKING:
+    from nbcallbacks.chart.chart_widget import ChartWidget
 
 _HEADER_STYLE = ("font:13px/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;"
                  f"color:{THEMED.BODY_TEXT};")
@@ -38,7 +43,8 @@ class DashboardPanel:
     """
 
     def __init__(self, title: str = "Training", options: ViewOptions = ViewOptions(),
-                 on_view_change=None, width: int = 960, chart=None):
+                 on_view_change: Callable[[ViewOptions], None] | None = None, width: int = 960,
+                 chart: ChartWidget | None = None) -> None:
         self.title = title
         self._width = width
         self._view = (options, on_view_change)
@@ -65,7 +71,7 @@ class DashboardPanel:
             self.use_png_frames()
         else:
             self.plot.children = [chart]
-        self._final_png = None
+        self._final_png: bytes | None = None
         self.show_status("waiting for training to start")
 
     @property
@@ -90,9 +96,10 @@ class DashboardPanel:
         self.progress.bar_style = state
 
     def show_frame(self, png: bytes) -> None:
+        assert self.image is not None, "frames are shown after use_png_frames()"
         self.image.value = png
 
-    def use_png_frames(self, panels: list[str] = ()) -> None:
+    def use_png_frames(self, panels: Sequence[str] = ()) -> None:
         """Show PNG frames and the kernel-side view controls (with a toggle per name of
         ``panels``) instead of the browser chart."""
         if self.image is None:
@@ -102,6 +109,7 @@ class DashboardPanel:
             children = list(self.widget.children)
             children.insert(children.index(self.plot) + 1, self.view_controls.widget)
             self.widget.children = children
+        assert self.view_controls is not None, "made with the image, just above"
         self.view_controls.set_panels(list(panels))
         self.chart = None
         self.plot.children = [self.image]

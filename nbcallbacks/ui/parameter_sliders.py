@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -50,7 +51,7 @@ class ParameterSliders:
     """
 
     def __init__(self, specs: list[ParameterSpec],
-                 on_change: Callable[[dict], None] | None = None):
+                 on_change: Callable[[dict], None] | None = None) -> None:
         self.specs = list(specs)
         self._on_change = on_change
         # One label width for all, so the sliders line up.
@@ -65,7 +66,7 @@ class ParameterSliders:
         """The current value of each parameter (ints for integer parameters)."""
         return {name: slider.value for name, slider in self.sliders.items()}
 
-    def show_value(self, name: str, value) -> None:
+    def show_value(self, name: str, value: float) -> None:
         """Move one slider to ``value``, widening its range when the value lies outside."""
         slider = self.sliders[name]
         if isinstance(slider, widgets.FloatLogSlider):
@@ -76,6 +77,6 @@ class ParameterSliders:
             slider.min, slider.max = min(slider.min, value), max(slider.max, value)
         slider.value = value
 
-    def _changed(self, _change=None) -> None:
+    def _changed(self, _change: dict[str, Any] | None = None) -> None:
         if self._on_change is not None:
             self._on_change(self.values)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -41,7 +42,7 @@ class SchedulePreviewPanel:
     """
 
     def __init__(self, render: Callable[[bool], bytes], log_scale: bool = False,
-                 width: int = 760):
+                 width: int = 760) -> None:
         self._render = render
         self.summary = widgets.HTML()
         self.problem = widgets.HTML()
@@ -75,5 +76,5 @@ class SchedulePreviewPanel:
         """Show a problem notice only (the chart and table keep their last content)."""
         self.problem.value = f'<div style="{_PROBLEM_STYLE}">{html.escape(text)}</div>'
 
-    def _redraw(self, _change=None) -> None:
+    def _redraw(self, _change: dict[str, Any] | None = None) -> None:
         self.image.value = self._render(bool(self.log_scale.value))

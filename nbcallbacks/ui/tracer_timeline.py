@@ -10,7 +10,8 @@ in ``tracer.calls``.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -28,7 +29,7 @@ _HOOK_STYLE = {"method": f"font-weight:700;color:{THEMED.HEADING};",
                "batch": f"color:{THEMED.FAINT_TEXT};"}
 
 
-def timeline_html(calls, batches: bool = True, hook_filter: str | None = None,
+def timeline_html(calls: Sequence[HookCall], batches: bool = True, hook_filter: str | None = None,
                   max_entries: int = 400, height: int = 420) -> str:
     """The timeline as HTML: one table row per entry, a header row per Keras method call.
 
@@ -66,7 +67,7 @@ def timeline_html(calls, batches: bool = True, hook_filter: str | None = None,
             f"</table></div></div>")
 
 
-def _row(entry) -> str:
+def _row(entry: HookCall | FoldedBatches) -> str:
     indent = 12 + 18 * entry.depth
     if isinstance(entry, FoldedBatches):
         return (f'<tr><td style="color:{THEMED.TIMESTAMP};padding:0 8px;white-space:nowrap"></td>'
@@ -114,7 +115,7 @@ class TracerTimeline:
     """
 
     def __init__(self, source: Callable[[], list], show_batches: bool = True,
-                 max_entries: int = 400, note: Callable[[], str] | None = None):
+                 max_entries: int = 400, note: Callable[[], str] | None = None) -> None:
         self._source = source
         self._note = note
         self.max_entries = max_entries
@@ -135,7 +136,7 @@ class TracerTimeline:
         self.filter.observe(self._changed, names="value")
         self.refresh()
 
-    def _changed(self, change) -> None:
+    def _changed(self, change: dict[str, Any]) -> None:
         self.refresh()
 
     def refresh(self) -> None:
@@ -148,7 +149,7 @@ class TracerTimeline:
                              + "".join(f" · {html.escape(run)}" for run in runs[-4:])
                              + (f" · {html.escape(note)}" if note else "") + "</span>")
 
-    def html(self, calls=None) -> str:
+    def html(self, calls: Sequence[HookCall] | None = None) -> str:
         """The timeline HTML as the controls set it (also the static copy for saved notebooks)."""
         calls = self._source() if calls is None else calls
         return timeline_html(calls, self.batches.value, self.filter.value, self.max_entries)

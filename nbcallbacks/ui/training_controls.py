@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import math
+from typing import Any, SupportsFloat
 
 import ipywidgets as widgets
 
@@ -44,7 +45,8 @@ class TrainingControls:
         0.0003
     """
 
-    def __init__(self, signals: TrainingSignals, save_path: str = "checkpoints/manual.keras"):
+    def __init__(self, signals: TrainingSignals,
+                 save_path: str = "checkpoints/manual.keras") -> None:
         self.signals = signals
         self.stop_button = widgets.Button(
             description="Stop", icon="stop", button_style="danger",
@@ -90,11 +92,11 @@ class TrainingControls:
                       self.learning_rate_text, self.save_path, self.save_button)
 
     # -- handlers (any thread: signal only) -------------------------------------------
-    def _on_stop(self, _button=None) -> None:
+    def _on_stop(self, _button: object = None) -> None:
         self.signals.request_stop("stop")
         self.show_message("stop requested: training ends after the current batch")
 
-    def _on_pause(self, change) -> None:
+    def _on_pause(self, change: dict[str, Any]) -> None:
         if change["new"]:
             self.signals.request_pause()
             self.show_message("paused between batches: press Resume to continue")
@@ -103,17 +105,17 @@ class TrainingControls:
             self.show_message("resumed")
         self._show_pause_state(bool(change["new"]))
 
-    def _on_slider(self, change) -> None:
+    def _on_slider(self, change: dict[str, Any]) -> None:
         if self._syncing:
             return
         self._request_rate(change["new"])
 
-    def _on_text(self, change) -> None:
+    def _on_text(self, change: dict[str, Any]) -> None:
         if self._syncing or not str(change["new"]).strip():
             return
         self._request_rate(str(change["new"]).strip())
 
-    def _request_rate(self, value) -> None:
+    def _request_rate(self, value: SupportsFloat | str) -> None:
         try:
             self.signals.request_learning_rate(value)
         except ValueError as error:
@@ -122,7 +124,7 @@ class TrainingControls:
         self.show_message(f"learning rate {format_value(float(value))} requested: "
                           "applied at the next batch")
 
-    def _on_save(self, _button=None) -> None:
+    def _on_save(self, _button: object = None) -> None:
         try:
             self.signals.request_save(self.save_path.value.strip())
         except ValueError as error:

@@ -12,6 +12,7 @@ subshell's thread and only swaps the options and asks for a frame.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -32,7 +33,7 @@ class ViewControls:
     """
 
     def __init__(self, options: ViewOptions = ViewOptions(),
-                 on_change: Callable[[ViewOptions], None] | None = None):
+                 on_change: Callable[[ViewOptions], None] | None = None) -> None:
         self.options = options
         self._on_change = on_change
         self.log_scale = widgets.ToggleButton(
@@ -78,7 +79,7 @@ class ViewControls:
         self.panels.children = [self._panel_buttons[n] for n in names
                                 if n in self._panel_buttons]
 
-    def _changed(self, _change=None) -> None:
+    def _changed(self, _change: dict[str, Any] | None = None) -> None:
         # list(): the training thread may add a panel button meanwhile.
         hidden = frozenset(n for n, b in list(self._panel_buttons.items()) if not b.value)
         self.options = ViewOptions(log_scale=self.log_scale.value,
