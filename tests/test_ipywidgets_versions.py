@@ -14,7 +14,7 @@ import warnings
 
 import ipywidgets
 import pytest
-from kernel_session import KernelSession
+from support.kernel_session import KernelSession
 
 from nbcallbacks.compat.ipywidgets_versions import (
     WIDGET_VIEW_MIMETYPE,

@@ -114,7 +114,7 @@ class JupyterLab:
     ``python`` runs the server (and, through the native kernelspec, its
     kernels): this environment's by default, or an overlay environment holding
     another JupyterLab release over this one's packages
-    (``tests/package_overlays.py``), whose widget extension comes from here.
+    (``tests/support/package_overlays.py``), whose widget extension comes from here.
     ``disabled_extensions`` are installed frontend extensions the page leaves
     out, as ``jupyter labextension disable NAME`` does.
     """

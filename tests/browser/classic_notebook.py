@@ -31,7 +31,7 @@ def server_python() -> str:
     """The Python that runs the Notebook 6 server; its kernels are this Python's too
     (the kernelspec's ``python`` means the server's interpreter): ``.venv-colab``, built on
     first use, with the freshly built nbcallbacks wheel installed."""
-    from extra_environments import colab_python  # tests/ is on sys.path (rootdir conftest)
+    from support.extra_environments import colab_python  # tests/ is on sys.path (rootdir conftest)
 
     return str(colab_python())
 
