@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from .browser_lab import expect
+from support.browser.chromium import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 

@@ -18,9 +18,10 @@ import re
 from pathlib import Path
 
 import pytest
+from support.browser.browser_lab import BrowserLab, JupyterLab
+from support.browser.chromium import expect
 from support.package_overlays import installed_version, overlay_python  # tests/ is on sys.path
 
-from .browser_lab import BrowserLab, JupyterLab, expect
 from .test_browser_chart import (
     FIT,
     grows_three_times,

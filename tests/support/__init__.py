@@ -8,5 +8,7 @@ with one package at another version over this environment; ``python_interpreters
 the Pythons those environments are built on are found; ``nested_runs``: the suite run again
 in those environments, against the wheel or on another backend; ``environments_ahead``:
 those environments built in the background while the first tests run; ``under_load``: a
-script that runs the ``timing`` tests while another process keeps a core busy.
+script that runs the ``timing`` tests while another process keeps a core busy; ``browser``:
+pages in headless Chromium (JupyterLab, Notebook 7 and the classic Notebook on one shared
+base, and the chart's modules without Jupyter).
 """
