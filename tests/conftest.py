@@ -1,4 +1,6 @@
-"""Shared test set-up: quiet TensorFlow, small models, and a notebook runner."""
+"""Shared test set-up: quiet TensorFlow, which tests run in which environment and on which
+backend, and the shared fixtures (small data and models, no network). The harnesses are in
+``tests/support/``."""
 
 import os
 
@@ -145,6 +147,22 @@ def pytest_terminal_summary(terminalreporter, config):
 
 
 @pytest.fixture
+def offline(monkeypatch):
+    """No network: every connection fails at once, as on a machine without one. The list of
+    the addresses asked for, in order."""
+    import socket
+
+    asked = []
+
+    def refuse(address, *args, **kwargs):
+        asked.append(address)
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    return asked
+
+
+@pytest.fixture
 def tiny_data():
     """A learnable two-class problem: 512 samples, 8 features."""
     rng = np.random.default_rng(0)
@@ -165,6 +183,22 @@ def tiny_model():
                                   keras.layers.Dense(2, activation="softmax")])
         model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                       loss="sparse_categorical_crossentropy", metrics=list(metrics))
+        return model
+
+    return build
+
+
+@pytest.fixture
+def linear_model():
+    """A factory of the smallest trainable models: ``Dense(1)`` on ``features`` inputs, loss
+    mse, compiled with ``optimizer`` (a name or an optimizer); fresh weights each call, the
+    same every time (Keras seeded with 0, as ``tiny_model`` does)."""
+    import keras
+
+    def build(features=8, optimizer="sgd"):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((features,)), keras.layers.Dense(1)])
+        model.compile(optimizer=optimizer, loss="mse")
         return model
 
     return build

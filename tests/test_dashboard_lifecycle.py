@@ -8,16 +8,12 @@ its figure, history and widgets in memory.
 import gc
 import signal
 import textwrap
-import threading
 import weakref
 
 import pytest
+from support.render_threads import render_threads
 
 from nbcallbacks import Dashboard
-
-
-def render_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name.startswith("nbcallbacks-render")]
 
 
 def test_two_dashboards_in_one_fit_restore_the_original_sigint_handler(tiny_model, tiny_data):
