@@ -6,10 +6,11 @@ waited for until its REST API answers, asked to stop the kernels a test
 started, shut down. :class:`NotebookPage` is one test's Chromium page on one
 notebook of that server: opening it and waiting until the kernel is idle, Run
 All through the menu bar, and the helpers that wait on what the page shows.
-The subclasses in ``browser_lab`` (JupyterLab, and Notebook 7 on the same
-server) and ``classic_notebook`` (Notebook 6.5) give the command that starts
-their server, their URLs, menus and where the page shows cells, prompts and
-the kernel's state.
+The subclasses in ``browser_lab`` (JupyterLab; Notebook 7's page in
+``tests/browser/test_notebook7.py`` derives from its page) and
+``classic_notebook`` (Notebook 6.5) give the command that starts their server,
+their URLs, menus and where the page shows cells, prompts and the kernel's
+state.
 """
 
 from __future__ import annotations
