@@ -38,7 +38,7 @@ from nbcallbacks.runs.comparison import run_payload
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY / "tests"))
-from test_chart_javascript import serve_repository  # noqa: E402 - the tests' static server
+from support.browser.static_pages import serve_repository  # noqa: E402 - the tests' static server
 
 METRICS = ("loss", "accuracy", "auc", "mae")
 STEPS_PER_EPOCH = 1000

@@ -1,4 +1,6 @@
-"""Shared test set-up: quiet TensorFlow, small models, and a notebook runner."""
+"""Shared test set-up: quiet TensorFlow, which tests run in which environment and on which
+backend, and the shared fixtures (small data and models, no network). The harnesses are in
+``tests/support/``."""
 
 import os
 
@@ -23,7 +25,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 # Which test environment runs this suite: "main" (the one the test command
 # installs), "colab" when tests/test_colab_stack.py runs it in .venv-colab, or
 # "floors" when tests/test_floor_versions.py runs it in .venv-floors, both
-# against the installed wheel (tests/extra_environments.py).
+# against the installed wheel (tests/support/extra_environments.py).
 ENVIRONMENT = os.environ.get("NBCALLBACKS_TEST_ENVIRONMENT", "main")
 WHEEL_ENVIRONMENTS = ("colab", "floors")
 
@@ -41,12 +43,14 @@ def pytest_configure(config):
                                        "Colab run covers it (and the floors gallery drives those "
                                        "kernels on Python 3.10)")
     config.addinivalue_line("markers", "timing: bounds a wall-clock duration; the bound must "
-                                       "hold on a loaded two-core machine (tests/under_load.py "
-                                       "runs these while another process keeps a core busy)")
+                                       "hold on a loaded two-core machine "
+                                       "(tests/support/under_load.py runs these while another "
+                                       "process keeps a core busy)")
     config.addinivalue_line("markers", "nested_run(name): reads the suite's run in another "
                                        "environment (colab, floors, jax, torch; "
-                                       "tests/nested_runs.py): that environment is built ahead, "
-                                       "and the runs some selected test reads are scheduled")
+                                       "tests/support/nested_runs.py): that environment is built "
+                                       "ahead, and the runs some selected test reads are "
+                                       "scheduled")
     config.addinivalue_line("markers", "main_environment: builds and runs another test "
                                        "environment, so runs only in the main one (never "
                                        "inside what it builds)")
@@ -67,7 +71,7 @@ def _check_installed_package():
                                 f"wheel, "
                                 f"but nbcallbacks is imported from {origin}, not {site}: run from "
                                 f"a copy of tests/ without the sources "
-                                f"(tests/extra_environments.py)")
+                                f"(tests/support/extra_environments.py)")
 
 
 def _runs_here(item) -> str | None:
@@ -112,13 +116,13 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_collection_finish(session):
     """In the main environment: schedule the nested runs the selected tests read, and start
-    building their environments now, beside the first tests (tests/environments_ahead.py)."""
+    building their environments now, beside the first tests
+    (tests/support/environments_ahead.py)."""
     if ENVIRONMENT != "main" or session.config.option.collectonly:
         return
     names = {marker.args[0] for item in session.items for marker in item.iter_markers("nested_run")}
     if names:
-        import environments_ahead
-        import nested_runs
+        from support import environments_ahead, nested_runs
 
         nested_runs.want(names)
         environments_ahead.start(names, nested_runs.ORDER)
@@ -136,10 +140,26 @@ def pytest_terminal_summary(terminalreporter, config):
     if elsewhere:
         parts = ", ".join(f"{count} need {reason}" for reason, count in sorted(elsewhere.items()))
         terminalreporter.write_line(f"deselected on backend {BACKEND}: {parts}")
-    ahead = sys.modules.get("environments_ahead")  # imported when it built any
+    ahead = sys.modules.get("support.environments_ahead")  # imported when it built any
     if ahead is not None and ahead.built:
         terminalreporter.write_line("environments built ahead, beside the first tests: "
                                     + ahead.summary())
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """No network: every connection fails at once, as on a machine without one. The list of
+    the addresses asked for, in order."""
+    import socket
+
+    asked = []
+
+    def refuse(address, *args, **kwargs):
+        asked.append(address)
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    return asked
 
 
 @pytest.fixture
@@ -163,6 +183,22 @@ def tiny_model():
                                   keras.layers.Dense(2, activation="softmax")])
         model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                       loss="sparse_categorical_crossentropy", metrics=list(metrics))
+        return model
+
+    return build
+
+
+@pytest.fixture
+def linear_model():
+    """A factory of the smallest trainable models: ``Dense(1)`` on ``features`` inputs, loss
+    mse, compiled with ``optimizer`` (a name or an optimizer); fresh weights each call, the
+    same every time (Keras seeded with 0, as ``tiny_model`` does)."""
+    import keras
+
+    def build(features=8, optimizer="sgd"):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((features,)), keras.layers.Dense(1)])
+        model.compile(optimizer=optimizer, loss="mse")
         return model
 
     return build

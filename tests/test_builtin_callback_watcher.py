@@ -222,14 +222,13 @@ def test_checkpoint_every_n_batches_is_found_by_its_file(tmp_path):
 # -- TerminateOnNaN ------------------------------------------------------------------
 
 @pytest.mark.parametrize("order", ORDERS)
-def test_terminate_on_nan_reports_the_batch_where_the_loss_stopped_being_finite(order):
+def test_terminate_on_nan_reports_the_batch_where_the_loss_stopped_being_finite(order,
+                                                                                linear_model):
     owner = WatcherOwner()
-    keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
     x = rng.normal(size=(256, 8)).astype("float32") * 100
     y = rng.normal(size=(256, 1)).astype("float32")
-    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(10.0), loss="mse")   # diverges
+    model = linear_model(optimizer=keras.optimizers.SGD(10.0))   # diverges
     model.fit(x, y, epochs=5, batch_size=16, verbose=0,
               callbacks=arrange(owner, [keras.callbacks.TerminateOnNaN()], order))
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_chart_javascript import chromium_browser, open_blank_page, serve_repository
+from support.browser.static_pages import chromium_browser, open_blank_page, serve_repository
 
 from nbcallbacks.chart.chart_wire import ChartFeed, encode
 from nbcallbacks.chart.esm_bundle import chart_css, chart_esm

@@ -4,8 +4,8 @@ gallery pass.
 ``.venv-colab`` holds exactly Colab's pins (``tests/environments/colab-pins.txt``:
 ipykernel 6.17.1, IPython 7.34, ipywidgets 7.7.1, TensorFlow 2.20, Keras 3.13.2,
 ...) and the wheel built from this repository, installed as users get it (see
-``tests/extra_environments.py``). The suite and the gallery run there in one
-inner run, beside the other environments' (``tests/nested_runs.py``), from a
+``tests/support/extra_environments.py``). The suite and the gallery run there in one
+inner run, beside the other environments' (``tests/support/nested_runs.py``), from a
 copy of ``tests/`` and ``notebooks/`` without the sources, so every import of
 ``nbcallbacks`` (in the test process, its kernels and its worker processes) is
 the installed wheel's; the inner ``conftest.py`` stops the run otherwise
@@ -25,7 +25,8 @@ import sys
 import time
 
 import pytest
-from extra_environments import (
+from packaging.requirements import Requirement
+from support.extra_environments import (
     COLAB_PYTHON_VERSION,
     COLAB_ROOT,
     REPOSITORY,
@@ -34,9 +35,8 @@ from extra_environments import (
     colab_python,
     pins_moved,
 )
-from nested_runs import GALLERY, SUITE, nested_run
-from packaging.requirements import Requirement
-from python_interpreters import find_python, python_version
+from support.nested_runs import GALLERY, SUITE, nested_run
+from support.python_interpreters import find_python, python_version
 
 # What the gallery's install cell installs where the package is missing (Colab, Kaggle, a
 # JupyterHub): this release's tag, nothing else, no upgrade. A version bump in pyproject.toml
@@ -78,7 +78,7 @@ def test_installing_the_wheel_on_colab_replaces_no_pin(capsys):
 @pytest.mark.nested_run("colab")
 @pytest.mark.timeout(3600)
 def test_the_suite_passes_on_colab_stack_against_the_wheel(capsys):
-    # With the installed package's doctests; beside the other runs (tests/nested_runs.py).
+    # With the installed package's doctests; beside the other runs (tests/support/nested_runs.py).
     nested_run("colab").check(SUITE, capsys)
 
 

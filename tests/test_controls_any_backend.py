@@ -16,6 +16,7 @@ import time
 import keras
 import numpy as np
 import pytest
+from support.models import rate_summing_model, weight_of
 
 from nbcallbacks import Dashboard
 
@@ -24,14 +25,6 @@ BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
 
 def test_the_suite_runs_on_the_backend_it_was_asked_for():
     assert keras.backend.backend() == BACKEND
-
-
-def rate_summing_model(rate):
-    """w starts at 0; loss = mean(w - x) for x = 1 has gradient 1: SGD adds -rate each step."""
-    model = keras.Sequential([keras.Input((1,)),
-                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
-    model.compile(optimizer=keras.optimizers.SGD(rate), loss=lambda y, p: keras.ops.mean(p - y))
-    return model
 
 
 class AtBatch(keras.callbacks.Callback):
@@ -47,10 +40,6 @@ class AtBatch(keras.callbacks.Callback):
         self.count += 1
 
 
-def weight(model):
-    return float(np.asarray(model.get_weights()[0]).ravel()[0])
-
-
 def test_a_new_learning_rate_is_the_one_the_optimizer_steps_with():
     model = rate_summing_model(0.125)
     dash = Dashboard(output="none")
@@ -58,7 +47,7 @@ def test_a_new_learning_rate_is_the_one_the_optimizer_steps_with():
     model.fit(ones, ones, epochs=1, batch_size=1, shuffle=False, verbose=0,
               callbacks=[AtBatch(3, lambda: dash.signals.request_learning_rate(0.5)), dash])
     # 3 steps at 0.125, then 7 at 0.5 (the request applies before batch 3 runs).
-    assert weight(model) == pytest.approx(-(3 * 0.125 + 7 * 0.5), abs=1e-6)
+    assert weight_of(model) == pytest.approx(-(3 * 0.125 + 7 * 0.5), abs=1e-6)
     assert [e.kind for e in dash.events] == ["lr_change"]
     assert dash.history.learning_rates.column("learning_rate")[-1] == pytest.approx(0.5)
 
@@ -69,7 +58,7 @@ def test_stop_ends_training_after_the_current_batch():
     ones = np.ones((20, 1), "float32")
     history = model.fit(ones, ones, epochs=3, batch_size=1, shuffle=False, verbose=0,
                         callbacks=[AtBatch(5, dash.signals.request_stop), dash])
-    assert dash.history.steps == 6 and weight(model) == pytest.approx(-6 * 0.25)
+    assert dash.history.steps == 6 and weight_of(model) == pytest.approx(-6 * 0.25)
     assert len(history.history["loss"]) == 1  # Keras ended the fit normally, History kept
     assert [e.kind for e in dash.events] == ["stop"]
 
@@ -84,8 +73,8 @@ def test_save_now_writes_the_weights_of_that_moment(tmp_path):
     assert path.exists(), [e.message for e in dash.events]
     saved = rate_summing_model(0.25)
     saved.load_weights(path)
-    assert weight(saved) == pytest.approx(-4 * 0.25)  # saved before batch 4 ran
-    assert weight(model) == pytest.approx(-8 * 0.25)
+    assert weight_of(saved) == pytest.approx(-4 * 0.25)  # saved before batch 4 ran
+    assert weight_of(model) == pytest.approx(-8 * 0.25)
 
 
 @pytest.mark.timing
@@ -121,7 +110,7 @@ def test_pause_holds_training_until_resumed():
     # the step); a second wait would last until a resume that never comes.
     assert max(durations[1:2] + durations[3:]) < 0.3, durations
     assert [e.kind for e in dash.events] == ["pause", "resume"]
-    assert weight(model) == pytest.approx(-6 * 0.25)
+    assert weight_of(model) == pytest.approx(-6 * 0.25)
 
 
 @pytest.fixture
@@ -162,14 +151,14 @@ def assert_refused_by_the_controller(dash):
 def test_a_schedule_driven_optimizer_refuses_a_new_rate_and_keeps_its_schedule():
     model, dash, used = schedule_refusal()
     assert_refused_by_the_controller(dash)
-    assert weight(model) == pytest.approx(-used, rel=1e-5)  # every step on the schedule
+    assert weight_of(model) == pytest.approx(-used, rel=1e-5)  # every step on the schedule
 
 
 def test_under_mixed_precision_the_refusal_is_the_same(mixed_precision):
     model, dash, used = schedule_refusal()
     assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)  # the case at hand
     assert_refused_by_the_controller(dash)  # not Keras' "This optimizer was created with ..."
-    assert weight(model) == pytest.approx(-used, rel=1e-5)
+    assert weight_of(model) == pytest.approx(-used, rel=1e-5)
 
 
 def test_a_rate_from_a_callable_is_refused_by_the_controller_too():
@@ -184,4 +173,4 @@ def test_a_rate_from_a_callable_is_refused_by_the_controller_too():
     assert messages == ["learning rate not changed: the optimizer takes its rate from a "
                         "callable; its rate cannot be set by hand (use a float learning rate "
                         "or a LearningRateScheduler callback instead)"]  # not "... 'assign'"
-    assert weight(model) == pytest.approx(-6 * 0.125)
+    assert weight_of(model) == pytest.approx(-6 * 0.125)

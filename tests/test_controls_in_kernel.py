@@ -12,7 +12,7 @@ or toggle ``update``). Two kinds of frontend are played:
 
 Kernels: ipykernel 6.17.1 on Google Colab's own stack (IPython 7.34,
 ipywidgets 7.7.1), and 6.29.5, 7.0.1, 7.3.0 and 7.4.0 on this environment's
-packages (``tests/package_overlays.py``). Each picks the click route
+packages (``tests/support/package_overlays.py``). Each picks the click route
 :mod:`nbcallbacks.compat.click_route` names for it; the tests check that
 route is the one in place and that clicks act within a second. Stop, a rate
 change and Pause run on every kernel x frontend; the rest on a subset that
@@ -26,8 +26,8 @@ import uuid
 
 import ipykernel
 import pytest
-from kernel_session import KernelSession
-from package_overlays import kernel_python
+from support.kernel_session import KernelSession
+from support.package_overlays import kernel_python
 
 pytestmark = pytest.mark.kernel_stack
 
@@ -71,7 +71,7 @@ HINT_WORDS = ("interrupt button", "only after the cell", "not yet tested")
 
 def colab_kernel_python() -> str:
     """The Python of Colab's own stack (ipykernel 6.17.1, IPython 7.34, ipywidgets 7.7.1)."""
-    from extra_environments import colab_python
+    from support.extra_environments import colab_python
 
     return str(colab_python())
 

@@ -9,8 +9,8 @@ import textwrap
 import nbformat
 import numpy as np
 import pytest
-from notebook_runner import outputs_of, run_cells
 from PIL import Image
+from support.notebook_runner import outputs_of, run_cells
 
 FIT_CELL = textwrap.dedent("""
     import numpy as np, keras

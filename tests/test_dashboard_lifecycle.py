@@ -8,16 +8,12 @@ its figure, history and widgets in memory.
 import gc
 import signal
 import textwrap
-import threading
 import weakref
 
 import pytest
+from support.render_threads import render_threads
 
 from nbcallbacks import Dashboard
-
-
-def render_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name.startswith("nbcallbacks-render")]
 
 
 def test_two_dashboards_in_one_fit_restore_the_original_sigint_handler(tiny_model, tiny_data):
@@ -121,7 +117,7 @@ MEASURE = textwrap.dedent("""
 @pytest.mark.backend("tensorflow")
 @pytest.mark.environments("main", "colab")
 def test_fifty_dashboards_in_a_kernel_keep_threads_and_memory_flat():
-    from kernel_session import KernelSession
+    from support.kernel_session import KernelSession
 
     kernel = KernelSession()
 
@@ -183,7 +179,7 @@ print(json.dumps({
 def test_a_fit_that_raises_is_closed_and_says_so(fit):
     """Keras skips on_train_end when fit raises: the dashboard still ends the fit
     (status, controls, click route, interrupt guard, render thread), keeping the history."""
-    from kernel_session import KernelSession
+    from support.kernel_session import KernelSession
 
     kernel = KernelSession()
     try:

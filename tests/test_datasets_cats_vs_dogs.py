@@ -10,6 +10,7 @@ import types
 
 import numpy as np
 import pytest
+from support.network import connect_that_never_answers
 
 from nbcallbacks.datasets import cats_vs_dogs, reachability
 from nbcallbacks.datasets.cats_vs_dogs import load_cats_vs_dogs
@@ -43,19 +44,6 @@ def fake_tfds(n_per_class=30, fail=None):
 def no_tfds(monkeypatch):
     """As if tensorflow_datasets were not installed."""
     monkeypatch.setitem(sys.modules, "tensorflow_datasets", None)
-
-
-@pytest.fixture
-def offline(monkeypatch):
-    """A network probe that answers "no" at once (and records that it was asked)."""
-    asked = []
-
-    def refuse(address, timeout=None):
-        asked.append(address)
-        raise OSError("network is unreachable")
-
-    monkeypatch.setattr(reachability.socket, "create_connection", refuse)
-    return asked
 
 
 def cached(tmp_path):
@@ -119,10 +107,7 @@ def test_auto_offline_and_uncached_falls_back(monkeypatch, tmp_path, offline, ca
 def test_a_network_that_never_answers_does_not_hang(monkeypatch, tmp_path, capsys):
     monkeypatch.setitem(sys.modules, "tensorflow_datasets", fake_tfds())
     monkeypatch.setattr(cats_vs_dogs, "PROBE_TIMEOUT", 0.3)
-    def hang(address, timeout=None):
-        time.sleep(30)  # then time out as a real connect does (the probe thread ends cleanly)
-        raise TimeoutError("timed out")
-    monkeypatch.setattr(reachability.socket, "create_connection", hang)
+    monkeypatch.setattr(reachability.socket, "create_connection", connect_that_never_answers)
     started = time.monotonic()
     (x_train, _), _ = load_cats_vs_dogs(n_train=4, n_val=2, image_size=16, data_dir=str(tmp_path))
     assert time.monotonic() - started < 12  # the hang lasts 30 s; the fallback loads in 0.5-3 s

@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 import pytest
+from support.network import connect_that_never_answers
 
 from nbcallbacks.datasets import mnist
 from nbcallbacks.datasets.mnist import load_mnist
@@ -19,14 +20,6 @@ def empty_keras_cache(tmp_path, monkeypatch):
     """No cached mnist.npz, whatever the machine running the tests has downloaded."""
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras-home"))
     return tmp_path / "keras-home"
-
-
-@pytest.fixture
-def offline(monkeypatch):
-    """Connections fail at once, as on a machine without a network."""
-    def refuse(*args, **kwargs):
-        raise OSError("network is unreachable")
-    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 def fake_arrays():
@@ -119,10 +112,7 @@ def test_unreachable_network_decides_within_a_few_seconds(monkeypatch, capsys):
     assert x_train.shape == (10, 28, 28)
     assert "MNIST is not reachable here" in capsys.readouterr().out
 
-    def hang(*args, **kwargs):
-        time.sleep(30)  # then time out as a real connect does (the probe thread ends cleanly)
-        raise TimeoutError("timed out")
-    monkeypatch.setattr(socket, "create_connection", hang)
+    monkeypatch.setattr(socket, "create_connection", connect_that_never_answers)
     start = time.monotonic()
     load_mnist(n_train=10)
     assert time.monotonic() - start < GIVES_UP_WITHIN

@@ -147,7 +147,7 @@ def test_clicks_in_a_notebook_chief_reach_the_worker(tmp_path):
     """The chief is a real kernel showing the panel; clicks are the browser's comm messages."""
     import re
 
-    from kernel_session import KernelSession
+    from support.kernel_session import KernelSession
 
     chief_config, worker_config = cluster_configs()
     worker = start("multi_worker_train.py", tmp_path / "worker.json", tmp_path / "unused.keras",

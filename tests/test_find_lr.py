@@ -19,13 +19,6 @@ def linear_problem(samples=4096, features=8, seed=0):
     return x, y, stable_below
 
 
-def linear_model():
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
-    model.compile(optimizer="sgd", loss="mse")
-    return model
-
-
 def classifier(optimizer=None):
     """Dense + BatchNorm + Dropout: weights, moving statistics and a seed state to restore."""
     keras.utils.set_random_seed(0)
@@ -50,7 +43,7 @@ def assert_same_state(before, after):
 
 
 # -- the suggestion ------------------------------------------------------------------------------
-def test_suggestion_is_inside_the_known_stable_range_and_the_test_stops_at_divergence():
+def test_suggestion_is_inside_the_known_stable_range_and_the_test_stops_at_divergence(linear_model):
     x, y, stable_below = linear_problem()
     result = find_lr(linear_model(), x, y, start_lr=1e-5, end_lr=10.0, steps=100)
     assert isinstance(result, LRRangeTest)
@@ -63,7 +56,7 @@ def test_suggestion_is_inside_the_known_stable_range_and_the_test_stops_at_diver
     assert result.suggestion < result.lowest_loss_lr < 3 * stable_below
 
 
-def test_the_rates_follow_the_exponential_ramp_as_the_optimizer_holds_them():
+def test_the_rates_follow_the_exponential_ramp_as_the_optimizer_holds_them(linear_model):
     x, y, _ = linear_problem()
     result = find_lr(linear_model(), x, y, start_lr=1e-4, end_lr=1e-2, steps=20)
     expected = np.float32(np.geomspace(1e-4, 1e-2, 20))
@@ -118,7 +111,7 @@ def test_training_after_find_lr_is_identical_to_training_without_it():
     assert_same_state(state_values(without), state_values(with_test))
 
 
-def test_the_model_is_restored_when_the_test_fails_midway():
+def test_the_model_is_restored_when_the_test_fails_midway(linear_model):
     x, y, _ = linear_problem(samples=640)
     model = linear_model()
     model.fit(x, y, epochs=1, verbose=0)
@@ -179,7 +172,7 @@ class Batches(keras.utils.PyDataset):
         return self.x[part], self.y[part]
 
 
-def assert_same_curve(dataset):
+def assert_same_curve(linear_model, dataset):
     x, y, _ = linear_problem(samples=1024)
     from_arrays = find_lr(linear_model(), x, y, batch_size=32, steps=30, shuffle=False)
     from_dataset = find_lr(linear_model(), dataset(x, y, 32), steps=30)
@@ -187,27 +180,28 @@ def assert_same_curve(dataset):
     assert np.array_equal(from_arrays.learning_rates, from_dataset.learning_rates)
 
 
-def test_a_py_dataset_gives_the_same_curve_as_the_same_arrays():
-    assert_same_curve(Batches)
+def test_a_py_dataset_gives_the_same_curve_as_the_same_arrays(linear_model):
+    assert_same_curve(linear_model, Batches)
 
 
 @pytest.mark.needs_package("tensorflow")
-def test_a_tf_data_dataset_gives_the_same_curve_as_the_same_arrays():
+def test_a_tf_data_dataset_gives_the_same_curve_as_the_same_arrays(linear_model):
     import tensorflow as tf
 
-    assert_same_curve(lambda x, y, size: tf.data.Dataset.from_tensor_slices((x, y)).batch(size))
+    assert_same_curve(linear_model,
+                      lambda x, y, size: tf.data.Dataset.from_tensor_slices((x, y)).batch(size))
 
 
 @pytest.mark.backend("torch")
-def test_a_torch_data_loader_gives_the_same_curve_as_the_same_arrays():
+def test_a_torch_data_loader_gives_the_same_curve_as_the_same_arrays(linear_model):
     import torch
 
-    assert_same_curve(lambda x, y, size: torch.utils.data.DataLoader(
+    assert_same_curve(linear_model, lambda x, y, size: torch.utils.data.DataLoader(
         torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)),
         batch_size=size, shuffle=False))
 
 
-def test_default_steps_use_the_batches_there_are():
+def test_default_steps_use_the_batches_there_are(linear_model):
     x, y, _ = linear_problem(samples=1000)
     result = find_lr(linear_model(), x, y, batch_size=32, start_lr=1e-4, end_lr=1e-2)
     assert result.steps_planned == 31  # 1000 // 32 full batches, fewer than 100
@@ -222,7 +216,7 @@ def test_an_uncompiled_model_gets_a_clear_error():
         find_lr(model, x, y)
 
 
-def test_too_little_data_gets_a_clear_error_before_any_training():
+def test_too_little_data_gets_a_clear_error_before_any_training(linear_model):
     x, y, _ = linear_problem(samples=100)
     model = linear_model()
     before = state_values(model)
@@ -239,7 +233,7 @@ def test_too_little_data_gets_a_clear_error_before_any_training():
     assert_same_state(before, state_values(model))
 
 
-def test_display_bundle_and_text():
+def test_display_bundle_and_text(linear_model):
     x, y, _ = linear_problem(samples=1024)
     result = find_lr(linear_model(), x, y, steps=30, start_lr=1e-4, end_lr=10.0)
     bundle = result._repr_mimebundle_()

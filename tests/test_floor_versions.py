@@ -1,12 +1,12 @@
 """Every floor in ``pyproject.toml`` is a version a test environment runs.
 
-``.venv-floors`` (``tests/floor_environment.py``) is Python 3.10 with every
+``.venv-floors`` (``tests/support/floor_environment.py``) is Python 3.10 with every
 dependency, and the ``tensorflow``, ``notebooks`` and ``test`` extras, at
 exactly its floor, and the built wheel installed from its own metadata: the
 suite (less the ``kernel_stack`` tests: the same kernel and widget stack as
 Colab's, run there) and the whole gallery run there, in one inner run beside the other
-environments' (``tests/nested_runs.py``). The ``jax`` and ``torch`` floors are
-what ``.venv-jax`` and ``.venv-torch`` install (``tests/backend_environments.py``), and the
+environments' (``tests/support/nested_runs.py``). The ``jax`` and ``torch`` floors are
+what ``.venv-jax`` and ``.venv-torch`` install (``tests/support/backend_environments.py``), and the
 ``notebooks`` floors of the gallery's data packages are Colab's versions,
 which ``.venv-colab`` runs the whole gallery with (``tests/test_colab_stack.py``).
 
@@ -19,9 +19,11 @@ import platform
 import subprocess
 
 import pytest
-from backend_environments import FIRST_INSTALL
-from extra_environments import REPOSITORY, colab_pins
-from floor_environment import (
+from packaging.requirements import Requirement
+from packaging.version import Version
+from support.backend_environments import FIRST_INSTALL
+from support.extra_environments import REPOSITORY, colab_pins
+from support.floor_environment import (
     FLOOR_EXTRAS,
     FLOORS_ROOT,
     floor_of,
@@ -30,10 +32,8 @@ from floor_environment import (
     requires_python_floor,
     versions_off_floor,
 )
-from nested_runs import GALLERY, SUITE, nested_run
-from packaging.requirements import Requirement
-from packaging.version import Version
-from python_interpreters import python_version
+from support.nested_runs import GALLERY, SUITE, nested_run
+from support.python_interpreters import python_version
 
 # Which environment installs each group's floors exactly. "bench" names the
 # competitors the benchmarks measure: any version, so no floors to prove.
@@ -66,7 +66,7 @@ def test_the_backend_environments_install_their_floors_exactly(backend):
     first = [Requirement(r) for r in FIRST_INSTALL[backend]]
     assert [(r.name, str(r.specifier)) for r in first] == [
         (requirement.name, f"=={floor_of(requirement)}")], (
-        f"tests/backend_environments.py FIRST_INSTALL[{backend!r}] must install "
+        f"tests/support/backend_environments.py FIRST_INSTALL[{backend!r}] must install "
         f"{requirement.name}=={floor_of(requirement)}, the floor of the [{backend}] extra")
 
 
@@ -98,7 +98,7 @@ def test_the_floors_environment_holds_every_floor(capsys):
 @pytest.mark.nested_run("floors")
 @pytest.mark.timeout(3600)
 def test_the_suite_passes_at_the_floors(capsys):
-    # Beside the other runs (tests/nested_runs.py).
+    # Beside the other runs (tests/support/nested_runs.py).
     nested_run("floors").check(SUITE, capsys)
 
 

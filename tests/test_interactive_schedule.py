@@ -6,22 +6,9 @@ import ipywidgets as widgets
 import keras
 import numpy as np
 import pytest
+from support.schedules import step_decay, warmup_cosine
 
 from nbcallbacks import InteractiveSchedule, interactive_schedule, preview_schedule
-
-
-def warmup_cosine(base=1e-3, warmup=5, floor=1e-5, total=30, name="cosine"):
-    def schedule(epoch, lr):
-        if epoch < warmup:
-            return base * (epoch + 1) / warmup
-        progress = min(1.0, (epoch - warmup) / max(1, total - warmup))
-        return floor + (base - floor) * 0.5 * (1 + math.cos(math.pi * progress))
-    return schedule
-
-
-def step_decay(epoch, lr, drop=0.5, every=10):
-    """A schedule with tuning arguments, written as Keras calls it."""
-    return lr * drop if epoch > 0 and epoch % every == 0 else lr
 
 
 def sliders_of(tuner):
@@ -52,10 +39,9 @@ def test_moving_a_slider_redraws_the_preview_and_changes_the_schedule():
     assert tuner.learning_rates[9] == np.float32(1e-3)   # peak at the end of the warm-up
 
 
-def test_the_chosen_schedule_trains_as_previewed():
+def test_the_chosen_schedule_trains_as_previewed(linear_model):
     tuner = interactive_schedule(warmup_cosine, epochs=8).set(base=0.02, warmup=3, total=8)
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
+    model = linear_model(2, keras.optimizers.SGD(0.01))
     history = model.fit(np.ones((4, 2)), np.zeros((4, 1)), epochs=8, verbose=0,
                         callbacks=[tuner.callback()])
     assert history.history["learning_rate"] == tuner.learning_rates.tolist()

@@ -132,16 +132,13 @@ def test_ending_a_guard_twice_changes_nothing(original):
     assert signal.getsignal(signal.SIGINT) is original
 
 
-def test_two_dashboards_in_one_fit_leave_the_original_handler(original):
+def test_two_dashboards_in_one_fit_leave_the_original_handler(original, linear_model):
     """The defect as found: ``callbacks=[Dashboard(), Dashboard()]`` in a blocking fit."""
-    import keras
     import numpy as np
 
     from nbcallbacks import Dashboard
 
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
-    model.compile(optimizer="sgd", loss="mse")
     x, y = np.ones((16, 4), "float32"), np.zeros((16, 1), "float32")
-    model.fit(x, y, epochs=1, batch_size=8, verbose=0,
-              callbacks=[Dashboard(output="none"), Dashboard(output="none")])
+    linear_model(4).fit(x, y, epochs=1, batch_size=8, verbose=0,
+                        callbacks=[Dashboard(output="none"), Dashboard(output="none")])
     assert signal.getsignal(signal.SIGINT) is original

@@ -14,7 +14,8 @@ import warnings
 
 import ipywidgets
 import pytest
-from kernel_session import KernelSession
+from support.kernel_session import KernelSession
+from support.schedules import cell_source, warmup_cosine
 
 from nbcallbacks.compat.ipywidgets_versions import (
     WIDGET_VIEW_MIMETYPE,
@@ -136,13 +137,7 @@ SETUP = textwrap.dedent("""
     model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(8, activation="relu"),
                               keras.layers.Dense(2, activation="softmax")])
     model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
-    def warmup_cosine(base=1e-3, warmup=3, total=12):
-        def schedule(epoch, lr):
-            if epoch < warmup:
-                return base * (epoch + 1) / warmup
-            return base * 0.5 * (1 + math.cos(math.pi * (epoch - warmup) / (total - warmup)))
-        return schedule
-""")
+""") + cell_source(warmup_cosine)
 CELLS = {
     "reference": "display(ipywidgets.HTML('reference'))",
     # The two charts: PNG frames drawn in the kernel, and the default browser chart.

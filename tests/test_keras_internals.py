@@ -45,16 +45,11 @@ class Looks(keras.callbacks.Callback):
                          "inside_other": runs_inside_fit(sys._getframe(), Looks())}
 
 
-def small_model(optimizer="sgd"):
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-    model.compile(optimizer=optimizer, loss="mse")
-    return model
-
-
-def test_a_real_fit_keeps_the_batch_size_and_the_callbacks_where_the_compat_walks_look():
+def test_a_real_fit_keeps_the_batch_size_and_the_callbacks_where_the_compat_walks_look(
+        linear_model):
     looks, other = Looks(), keras.callbacks.Callback()
-    small_model().fit(np.ones((20, 3)), np.ones((20, 1)), batch_size=5, epochs=1, verbose=0,
-                      callbacks=[looks, other])
+    linear_model(3).fit(np.ones((20, 3)), np.ones((20, 1)), batch_size=5, epochs=1, verbose=0,
+                        callbacks=[looks, other])
     seen = looks.seen
     assert seen["batch_size"] == 5, f"fit's epoch_iterator moved in Keras {keras.__version__}"
     assert seen["callbacks"] is not None, f"fit's callbacks moved in Keras {keras.__version__}"
@@ -75,7 +70,8 @@ class StopsInsideAnEpoch(keras.callbacks.Callback):
         self.closed = close_open_epoch(self.iterator)
 
 
-def test_a_fit_stopped_inside_an_epoch_leaves_its_epoch_open_where_close_open_epoch_looks():
+def test_a_fit_stopped_inside_an_epoch_leaves_its_epoch_open_where_close_open_epoch_looks(
+        linear_model):
     import gc
     import inspect
     import weakref
@@ -83,8 +79,8 @@ def test_a_fit_stopped_inside_an_epoch_leaves_its_epoch_open_where_close_open_ep
     stops = StopsInsideAnEpoch()
     gc.disable()  # closed, the epoch iterator goes with fit's frame, not at a later collection
     try:
-        small_model().fit(np.ones((40, 3)), np.ones((40, 1)), batch_size=5, epochs=3, verbose=0,
-                          callbacks=[stops])
+        linear_model(3).fit(np.ones((40, 3)), np.ones((40, 1)), batch_size=5, epochs=3,
+                            verbose=0, callbacks=[stops])
         assert inspect.isgenerator(stops.open_epoch), (
             f"EpochIterator._epoch_iterator moved in Keras {keras.__version__}")
         assert stops.closed and stops.open_epoch.gi_frame is None
@@ -119,8 +115,8 @@ def test_under_mixed_precision_the_rate_lives_in_the_inner_optimizer():
     assert stored_learning_rate(wrapped) is schedule  # not the wrapper's placeholder variable
 
 
-def test_dropping_the_traced_train_step_makes_the_next_fit_trace_again():
-    model = small_model()
+def test_dropping_the_traced_train_step_makes_the_next_fit_trace_again(linear_model):
+    model = linear_model(3)
     x, y = np.ones((4, 3)), np.ones((4, 1))
     model.fit(x, y, verbose=0)
     traced = model.train_function
@@ -136,7 +132,8 @@ def test_an_optimizer_without_the_internal_gets_a_clear_error():
         stored_learning_rate(object())
 
 
-def test_model_checkpoint_and_backup_keep_their_files_where_the_compat_lookups_read(tmp_path):
+def test_model_checkpoint_and_backup_keep_their_files_where_the_compat_lookups_read(
+        tmp_path, linear_model):
     from nbcallbacks.compat.keras_builtin_callbacks import backup_files, latest_checkpoint_file
 
     pattern = str(tmp_path / "ckpt-{epoch:02d}.weights.h5")
@@ -145,6 +142,6 @@ def test_model_checkpoint_and_backup_keep_their_files_where_the_compat_lookups_r
     assert hasattr(checkpoint, "_get_most_recently_modified_file_matching_pattern")
     assert (getattr(backup, "_weights_path", None), getattr(backup, "_training_metadata_path",
                                                             None)) == backup_files(backup)
-    small_model().fit(np.ones((4, 3)), np.ones((4, 1)), epochs=2, verbose=0,
-                      callbacks=[checkpoint])
+    linear_model(3).fit(np.ones((4, 3)), np.ones((4, 1)), epochs=2, verbose=0,
+                        callbacks=[checkpoint])
     assert latest_checkpoint_file(checkpoint) == str(tmp_path / "ckpt-02.weights.h5")

@@ -2,8 +2,8 @@
 
 Keras picks its backend once per process, so each backend gets its own run in
 its own environment (``.venv-jax``, ``.venv-torch``: see
-``tests/backend_environments.py``), scheduled with the Colab and floors runs
-(``tests/nested_runs.py``). Tests for another backend, the TensorFlow gallery
+``tests/support/backend_environments.py``), scheduled with the Colab and floors runs
+(``tests/support/nested_runs.py``). Tests for another backend, the TensorFlow gallery
 and tf.data cases are deselected by the markers in ``conftest.py`` (the inner
 run prints how many and why). To run one backend by hand (after a first run
 built it)::
@@ -12,8 +12,8 @@ built it)::
 """
 
 import pytest
-from backend_environments import BACKENDS
-from nested_runs import SUITE, nested_run
+from support.backend_environments import BACKENDS
+from support.nested_runs import SUITE, nested_run
 
 
 @pytest.mark.backend("tensorflow")

@@ -1,7 +1,7 @@
 """The package as users get it: the sdist and the wheel hold the whole package, and the
 extras agree.
 
-The sdist and the wheel are built by ``tests/extra_environments.py`` (the
+The sdist and the wheel are built by ``tests/support/extra_environments.py`` (the
 wheel from the unpacked sdist, as pip does), once per run; the Colab-pinned
 environment then installs that wheel and runs the suite against it
 (``tests/test_colab_stack.py``).
@@ -13,9 +13,9 @@ import zipfile
 from email.parser import Parser
 
 import pytest
-from extra_environments import REPOSITORY, built_distributions, pyproject_list
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from support.extra_environments import REPOSITORY, built_distributions, pyproject_list
 
 # Where the wheel's platform-dependent requirements are looked at.
 PLATFORMS = {

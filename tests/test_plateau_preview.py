@@ -8,18 +8,9 @@ comparisons, NaN, cooldown, min_lr) are checked against Keras itself.
 import keras
 import numpy as np
 import pytest
+from support.schedules import EpochRateRecorder
 
 from nbcallbacks import preview_schedule
-
-
-class EpochRateRecorder(keras.callbacks.Callback):
-    def __init__(self):
-        super().__init__()
-        self.rates = []
-
-    def on_train_batch_begin(self, batch, logs=None):
-        if batch == 0:
-            self.rates.append(float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)))
 
 
 class ScriptedMetric(keras.callbacks.Callback):
@@ -33,10 +24,9 @@ class ScriptedMetric(keras.callbacks.Callback):
         logs[self.name] = self.values[epoch]
 
 
-def run_plateau(callback, values=None, name="val_loss", initial_lr=0.1, epochs=None):
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(initial_lr), loss="mse")
+def run_plateau(linear_model, callback, values=None, name="val_loss", initial_lr=0.1,
+                epochs=None):
+    model = linear_model(2, keras.optimizers.SGD(initial_lr))
     recorder = EpochRateRecorder()
     scripted = [ScriptedMetric(name, values)] if values is not None else []
     callbacks = scripted + [callback, recorder]
@@ -60,9 +50,10 @@ def plateau(**kwargs):
     (dict(factor=0.5, patience=2, mode="max", monitor="val_accuracy"),
      [0.5, 0.6, 0.6, 0.55, 0.7, 0.7, 0.7, 0.69]),
 ], ids=["basic", "cooldown", "min_lr", "min_delta", "float32-compare", "nan", "mode-max"])
-def test_replay_matches_keras_on_scripted_curves(settings, values):
+def test_replay_matches_keras_on_scripted_curves(settings, values, linear_model):
     callback = plateau(**settings)
-    history, applied = run_plateau(callback, values, name=settings.get("monitor", "val_loss"))
+    history, applied = run_plateau(linear_model, callback, values,
+                                   name=settings.get("monitor", "val_loss"))
     preview = preview_schedule(plateau(**settings), history=history, initial_lr=0.1)
     assert preview.learning_rates.tolist() == applied
     changed = [epoch for epoch in range(1, len(applied)) if applied[epoch] != applied[epoch - 1]]
@@ -111,11 +102,9 @@ def test_auto_mode_follows_the_metric_name():
     assert loss.reductions == []
 
 
-def test_a_history_from_a_resumed_fit_keeps_its_epoch_numbers():
+def test_a_history_from_a_resumed_fit_keeps_its_epoch_numbers(linear_model):
     callback = plateau(factor=0.5, patience=1)
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    model = linear_model(2, keras.optimizers.SGD(0.1))
     history = model.fit(np.ones((4, 2), "float32"), np.zeros((4, 1), "float32"), epochs=8,
                         initial_epoch=3, verbose=0,
                         callbacks=[ScriptedMetric("val_loss", [None] * 3 + [1.0] * 5), callback])

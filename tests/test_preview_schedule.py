@@ -11,6 +11,7 @@ import math
 import keras
 import numpy as np
 import pytest
+from support.schedules import EpochRateRecorder
 
 from nbcallbacks import PiecewiseSchedule, SchedulePreview, preview_schedule
 
@@ -50,27 +51,10 @@ def old_api(epoch):
     return 0.1 / (1 + epoch)
 
 
-class EpochRateRecorder(keras.callbacks.Callback):
-    """The optimizer's rate at the first batch of each epoch, as a Python float."""
-
-    def __init__(self):
-        super().__init__()
-        self.rates = []
-        self.epochs = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epochs.append(epoch)
-
-    def on_train_batch_begin(self, batch, logs=None):
-        if batch == 0:
-            self.rates.append(float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)))
-
-
-def fit_with_scheduler(schedule, epochs, initial_lr, initial_epoch=0):
-    """Train 3 batches per epoch with LearningRateScheduler; return the recorder."""
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(initial_lr), loss="mse")
+def fit_with_scheduler(linear_model, schedule, epochs, initial_lr, initial_epoch=0):
+    """Train a ``linear_model`` 3 batches per epoch with LearningRateScheduler; return the
+    recorder."""
+    model = linear_model(3, keras.optimizers.SGD(initial_lr))
     recorder = EpochRateRecorder()
     x = np.linspace(-1, 1, 24, dtype="float32").reshape(8, 3)
     # The recorder runs after the scheduler, as a Dashboard would.
@@ -89,23 +73,24 @@ def fit_with_scheduler(schedule, epochs, initial_lr, initial_epoch=0):
     (lambda epoch, lr: 1e-3 * (epoch + 1) / 5 if epoch < 5 else 1e-3 * 0.5 ** (epoch - 4), 12,
      0.01),
 ], ids=["keras-doc-exp", "times-0.99", "tf-guide-lookup", "old-api", "np-float32", "warmup"])
-def test_function_schedules_match_a_real_fit(schedule, epochs, initial_lr):
+def test_function_schedules_match_a_real_fit(schedule, epochs, initial_lr, linear_model):
     preview = preview_schedule(schedule, epochs=epochs, initial_lr=initial_lr)
-    applied = fit_with_scheduler(schedule, epochs, initial_lr).rates
+    applied = fit_with_scheduler(linear_model, schedule, epochs, initial_lr).rates
     assert preview.problem is None
     assert preview.learning_rates.dtype == np.float32
     assert preview.learning_rates.tolist() == applied
 
 
-def test_rounding_compounds_like_the_optimizer_variable():
+def test_rounding_compounds_like_the_optimizer_variable(linear_model):
     """lr * 0.99 on the float32-rounded rate, not on the exact one: the two drift apart."""
     preview = preview_schedule(decay_after_two, epochs=12, initial_lr=0.001)
     exact = np.float32([0.001] * 2 + [0.001 * 0.99 ** k for k in range(1, 11)])
     assert (preview.learning_rates != exact).sum() >= 5
-    assert preview.learning_rates.tolist() == fit_with_scheduler(decay_after_two, 12, 0.001).rates
+    assert preview.learning_rates.tolist() == fit_with_scheduler(
+        linear_model, decay_after_two, 12, 0.001).rates
 
 
-def test_callback_instance_pairs_and_initial_epoch():
+def test_callback_instance_pairs_and_initial_epoch(linear_model):
     callback = keras.callbacks.LearningRateScheduler(guide_lr_schedule)
     from_callback = preview_schedule(callback, 15, initial_lr=0.1)
     from_pairs = preview_schedule(LR_SCHEDULE, 15, initial_lr=0.1)
@@ -114,16 +99,15 @@ def test_callback_instance_pairs_and_initial_epoch():
     # The pairs' schedule is what to hand to LearningRateScheduler, and it matches a fit.
     assert isinstance(from_pairs.schedule, PiecewiseSchedule)
     assert from_pairs.learning_rates.tolist() == fit_with_scheduler(
-        from_pairs.schedule, 15, 0.1).rates
+        linear_model, from_pairs.schedule, 15, 0.1).rates
     resumed = preview_schedule(decay_after_two, epochs=10, initial_lr=0.001, initial_epoch=4)
     assert resumed.epochs.tolist() == list(range(4, 10))
     assert resumed.learning_rates.tolist() == fit_with_scheduler(
-        decay_after_two, 10, 0.001, initial_epoch=4).rates
+        linear_model, decay_after_two, 10, 0.001, initial_epoch=4).rates
 
 
-def test_initial_lr_from_a_compiled_model_and_a_default():
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+def test_initial_lr_from_a_compiled_model_and_a_default(linear_model):
+    model = linear_model(2, keras.optimizers.SGD(0.05))
     from_model = preview_schedule(decay_after_two, 4, initial_lr=model)
     assert from_model.learning_rates[0] == np.float32(0.05)
     default = preview_schedule(decay_after_two, 4)
@@ -132,7 +116,7 @@ def test_initial_lr_from_a_compiled_model_and_a_default():
 
 
 # -- problems, reported before training ----------------------------------------------------
-def test_the_tutorials_tensor_schedule_is_reported_at_the_epoch_keras_fails():
+def test_the_tutorials_tensor_schedule_is_reported_at_the_epoch_keras_fails(linear_model):
     preview = preview_schedule(keras_doc_scheduler_as_written, epochs=15, initial_lr=0.01)
     problem = preview.problem
     assert problem is not None and problem.fatal
@@ -145,8 +129,7 @@ def test_the_tutorials_tensor_schedule_is_reported_at_the_epoch_keras_fails():
     # Keras really does stop there, after applying the same first ten rates.
     recorder = EpochRateRecorder()
     with pytest.raises(ValueError, match="should be a float"):
-        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-        model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
+        model = linear_model(3, keras.optimizers.SGD(0.01))
         # The recorder first: it notes epoch 10 beginning before the scheduler raises.
         model.fit(np.ones((4, 3)), np.zeros((4, 1)), epochs=15, verbose=0, callbacks=[
             recorder, keras.callbacks.LearningRateScheduler(keras_doc_scheduler_as_written)])
@@ -171,14 +154,15 @@ def test_bad_values_are_reported_with_epoch_and_reason(schedule, epoch, words, f
     assert preview.problem.fix
 
 
-def test_fatal_values_really_stop_keras_and_harmless_looking_ones_do_not():
+def test_fatal_values_really_stop_keras_and_harmless_looking_ones_do_not(linear_model):
     stops = lambda epoch, lr: 1 if epoch == 3 else lr  # noqa: E731
     preview = preview_schedule(stops, epochs=6, initial_lr=0.01)
     with pytest.raises(ValueError):
-        fit_with_scheduler(stops, 6, 0.01)
+        fit_with_scheduler(linear_model, stops, 6, 0.01)
     negative = lambda epoch, lr: -0.01  # noqa: E731
     assert not preview_schedule(negative, 3, 0.01).problem.fatal
-    assert fit_with_scheduler(negative, 3, 0.01).rates == [np.float32(-0.01).item()] * 3
+    applied = fit_with_scheduler(linear_model, negative, 3, 0.01).rates
+    assert applied == [np.float32(-0.01).item()] * 3
     assert preview.problem.epoch == 3
 
 

@@ -8,12 +8,9 @@ import time
 import weakref
 
 import pytest
+from support.render_threads import render_threads
 
 from nbcallbacks.render.render_worker import RenderWorker
-
-
-def render_threads(name: str) -> list[threading.Thread]:
-    return [thread for thread in threading.enumerate() if thread.name == name]
 
 
 class Owner:

@@ -195,7 +195,7 @@ print(json.dumps({"epochs": run.history.columns("epoch")["epoch"].tolist(),
 @pytest.mark.environments("main")
 @pytest.mark.timeout(300)
 def test_a_kernel_killed_mid_fit_leaves_every_epoch_it_finished_for_a_new_kernel(tmp_path):
-    from kernel_session import KernelSession
+    from support.kernel_session import KernelSession
 
     runs = repr(str(tmp_path / "runs"))
     training = KernelSession()
@@ -325,7 +325,7 @@ def test_a_plain_loop_of_fits_in_one_cell_shows_one_comparison_of_its_runs():
     """The sweep people write (a loop, a new Dashboard each fit) in a real kernel: the cell
     shows one comparison, its runs named by what differs, its browser data equal to each
     run's History, the earlier panels folded to their status line."""
-    from kernel_session import KernelSession
+    from support.kernel_session import KernelSession
 
     kernel = KernelSession()
     try:

@@ -24,12 +24,8 @@ from nbcallbacks.core.view_options import ViewOptions
 # passes it.
 EXPENSIVE_FRAME = 3.0
 PROMPTLY = 15.0
-
-
-def small_model():
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
-    model.compile(optimizer="sgd", loss="mse")
-    return model, np.ones((64, 4), "float32"), np.zeros((64, 1), "float32")
+# What the model trains on: 8 batches of 8, enough for the third batch's action and after.
+X, Y = np.ones((64, 4), "float32"), np.zeros((64, 1), "float32")
 
 
 def next_frame(dash: Dashboard, before, timeout: float) -> bool:
@@ -58,21 +54,21 @@ class AfterAnExpensiveFrame(keras.callbacks.Callback):
 
 
 @pytest.mark.timing
-def test_a_view_change_is_drawn_at_once_after_an_expensive_frame(tmp_path):
+def test_a_view_change_is_drawn_at_once_after_an_expensive_frame(tmp_path, linear_model):
     dash = Dashboard(output="none", png_path=tmp_path / "plot.png")
 
     def toggle(dash, before):
         dash._on_view_change(ViewOptions(log_scale=True))  # what the "log y" button calls
         return next_frame(dash, before, PROMPTLY)
 
-    model, x, y = small_model()
     probe = AfterAnExpensiveFrame(dash, toggle)
-    model.fit(x, y, epochs=1, batch_size=8, verbose=0, callbacks=[dash, probe])
+    linear_model(4).fit(X, Y, epochs=1, batch_size=8, verbose=0, callbacks=[dash, probe])
     assert probe.result, f"the view change was not drawn within {PROMPTLY:.0f} s"
 
 
 @pytest.mark.timing
-def test_the_pause_frame_is_drawn_at_once_and_a_view_change_while_paused_too(tmp_path):
+def test_the_pause_frame_is_drawn_at_once_and_a_view_change_while_paused_too(tmp_path,
+                                                                            linear_model):
     dash = Dashboard(output="none", png_path=tmp_path / "plot.png")
     seen = {}
 
@@ -90,9 +86,8 @@ def test_the_pause_frame_is_drawn_at_once_and_a_view_change_while_paused_too(tmp
         clicker.start()
         return clicker
 
-    model, x, y = small_model()
     probe = AfterAnExpensiveFrame(dash, pause)
-    model.fit(x, y, epochs=1, batch_size=8, verbose=0, callbacks=[dash, probe])
+    linear_model(4).fit(X, Y, epochs=1, batch_size=8, verbose=0, callbacks=[dash, probe])
     probe.result.join(timeout=30)
     assert seen == {"pause marker": True, "view change while paused": True}
     assert [event.kind for event in dash.events] == ["pause", "resume"]

@@ -20,8 +20,8 @@ say how to install them.
 from __future__ import annotations
 
 import pytest
-
-from .browser_lab import BrowserLab, LabPage, screenshot_dir
+from support.browser.browser_lab import BrowserLab, LabPage
+from support.browser.frontend_base import screenshot_dir
 
 
 def pytest_configure(config):

@@ -14,8 +14,9 @@ import json
 import re
 
 import pytest
+from support.browser.browser_lab import TEXT_CONTRAST_JS
+from support.browser.chromium import expect
 
-from .browser_lab import TEXT_CONTRAST_JS, expect
 from .test_browser_dashboard import SETUP as PNG_SETUP
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(400)]

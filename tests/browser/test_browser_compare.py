@@ -16,8 +16,9 @@ import json
 import re
 
 import pytest
+from support.browser.browser_lab import TEXT_CONTRAST_JS
+from support.browser.chromium import expect
 
-from .browser_lab import TEXT_CONTRAST_JS, expect
 from .test_browser_chart import switch_theme
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(400)]

@@ -12,8 +12,8 @@ import re
 import time
 
 import pytest
-
-from .browser_lab import expect, new_pictures, progress
+from support.browser.chromium import expect
+from support.browser.frontend_base import new_pictures, progress
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 

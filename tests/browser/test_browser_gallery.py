@@ -23,8 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from .browser_lab import screenshot_dir
+from support.browser.frontend_base import screenshot_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(660)]
 

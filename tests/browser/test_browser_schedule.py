@@ -5,30 +5,19 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from .browser_lab import expect
+from support.browser.chromium import expect
+from support.schedules import cell_source, step_decay, warmup_cosine
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
-PREVIEW = """# cell: preview
-import math
-from nbcallbacks import interactive_schedule, preview_schedule
-
-def step_decay(epoch, lr):
-    return lr * 0.5 if epoch and epoch % 10 == 0 else lr
-
-preview_schedule(step_decay, epochs=40, initial_lr=0.1)
-"""
+# The schedules of tests/test_interactive_schedule.py (tests/support/schedules.py); the tuner
+# starts from a 3-epoch warm-up, so that one step of its slider reads 4.
+PREVIEW = ("# cell: preview\n" + cell_source(step_decay, warmup_cosine)
+           + "\nfrom nbcallbacks import interactive_schedule, preview_schedule\n"
+           "\npreview_schedule(step_decay, epochs=40, initial_lr=0.1)\n")
 TUNER = """# cell: tuner
-def warmup_cosine(base=2e-3, warmup=3, floor=1e-5, total=20):
-    def schedule(epoch, lr):
-        if epoch < warmup:
-            return base * (epoch + 1) / warmup
-        progress = min(1.0, (epoch - warmup) / max(1, total - warmup))
-        return floor + (base - floor) * 0.5 * (1 + math.cos(math.pi * progress))
-    return schedule
-
-tuner = interactive_schedule(warmup_cosine, epochs=20)
+tuner = interactive_schedule(warmup_cosine, epochs=20,
+                             values=dict(base=2e-3, warmup=3, total=20))
 tuner
 """
 VALUES = """# cell: values

@@ -14,10 +14,10 @@ import re
 from pathlib import Path
 
 import pytest
+from support.browser.browser_lab import BrowserLab, JupyterLab
 
 from nbcallbacks.outputs.widget_output import CHART_RENDER_TIMEOUT
 
-from .browser_lab import BrowserLab, JupyterLab
 from .test_browser_chart import RUNNING, open_and_run, stop_and_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]

@@ -18,9 +18,10 @@ import time
 
 import nbformat
 import pytest
+from support.browser.chromium import expect
+from support.browser.classic_notebook import ClassicBrowser, ClassicPage
+from support.browser.frontend_base import new_pictures, progress
 
-from .browser_lab import expect, new_pictures, progress
-from .classic_notebook import ClassicBrowser, ClassicPage
 from .test_gallery_as_a_student import (
     NOTEBOOK,
     check_folded_then_shown,

@@ -4,7 +4,7 @@ JupyterLab 4.0–4.3 (and Notebook 7.0–7.3, built on them) send widget message
 without a kernel subshell; from 4.4 on the frontend can name one. The other
 browser tests run the newest JupyterLab; these serve the page from an overlay
 environment holding an older release over this environment's packages
-(``tests/package_overlays.py``: same kernel, ipykernel 7.4, ipywidgets 8), and
+(``tests/support/package_overlays.py``: same kernel, ipykernel 7.4, ipywidgets 8), and
 check what the person sees (the default browser chart draws and grows, its last point
 is the history's, no console error; Stop ends training early) and the subshells the
 kernel holds: on 4.0 only the one it made for nbcallbacks (the frontend
@@ -18,9 +18,10 @@ import re
 from pathlib import Path
 
 import pytest
-from package_overlays import installed_version, overlay_python  # tests/ is on sys.path
+from support.browser.browser_lab import BrowserLab, JupyterLab
+from support.browser.chromium import expect
+from support.package_overlays import installed_version, overlay_python  # tests/ is on sys.path
 
-from .browser_lab import BrowserLab, JupyterLab, expect
 from .test_browser_chart import (
     FIT,
     grows_three_times,

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from support.browser.browser_lab import LabPage
+from support.browser.chromium import expect
 
-from .browser_lab import VIEWPORT, LabPage, expect
 from .test_browser_chart import grows_three_times, last_plotted_loss, start, stop_and_report
 from .test_browser_compare import view
 
@@ -25,25 +26,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 class Notebook7Page(LabPage):
     """A :class:`LabPage` on Notebook 7's page for the notebook instead of JupyterLab's."""
 
-    def open(self, relative: str):
-        self.browser_lab.require()
+    def notebook_url(self, relative: str) -> str:
         lab = self.browser_lab.lab
-        self.context = self.browser_lab.browser.new_context(viewport=VIEWPORT)
-        self.context.set_default_timeout(30_000)
-        self.page = self.context.new_page()
+        return f"{lab.url}/notebooks/{relative}?token={lab.token}"
+
+    def listen(self, page) -> None:
         self.refused = []   # (status, url) of every request the server refused
-        self.page.on("response", lambda r: self.refused.append((r.status, r.url))
-                     if r.status >= 400 else None)
-        self.page.goto(f"{lab.url}/notebooks/{relative}?token={lab.token}")
-        self.page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
-        self.wait_kernel_idle(120)
-        return self.page
+        page.on("response", lambda r: self.refused.append((r.status, r.url))
+                if r.status >= 400 else None)
+
+    def kernel_idle(self):
+        return self.page.locator(KERNEL_IDLE)
 
     def wait_kernel_idle(self, timeout: float = 60) -> None:
         """Notebook 7 has no status bar: its toolbar names the kernel and shows its state
         (the indicator says "idle" before a kernel exists too, hence both)."""
         expect(self.page.locator(KERNEL_NAMED).first).to_be_visible(timeout=timeout * 1000)
-        expect(self.page.locator(KERNEL_IDLE)).to_have_count(1, timeout=timeout * 1000)
+        super().wait_kernel_idle(timeout)
 
 
 KERNEL_NAMED = '.jp-KernelName [aria-label="Python 3 (ipykernel)"]'

@@ -22,6 +22,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 import keras
 import tensorflow as tf
 from scripted_run import (
+    FIRST_RATE,
     Person,
     StepTimes,
     gradient_scale,
@@ -54,7 +55,7 @@ WorkerSync.agree = _recording_agree
 def main(report_path, save_path, epochs=3, dash=None):
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
     with strategy.scope():
-        model = rate_summing_model()
+        model = rate_summing_model(FIRST_RATE)
     data = tf.data.Dataset.from_tensor_slices((ones(GLOBAL_BATCH * STEPS),) * 2)
     batches = iter(strategy.experimental_distribute_dataset(
         data.batch(GLOBAL_BATCH).repeat()))

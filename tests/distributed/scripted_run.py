@@ -5,11 +5,18 @@ be set before TensorFlow or JAX starts) and write a JSON report the tests read.
 """
 
 import json
+import sys
 import threading
 import time
+from pathlib import Path
 
 import keras
 import numpy as np
+
+# The model and its weight are the controls tests' (tests/support/models.py); these scripts
+# run in processes of their own, from tests/distributed/, where tests/ is not on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from support.models import rate_summing_model, weight_of
 
 # Global batch -> what the person does (through dash.signals, as the buttons do).
 LR_AT, PAUSE_AT, SAVE_AT, STOP_AT = 3, 10, 13, 20
@@ -19,19 +26,6 @@ FIRST_RATE, NEW_RATE, PAUSE_SECONDS = 0.05, 0.02, 1.0
 EXPECTED_SUM_OF_RATES = LR_AT * FIRST_RATE + (STOP_AT + 1 - LR_AT) * NEW_RATE
 
 
-def rate_summing_model():
-    """One weight, loss mean(w*x - y) with x = 1: each SGD step moves w by exactly -rate."""
-    model = keras.Sequential([keras.Input((1,)),
-                              keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
-    model.compile(optimizer=keras.optimizers.SGD(FIRST_RATE),
-                  loss=lambda y, p: keras.ops.mean(p - y))
-    return model
-
-
-def weight_of(model):
-    return float(np.asarray(model.get_weights()[0]).ravel()[0])
-
-
 def gradient_scale(fit_steps):
     """``g`` of a fresh model trained ``fit_steps(model, 4)`` steps at FIRST_RATE, no callbacks.
 
@@ -39,7 +33,7 @@ def gradient_scale(fit_steps):
     (Keras' MirroredStrategy fit sums them: g = 2 on two replicas); the
     controls must not. Measured, not assumed.
     """
-    model = rate_summing_model()
+    model = rate_summing_model(FIRST_RATE)
     fit_steps(model, 4)
     return -weight_of(model) / (4 * FIRST_RATE)
 
@@ -123,7 +117,7 @@ def scripted_fit(report_path, save_path, scope, devices_of, replicas):
 
     with scope:
         scale = gradient_scale(fit_steps)
-        model = rate_summing_model()
+        model = rate_summing_model(FIRST_RATE)
     dash, times, tracer = Dashboard(), StepTimes(), CallbackTracer(output="none")
     model.fit(ones(64), ones(64), batch_size=8, epochs=3, shuffle=False, verbose=0,
               callbacks=[times, Person(dash, save_path), dash, tracer])

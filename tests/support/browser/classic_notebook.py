@@ -5,24 +5,22 @@ widgetsnbextension 3.6.10, ipykernel 6.17.1): the server and its kernels run
 in the Colab-pinned ``.venv-colab`` (:func:`server_python`, with the built
 wheel installed), while Playwright and the test run in the main environment.
 :class:`ClassicBrowser` is the server and Chromium of a test module (or why
-they are missing), :class:`ClassicPage` one page on one notebook;
-it reuses :class:`~.browser_lab.LabPage`'s waiting, button and screenshot
-helpers and replaces what differs from JupyterLab: URLs, menus, prompts
-("In [*]:"), output areas and the kernel indicator.
+they are missing), :class:`ClassicPage` one page on one notebook. Starting the
+server, waiting until the kernel is idle, Run All and the waiting, button and
+screenshot helpers are the ones the JupyterLab harness uses
+(:mod:`.frontend_base`); what differs from JupyterLab is here: the command,
+URLs, menus, prompts ("In [*]:"), output areas and the kernel indicator.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
-import subprocess
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from .browser_lab import KERNEL_ENV, VIEWPORT, BrowserLab, JupyterLab, LabPage, expect, free_port
+from .browser_lab import BrowserLab
+from .frontend_base import KERNEL_ENV, JupyterServer, NotebookPage
 
 WIDGETS_NBEXTENSION = "jupyter-js-widgets/extension"
 
@@ -31,16 +29,13 @@ def server_python() -> str:
     """The Python that runs the Notebook 6 server; its kernels are this Python's too
     (the kernelspec's ``python`` means the server's interpreter): ``.venv-colab``, built on
     first use, with the freshly built nbcallbacks wheel installed."""
-    from extra_environments import colab_python  # tests/ is on sys.path (rootdir conftest)
+    from ..extra_environments import colab_python
 
     return str(colab_python())
 
 
-class ClassicNotebookServer(JupyterLab):
+class ClassicNotebookServer(JupyterServer):
     """A classic Notebook server (``python -m notebook``) serving ``root``.
-
-    Started differently from :class:`~.browser_lab.JupyterLab`, whose kernel
-    clean-up and shutdown it shares.
 
     It has its own Jupyter config/data/runtime directories under ``home``, so
     nothing of this machine's Jupyter set-up leaks in; the widgets nbextension
@@ -51,11 +46,7 @@ class ClassicNotebookServer(JupyterLab):
     """
 
     def __init__(self, python: str, root: Path, home: Path):
-        self.python = python
-        self.root = root
-        self.port = free_port()
-        self.token = secrets.token_hex(24)
-        self.url = f"http://127.0.0.1:{self.port}"
+        super().__init__(root, python)
         bin_dir = str(Path(python).parent)
         env = {key: value for key, value in os.environ.items()
                if key not in ("PYTHONPATH", "VIRTUAL_ENV", "JUPYTER_PATH",
@@ -67,47 +58,15 @@ class ClassicNotebookServer(JupyterLab):
                    JUPYTER_RUNTIME_DIR=str(home / "jupyter-runtime"),
                    IPYTHONDIR=str(home / "ipython"),
                    MPLCONFIGDIR=str(home / "matplotlib"))
-        self.log_path = home / "notebook.log"
-        self._log = open(self.log_path, "w")
         command = [python, "-m", "notebook", "--no-browser", "--ip=127.0.0.1",
                    f"--port={self.port}", "--NotebookApp.port_retries=0",
                    f"--NotebookApp.token={self.token}",
                    f"--NotebookApp.notebook_dir={root}", "--NotebookApp.open_browser=False",
                    # Notebook 6.5's "migrate to Notebook 7" banner only pushes cells down.
                    "--NotebookApp.show_banner=False"]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            command.append("--allow-root")
-        self.process = subprocess.Popen(command, env=env, cwd=root, stdout=self._log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
-        self._wait_ready(120)
+        self.start(command, env, home / "notebook.log",
+                   f"the Notebook server ({python} -m notebook)")
         self.enabled_by_test = self.ensure_widgets_extension()
-
-    def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the Notebook server ({self.python} -m notebook) exited "
-                                   f"({self.process.returncode}); log:\n" + self.log())
-            try:
-                self.api("GET", "/api/status")
-                return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"the Notebook server did not answer within {timeout:.0f} s; "
-                           "log:\n" + self.log())
-
-    def log(self) -> str:
-        self._log.flush()
-        return self.log_path.read_text()[-4000:]
-
-    def api(self, method: str, path: str, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url + path, method=method, data=data,
-                                         headers={"Authorization": f"token {self.token}",
-                                                  "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            payload = response.read()
-        return json.loads(payload) if payload else None
 
     def ensure_widgets_extension(self) -> bool:
         """Make sure the notebook page loads the ipywidgets 7 frontend; True when this had
@@ -139,7 +98,7 @@ class ClassicNotebookServer(JupyterLab):
 
 class ClassicBrowser(BrowserLab):
     """A classic Notebook server (from ``.venv-colab``) + the session's Chromium, or the
-    reason they are not available; pages are driven as :class:`~.browser_lab.LabPage` does."""
+    reason they are not available; its pages are :class:`ClassicPage`."""
 
     def start_server(self, tmp: Path):
         try:
@@ -149,8 +108,19 @@ class ClassicBrowser(BrowserLab):
         return ClassicNotebookServer(python, self.root, tmp)
 
 
-# What a classic cell shows, read in one go (see ClassicPage.look).
-LOOK_JS = """cell => {
+class ClassicPage(NotebookPage):
+    """One test's page on one notebook in the classic Notebook."""
+
+    RUNNING = "In [*]:"
+    CELLS = "#notebook .cell"
+    CODE_CELLS = ".code_cell"
+    INPUT = ".input_area"
+    PROMPT = ".input_prompt"
+    NOT_RUN = "In [ ]:"
+    # What a classic cell shows, read in one go (see NotebookPage.look): besides what
+    # JupyterLab's shows, the plot's size on the page, the button labels, and the
+    # error/stderr outputs.
+    LOOK_JS = """cell => {
   const text = el => (el ? el.innerText : '').replace(/\\u00a0/g, ' ');
   const prompt = text(cell.querySelector('.input_prompt')).trim();
   const htmls = [...cell.querySelectorAll('.widget-html-content')];
@@ -178,42 +148,27 @@ LOOK_JS = """cell => {
           problems: [...cell.querySelectorAll('.output_error, .output_stderr')].map(text)};
 }"""
 
-
-class ClassicPage(LabPage):
-    """One test's page on one notebook in the classic Notebook."""
-
-    RUNNING = "In [*]:"
-
     def open(self, relative: str):
         self.relative = relative
-        self.browser_lab.require()
-        self.context = self.browser_lab.browser.new_context(viewport=VIEWPORT)
-        self.context.set_default_timeout(30_000)
-        self.page = self.context.new_page()
-        self.page.goto(self.browser_lab.lab.notebook_url(relative))
-        self.page.locator("#notebook .cell").first.wait_for(timeout=90_000)
-        self.wait_kernel_idle(120)
+        page = super().open(relative)
         # The widget manager has registered itself with the page's notebook.
-        self.page.wait_for_function(
+        page.wait_for_function(
             "() => window.require && require.defined('nbextensions/" + WIDGETS_NBEXTENSION
             + "')", timeout=60_000)
-        return self.page
+        return page
 
-    def wait_kernel_idle(self, timeout: float = 60) -> None:
-        """Wait until the toolbar's kernel indicator shows a connected, idle kernel."""
-        expect(self.page.locator("#kernel_indicator_icon.kernel_idle_icon")).to_have_count(
-            1, timeout=timeout * 1000)
+    def kernel_idle(self):
+        """The toolbar's kernel indicator showing a connected, idle kernel."""
+        return self.page.locator("#kernel_indicator_icon.kernel_idle_icon")
 
     def menu(self, menu: str, item_id: str) -> None:
         """Open the menu bar's ``menu`` ("File", "Cell", ...) and click its item ``#item_id``."""
         self.page.locator(f"#{menu.lower()}link").click()
         self.page.locator(f"#{item_id} > a").click()
 
-    def run_all(self) -> None:
-        """Cell > Run All, through the menu bar as a person would."""
+    def choose_run_all(self) -> None:
+        """Cell > Run All."""
         self.menu("Cell", "run_all_cells")
-        expect(self.prompt(self.page.locator(".code_cell").first)).not_to_have_text(
-            "In [ ]:", timeout=15_000)
 
     def save(self, relative: str, timeout: float = 30) -> None:
         """File > Save and Checkpoint; returns once the server has written ``relative``
@@ -225,18 +180,3 @@ class ClassicPage(LabPage):
         self.wait_until(lambda: server.api("GET", path)["last_modified"] != before, timeout,
                         f"the page to save {relative}",
                         seen=lambda: self.page.locator("#notification_area").inner_text())
-
-    def prompt(self, cell):
-        """The execution prompt of ``cell`` as shown: "In [*]:" while it runs."""
-        return cell.locator(".input_prompt").first
-
-    def cell(self, marker: str):
-        """The code cell whose source contains ``marker``."""
-        return self.page.locator(".code_cell").filter(
-            has=self.page.locator(".input_area", has_text=marker))
-
-    def look(self, cell) -> dict:
-        """What ``cell`` shows right now: prompt, status line, a fingerprint of the plot's
-        pixels and its size on the page, the src of the plot image, widget texts, button
-        labels, output text and error/stderr outputs."""
-        return cell.evaluate(LOOK_JS)

@@ -1,7 +1,7 @@
 """Build the other test environments in a background thread while the first tests run.
 
 The runs in the Colab, floors, JAX and PyTorch environments
-(``tests/nested_runs.py``) need those environments built, and the Colab one
+(``tests/support/nested_runs.py``) need those environments built, and the Colab one
 the wheel installed: several minutes of ``pip install``, mostly on one core.
 Built when the first test needs them, those minutes add to the suite's; built
 here from the start of the run, they overlap the browser and kernel tests that
@@ -11,7 +11,7 @@ come first. The tests still call the same builders (``colab_python()``,
 here is tried again by the test that needs it, which reports the error.
 
 That the first tests run beside a busy core is fine by design: every timing
-bound holds on a loaded two-core machine (``tests/under_load.py`` proves it).
+bound holds on a loaded two-core machine (``tests/support/under_load.py`` proves it).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from __future__ import annotations
 import threading
 import time
 
-from backend_environments import backend_python
-from extra_environments import colab_python
-from floor_environment import floors_python
+from .backend_environments import backend_python
+from .extra_environments import colab_python
+from .floor_environment import floors_python
 
 BUILDERS = {"colab": colab_python, "floors": floors_python,
             "jax": lambda: backend_python("jax"), "torch": lambda: backend_python("torch")}

@@ -14,7 +14,7 @@ for ``.venv-jax``), built on first use and reused.
 Example (from the repository root)::
 
     .venv/bin/python -c "import sys; sys.path.insert(0, 'tests'); \\
-        from package_overlays import kernel_python; print(kernel_python('7.0.1'))"
+        from support.package_overlays import kernel_python; print(kernel_python('7.0.1'))"
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from extra_environments import BUILDING, installed_versions
+from .extra_environments import BUILDING, installed_versions
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 def installed_version(python: str | Path, package: str) -> str | None:

@@ -2,8 +2,8 @@
 
 Usage (from the repository root, after the README's test command has built ``.venv``)::
 
-    .venv/bin/python tests/under_load.py              # 10 runs of every `timing` test
-    .venv/bin/python tests/under_load.py --runs 3 tests/test_distributed_training.py
+    .venv/bin/python tests/support/under_load.py              # 10 runs of every `timing` test
+    .venv/bin/python tests/support/under_load.py --runs 3 tests/test_distributed_training.py
 
 A test marked ``timing`` bounds a wall-clock duration (a click answered within a
 second, a pause held for its whole length, frames replaced while a cell runs). Each
@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+REPOSITORY = Path(__file__).resolve().parents[2]
 BUSY_CORE = "while True: pass"  # one core, all the time
 
 

@@ -33,9 +33,9 @@ import tempfile
 import threading
 from pathlib import Path
 
-from python_interpreters import find_python
+from .python_interpreters import find_python
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+REPOSITORY = Path(__file__).resolve().parents[2]
 COLAB_PINS = REPOSITORY / "tests" / "environments" / "colab-pins.txt"
 COLAB_ROOT = REPOSITORY / ".venv-colab"
 # Beside the pins (which hold the gallery's imports at Colab's versions too): the
@@ -110,7 +110,7 @@ def _colab_stamp() -> str:
 
 
 # Held while any environment is built or checked, in any thread of this process: the
-# environments are built ahead in a background thread (tests/environments_ahead.py)
+# environments are built ahead in a background thread (tests/support/environments_ahead.py)
 # while the first tests run, and a test that needs one waits here for it. Reentrant:
 # building the floors environment builds the wheel, which needs .venv-colab.
 BUILDING = threading.RLock()

@@ -9,7 +9,7 @@ with every ``>=`` floor of the dependencies and of the ``tensorflow``,
 wheel installed from its own metadata with those constraints, as a user on
 Python 3.10 would install it. ``tests/test_floor_versions.py`` runs the suite
 there. The JAX and PyTorch floors are run by ``.venv-jax`` and
-``.venv-torch`` (``tests/backend_environments.py`` installs them exactly).
+``.venv-torch`` (``tests/support/backend_environments.py`` installs them exactly).
 
 By hand, after a first run built it::
 
@@ -24,7 +24,9 @@ import json
 import re
 from pathlib import Path
 
-from extra_environments import (
+from packaging.requirements import Requirement
+
+from .extra_environments import (
     PIP,
     REPOSITORY,
     built_distributions,
@@ -34,8 +36,7 @@ from extra_environments import (
     pyproject_list,
     run_checked,
 )
-from packaging.requirements import Requirement
-from python_interpreters import find_python
+from .python_interpreters import find_python
 
 FLOORS_ROOT = REPOSITORY / ".venv-floors"
 # The extras the floors environment installs; jax and torch have their own environments.

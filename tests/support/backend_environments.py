@@ -5,7 +5,7 @@ virtual environment beside the main one (``.venv-jax``, ``.venv-torch``)
 holding the package (editable), the test tools and that backend — and no
 TensorFlow, so anything that needs TensorFlow without saying so fails there.
 Each backend is installed first at its floor (``FIRST_INSTALL``). The
-environments are built on first use (or ahead, tests/environments_ahead.py)
+environments are built on first use (or ahead, tests/support/environments_ahead.py)
 and reused while ``pyproject.toml`` and that pin are unchanged.
 
 By hand (after a first run built it)::
@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from extra_environments import REPOSITORY, built_once
+from .extra_environments import REPOSITORY, built_once
 
 BACKENDS = ("jax", "torch")
 # Each backend at its floor in pyproject.toml (tests/test_floor_versions.py checks they

@@ -42,9 +42,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backend_environments import BACKENDS, backend_python
-from extra_environments import COLAB_ROOT, REPOSITORY, colab_python
-from floor_environment import FLOORS_ROOT, floors_python
+from .backend_environments import BACKENDS, backend_python
+from .extra_environments import COLAB_ROOT, REPOSITORY, colab_python
+from .floor_environment import FLOORS_ROOT, floors_python
 
 # The parts of one run, told apart by the test's class name in the results file.
 GALLERY, SUITE = "gallery", "suite"
