@@ -93,6 +93,14 @@ def test_set_widens_a_slider_and_unknown_names_are_errors():
         interactive_schedule(warmup_cosine, ranges={"gamma": (0, 1)})
 
 
+def test_values_set_before_the_first_display_are_where_the_sliders_start():
+    tuner = interactive_schedule(warmup_cosine, epochs=30).set(warmup=3, total=90)
+    preview_before = tuner.preview
+    sliders = sliders_of(tuner)
+    assert sliders["warmup"].value == 3 and sliders["total"].value == 90
+    assert tuner.values["warmup"] == 3 and tuner.preview is preview_before  # no redraw
+
+
 def test_display_bundle():
     tuner = interactive_schedule(warmup_cosine, epochs=30)
     assert isinstance(tuner, InteractiveSchedule)

@@ -145,6 +145,12 @@ class InteractiveSchedule:
             from nbcallbacks.ui.schedule_preview_panel import SchedulePreviewPanel
 
             self._sliders = ParameterSliders(self.specs, on_change=self._changed)
+            self._holding = True   # values set before the first display: the sliders start there
+            try:
+                for name, value in self.values.items():
+                    self._sliders.show_value(name, value)
+            finally:
+                self._holding = False
             self._panel = SchedulePreviewPanel(self.preview.png)
             self._panel.show(*self.preview.panel_content())
             hint = widgets.HTML(
