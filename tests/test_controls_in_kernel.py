@@ -523,6 +523,57 @@ def test_without_a_click_route_the_panel_says_what_works(tmp_path):
         session.close()
 
 
+# Breaks, for one blocking fit, the kernel internal that the route's mechanism calls to handle
+# what waits: the 6.x pump's do_one_iteration, the 7.x drain's stream flush. Records what
+# nbcallbacks logs meanwhile.
+BROKEN_MECHANISM_FIT = """
+import logging
+from nbcallbacks.compat.main_shell_drain import main_shell_stream
+class Records(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages = []
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+logged, calls = Records(), []
+def broken(*args, **kwargs):
+    calls.append(1)
+    raise RuntimeError("broken on purpose")
+stream = main_shell_stream(get_ipython().kernel)
+target, name = (get_ipython().kernel, "do_one_iteration") if stream is None else (stream, "flush")
+setattr(target, name, broken)
+logging.getLogger("nbcallbacks").addHandler(logged)
+try:
+    {fit}
+finally:
+    delattr(target, name)
+    logging.getLogger("nbcallbacks").removeHandler(logged)
+"""
+
+
+@versions_param(("6.17.1", "7.3.0"))
+def test_a_mechanism_that_breaks_during_a_fit_says_so_once_and_training_goes_on(kernel):
+    msg_id = start_training(kernel, BROKEN_MECHANISM_FIT.format(fit=BLOCKING_FIT))
+    # A message must wait for the 6.x pump to call do_one_iteration (the 7.x drain flushes
+    # at every look): the click cannot get through, and the panel says why.
+    kernel.click(kernel.find_model("ButtonModel", description="Stop"))
+    kernel.wait_for(lambda: "stopped reaching Python during training" in kernel.html_values(),
+                    30, "the panel to say that clicks failed")
+    hint = kernel.html_values()
+    assert "RuntimeError: broken on purpose" in hint and "interrupt button" in hint
+    assert "stopped early" not in hint
+    time.sleep(1.0)      # the mechanism fails again meanwhile, ten times a second
+    kernel.interrupt()   # as the hint says: still stops training gracefully
+    assert kernel.wait_cell(msg_id, 120)[0] == "ok"
+    report = kernel.run_json(REPORT)
+    assert report["training"] is False and report["epochs_run"] < 300
+    assert [e[0] for e in report["events"]][:1] == ["interrupt"]
+    logged, calls = kernel.run_json("print(json.dumps([logged.messages, len(calls)]))")
+    assert calls > 1, "the mechanism should have kept trying"
+    assert len(logged) == 1, logged
+    assert "failed (RuntimeError: broken on purpose)" in logged[0]
+
+
 def test_hint_wording_for_each_route_state():
     """The panel's sentence for: verified route (none), untested route, no route."""
     from nbcallbacks.compat.click_route import ClickRoute

@@ -30,17 +30,20 @@ it is really in place; the dashboard tells the user when it is not.
 
 What the user sees when no route is in place (a kernel whose internals
 changed, or no kernel): the panel says that clicks arrive only after the cell
-ends and that the kernel interrupt still stops training gracefully.
+ends and that the kernel interrupt still stops training gracefully. When the
+route's mechanism (a :class:`~.click_mechanism.ClickMechanism`) fails during
+the fit, :attr:`ClickRoute.problem` says what failed and the panel shows it.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from nbcallbacks.compat import subshell_routing
 from nbcallbacks.compat.busy_status import BusyStatus
+from nbcallbacks.compat.click_mechanism import ClickMechanism
 from nbcallbacks.compat.ipykernel6_pump import KernelPump, is_ipykernel6
 from nbcallbacks.compat.main_shell_drain import MainShellDrain, main_shell_stream
 from nbcallbacks.compat.running_kernel import running_kernel
@@ -121,8 +124,9 @@ class ClickRoute:
     awaiting: bool = False
     reason: str = ""
     await_fit: bool = False
-    _mechanism: KernelPump | MainShellDrain | None = field(default=None, repr=False)
+    _mechanism: ClickMechanism | None = field(default=None, repr=False)
     _busy: BusyStatus | None = field(default=None, repr=False)
+    _problem_at_stop: str | None = field(default=None, repr=False)
 
     @property
     def pumps(self) -> bool:
@@ -138,13 +142,22 @@ class ClickRoute:
 
     async def pump_async(self) -> None:
         """From the awaiting coroutine of ``await dash.fit`` (ipykernel 6 needs it)."""
-        if self.live and self.awaiting and self.name == PUMP:
-            await cast(KernelPump, self._mechanism).pump_async()  # the PUMP route's mechanism
+        mechanism = self._mechanism
+        if self.live and self.awaiting and isinstance(mechanism, KernelPump):
+            await mechanism.pump_async()
+
+    @property
+    def problem(self) -> str | None:
+        """The first failure of this fit's click mechanism, in words for a person (None:
+        none); still there after :meth:`stop`."""
+        mechanism = self._mechanism
+        return mechanism.problem if mechanism is not None else self._problem_at_stop
 
     def stop(self) -> None:
         """Take the route down at train end (queued cells then run in order)."""
         mechanism, self._mechanism = self._mechanism, None
-        if mechanism is not None and hasattr(mechanism, "stop"):
+        if mechanism is not None:
+            self._problem_at_stop = mechanism.problem
             mechanism.stop()
         busy, self._busy = self._busy, None
         if busy is not None:
@@ -173,8 +186,7 @@ def _await_route_ready(kernel: Any, version: str | None) -> bool:
 
 
 def _made(name: str, version: str | None, awaiting: bool,
-          mechanism: KernelPump | MainShellDrain | None = None,
-          kernel: Any = None) -> ClickRoute:
+          mechanism: ClickMechanism | None = None, kernel: Any = None) -> ClickRoute:
     # What the route answers while the cell runs must not make the frontend say "idle".
     busy = BusyStatus(kernel)
     return ClickRoute(name=name, live=True, verified=verified_on(name, version),
@@ -214,8 +226,7 @@ def start_click_route(awaiting: bool = False) -> ClickRoute:
                           await_fit=_await_route_ready(kernel, version))
     if is_ipykernel6(kernel):
         pump = KernelPump()
-        pump.start()
-        if pump.active:
+        if pump.start():
             return _made(PUMP, version, awaiting, pump, kernel)
         return _none(version, awaiting, "the ipykernel 6 message pump could not start", kernel)
     if subshell_routing.routes_comms():

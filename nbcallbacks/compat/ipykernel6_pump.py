@@ -26,23 +26,22 @@ only, and :mod:`nbcallbacks.compat.click_route` picks another route on 7.
 What the user sees if this stops working (a later 6.x changing these
 internals): :attr:`KernelPump.available` is False, the route reports no live
 clicks and the panel says that clicks arrive only after the cell ends and that
-the interrupt button stops training gracefully.
+the interrupt button stops training gracefully. If handling a message fails
+during a fit, the failure is logged once and the panel says the same, with
+what failed (the error policy of :mod:`~.click_mechanism`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-import logging
 import sys
 import threading
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from nbcallbacks.compat.click_mechanism import ClickMechanism
 from nbcallbacks.compat.running_kernel import running_shell_and_kernel
-
-_log = logging.getLogger(__name__)
 
 
 def is_ipykernel6(kernel: Any) -> bool:
@@ -68,29 +67,29 @@ def _shell_ident(kernel: Any) -> Any:
     return ident.get("shell", b"") if hasattr(ident, "get") else ident
 
 
-class KernelPump:
+class KernelPump(ClickMechanism):
     """Process queued kernel messages between batches, at most every ``interval`` s.
 
     Example:
         >>> pump = KernelPump()
         >>> pump.available          # only inside an ipykernel 6 kernel
         False
-        >>> pump.pump()             # harmless everywhere
-        0
+        >>> pump.start(), pump.pump()    # harmless everywhere
+        (False, 0)
     """
 
+    pump_task = "handling the kernel's queued messages"
+
     def __init__(self, interval: float = 0.1, max_messages: int = 20) -> None:
-        self.interval = interval
+        super().__init__(interval)
         self.max_messages = max_messages
         self._shell, self._kernel = running_shell_and_kernel()
         self._deferred: list[tuple[Any, Any, Any]] = []  # (stream, ident, parent)
         self._active = False
-        self._last = 0.0
         self._loop_thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._parent: tuple[Any, Any] | None = None  # (ident, parent) of the running cell
         self._original_handler: Any = None
-        self._failed = False
 
     @property
     def available(self) -> bool:
@@ -102,10 +101,13 @@ class KernelPump:
         """True between :meth:`start` (in an ipykernel 6 kernel) and :meth:`stop`."""
         return self._active
 
-    def start(self) -> None:
-        """Begin deferring cell executions (call at train begin, in the cell's thread)."""
-        if not self.available or self._active:
-            return
+    def start(self) -> bool:
+        """Begin deferring cell executions (call at train begin, in the cell's thread);
+        True when in place (in an ipykernel 6 kernel)."""
+        if self._active:
+            return True
+        if not self.available:
+            return False
         kernel = self._kernel
         self._parent = (_shell_ident(kernel), kernel.get_parent())
         self._original_handler = kernel.shell_handlers["execute_request"]
@@ -121,6 +123,7 @@ class KernelPump:
         # Whatever happens to training (an exception skips on_train_end), the
         # deferral must end with the cell, or later cells would never run.
         self._shell.events.register("post_run_cell", self._cell_finished)
+        return True
 
     def _cell_finished(self, *args: Any, **kwargs: Any) -> None:
         self._shell.events.unregister("post_run_cell", self._cell_finished)
@@ -135,14 +138,8 @@ class KernelPump:
         if self._parent is not None:
             self._kernel.set_parent(*self._parent)
 
-    def pump(self, force: bool = False) -> int:
+    def _handle_waiting(self) -> int:
         """Handle up to ``max_messages`` queued messages; returns how many were handled."""
-        if not self._active:
-            return 0
-        now = time.monotonic()
-        if not force and now - self._last < self.interval:
-            return 0
-        self._last = now
         kernel = self._kernel
         handled = 0
         try:
@@ -151,8 +148,6 @@ class KernelPump:
                 if inspect.isawaitable(result):
                     self._run(result)
                 handled += 1
-        except Exception:  # noqa: BLE001 - a kernel hiccup must not stop training
-            self._report_failure()
         finally:
             self._restore_parent()
         return handled
@@ -162,13 +157,6 @@ class KernelPump:
         kernel = self._kernel
         kernel.shell_stream.flush()   # as do_one_iteration does: socket -> msg_queue
         return min(kernel.msg_queue.qsize(), self.max_messages)
-
-    def _report_failure(self) -> None:
-        # Logged once per fit: a broken pump must not show up only as "clicks don't work".
-        if not self._failed:
-            self._failed = True
-            _log.exception("nbcallbacks: handling the kernel's queued messages failed; "
-                           "clicks may wait until the cell ends")
 
     async def pump_async(self) -> None:
         """The same from a coroutine on the kernel's own loop (``await dash.fit``):
@@ -181,7 +169,7 @@ class KernelPump:
                 if inspect.isawaitable(result):
                     await result
         except Exception:  # noqa: BLE001 - a kernel hiccup must not stop training
-            self._report_failure()
+            self._report_failure(self.pump_task)
         finally:
             self._restore_parent()
 

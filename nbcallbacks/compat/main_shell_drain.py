@@ -46,7 +46,10 @@ answered (verified on 7.4.0 in a real kernel and in JupyterLab 4.6).
 What the user sees if this stops working (a later 7.x changing these
 internals): :meth:`MainShellDrain.start` returns False, the route reports no
 live clicks and the panel says that clicks arrive only after the cell ends
-and that the interrupt button stops training gracefully.
+and that the interrupt button stops training gracefully. If reading the queue
+or handling a message fails during a fit, the failure is logged once and the
+panel says the same, with what failed (the error policy of
+:mod:`~.click_mechanism`).
 """
 
 from __future__ import annotations
@@ -56,10 +59,10 @@ import contextvars
 import inspect
 import logging
 import threading
-import time
 from collections.abc import Awaitable
 from typing import Any
 
+from nbcallbacks.compat.click_mechanism import ClickMechanism
 from nbcallbacks.compat.running_kernel import running_shell_and_kernel
 
 COMM_MESSAGES = frozenset({"comm_msg", "comm_open", "comm_close"})
@@ -86,7 +89,7 @@ def main_shell_stream(kernel: Any) -> Any:
     return stream
 
 
-class MainShellDrain:
+class MainShellDrain(ClickMechanism):
     """Let widget messages through to Python while the main shell is busy (ipykernel 7.0–7.4).
 
     Args:
@@ -103,10 +106,12 @@ class MainShellDrain:
         (0, None)
     """
 
+    pump_task = "reading the main shell's queue"
+
     def __init__(self, awaiting: bool = False, interval: float = 0.1,
                  max_messages: int = 50) -> None:
+        super().__init__(interval)
         self.awaiting = awaiting
-        self.interval = interval
         self.max_messages = max_messages
         self._shell, self._kernel = running_shell_and_kernel()
         self._stream: Any = None  # a ZMQStream while active
@@ -114,11 +119,11 @@ class MainShellDrain:
         self._copy = False
         self._parent: tuple[Any, Any] | None = None  # (ident, parent) of the running cell
         self._deferred: list[Any] = []
-        self._last = 0.0
         self.handled = 0  # messages handled while the shell was busy
 
     @property
     def active(self) -> bool:
+        """True between a successful :meth:`start` and :meth:`stop`."""
         return self._stream is not None
 
     def start(self) -> bool:
@@ -146,21 +151,16 @@ class MainShellDrain:
             self._shell.events.register("post_run_cell", self._cell_finished)
         return True
 
-    def pump(self, force: bool = False) -> int:
-        """Handle what waits for the main shell now (blocking cell); returns messages seen."""
-        if not self.active or self.awaiting:
-            return 0
-        now = time.monotonic()
-        if not force and now - self._last < self.interval:
-            return 0
-        self._last = now
-        try:
-            import zmq
+    @property
+    def _pumps(self) -> bool:
+        # While the cell awaits, the kernel's event loop drives the stream, not pump.
+        return self.active and not self.awaiting
 
-            return self._stream.flush(zmq.POLLIN, limit=self.max_messages)
-        except Exception:  # noqa: BLE001 - a kernel hiccup must not stop training
-            _log.exception("nbcallbacks: reading the main shell's queue failed")
-            return 0
+    def _handle_waiting(self) -> int:
+        """Handle what waits for the main shell now (blocking cell); returns messages seen."""
+        import zmq
+
+        return self._stream.flush(zmq.POLLIN, limit=self.max_messages)
 
     def _receive(self, frames: Any) -> object:
         kind = self._message_type(frames)
@@ -212,7 +212,7 @@ class MainShellDrain:
                         kernel._publish_status("idle", "shell")
                 self.handled += 1
             except Exception:  # noqa: BLE001 - one bad message must not stop training
-                _log.exception("nbcallbacks: handling a message while the cell runs failed")
+                self._report_failure("handling a message while the cell runs")
             finally:
                 # Outputs after this go to the cell again (some parents are
                 # plain attributes, not context variables).

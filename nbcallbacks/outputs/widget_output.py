@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from nbcallbacks.chart.chart_panels import chart_panels
-from nbcallbacks.compat.click_route import ClickRoute, start_click_route
+from nbcallbacks.compat.click_route import SUBSHELL, ClickRoute, start_click_route
 from nbcallbacks.compat.subshell_routing import route_widgets
 from nbcallbacks.core.events import Event, EventLog
 from nbcallbacks.core.metric_store import MetricStore, StoreSnapshot
@@ -71,11 +71,47 @@ def controls_hint(route: ClickRoute | None) -> str:
         >>> "only after the cell ends" in controls_hint(ClickRoute(
         ...     "none", live=False, verified=False, kernel_version=None, reason="no kernel"))
         True
+
+        When the route's mechanism failed during the fit (see ``ClickRoute.problem``):
+
+        >>> from nbcallbacks.compat.click_mechanism import ClickMechanism
+        >>> class Broken(ClickMechanism):
+        ...     active = True
+        ...     def start(self): return True
+        ...     def stop(self): pass
+        ...     def _handle_waiting(self): raise OSError("socket closed")
+        >>> route = ClickRoute("main-shell-drain", live=True, verified=True,
+        ...                    kernel_version="7.3.0", _mechanism=Broken())
+        >>> route.pump(force=True)
+        0
+        >>> print(controls_hint(route))
+        Clicks on these buttons stopped reaching Python during training: handling the waiting
+        messages failed (OSError: socket closed); clicks may wait until the cell ends. The
+        kernel's interrupt button (■) always stops training gracefully and keeps the History.
+
+        On ipykernel 7.4 the clicks come through a subshell, and the failed drain only
+        served what a page sends the busy main shell:
+
+        >>> route = ClickRoute("subshell", live=True, verified=True, kernel_version="7.4.0",
+        ...                    _mechanism=Broken())
+        >>> route.pump(force=True)
+        0
+        >>> "still arrive through the kernel's subshell" in controls_hint(route)
+        True
     """
-    if route is None or route.verified:
-        return ""  # clicks are handled while training: nothing to explain
+    if route is None:
+        return ""
     interrupt = ("The kernel's interrupt button (■) always stops training gracefully and "
                  "keeps the History.")
+    if route.problem is not None and route.name == SUBSHELL:
+        return (f"A page reopened during training may not get its widgets back: "
+                f"{html.escape(route.problem)}. Clicks on this page still arrive through "
+                f"the kernel's subshell. {interrupt}")
+    if route.problem is not None:
+        return (f"Clicks on these buttons stopped reaching Python during training: "
+                f"{html.escape(route.problem)}. {interrupt}")
+    if route.verified:
+        return ""  # clicks are handled while training: nothing to explain
     kernel = f"ipykernel {route.kernel_version}" if route.kernel_version else "this kernel"
     if route.live:
         return (f"These buttons reach Python during training by a route not yet tested on "
@@ -210,8 +246,14 @@ class WidgetOutput(DashboardOutput):
 
     def pump(self, paused: bool = False) -> None:
         # Only a blocking fit's route pumps; `await dash.fit` pumps from the awaiting cell.
-        if self.click_route is not None and self.click_route.pumps:
-            self.click_route.pump(force=paused)
+        route = self.click_route
+        if route is None or not route.pumps:
+            return
+        known = route.problem
+        route.pump(force=paused)
+        if known is None and route.problem is not None and self.controls is not None:
+            # Once, when the route first fails: buttons that stop answering say why.
+            self.controls.show_hint(controls_hint(route))
 
     # -- what happened ------------------------------------------------------------------
     def status(self, report: StatusReport) -> None:
