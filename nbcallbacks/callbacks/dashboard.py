@@ -11,6 +11,12 @@ update is due, has its render thread hand the store's snapshot to each output
 that draws for itself (``data``: the browser chart sends the new rows on) and,
 only where PNG frames are shown, draw the figure for each output's ``frame``.
 
+What is not that translation lives beside it, one concept a module: the
+arguments, checked when the dashboard is made (:mod:`.dashboard_settings`);
+which learning rate is recorded, and where (:mod:`.learning_rate_recorder`);
+the status line and the summary in words (:mod:`.fit_report`); what the latest
+fit was trained with, for run tables (:mod:`.latest_fit_hyperparameters`).
+
 Everything it starts for a ``fit`` — the render thread, the interrupt guard,
 the widgets' click route — is taken down at train end, and nothing it leaves
 behind (widgets, the signal handler) keeps a discarded dashboard alive.
@@ -18,17 +24,22 @@ behind (widgets, the signal handler) keeps a discarded dashboard alive.
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 import time
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import keras
 
 from nbcallbacks.callbacks.builtin_callback_watcher import BuiltinCallbackWatcher
+from nbcallbacks.callbacks.dashboard_settings import dashboard_settings
+from nbcallbacks.callbacks.fit_report import fit_summary, status_note, status_report
+from nbcallbacks.callbacks.latest_fit_hyperparameters import latest_fit_hyperparameters
+from nbcallbacks.callbacks.learning_rate_recorder import LearningRateRecorder
 from nbcallbacks.callbacks.threaded_fit import fit_in_thread
 from nbcallbacks.callbacks.training_controller import TrainingController
-from nbcallbacks.chart.chart_choice import check_chart
+from nbcallbacks.compat.click_route import ClickRoute
 from nbcallbacks.compat.keras_fit_frame import (
     batch_size_of,
     close_open_epoch,
@@ -36,11 +47,9 @@ from nbcallbacks.compat.keras_fit_frame import (
     fit_epoch_iterator,
 )
 from nbcallbacks.compat.keras_tuner_trial import tuner_trial
-from nbcallbacks.core.events import EventLog
+from nbcallbacks.core.events import Event, EventLog
 from nbcallbacks.core.fit_progress import FitProgress
-from nbcallbacks.core.formatting import format_value
-from nbcallbacks.core.metric_names import LEARNING_RATE_KEYS
-from nbcallbacks.core.metric_store import POSITION_COLUMNS, MetricStore, numeric_logs
+from nbcallbacks.core.metric_store import MetricStore, numeric_logs
 from nbcallbacks.core.requested_metrics import panels_to_hide
 from nbcallbacks.core.throttle import Throttle
 from nbcallbacks.core.training_clock import TrainingClock
@@ -49,15 +58,13 @@ from nbcallbacks.core.view_options import ViewOptions
 from nbcallbacks.core.weak_references import weak_callback, weak_or_none
 from nbcallbacks.distributed.cluster_role import cluster_role
 from nbcallbacks.distributed.worker_sync import WorkerSync
-from nbcallbacks.model_access.learning_rate import read_learning_rate
-from nbcallbacks.outputs.dashboard_output import DashboardOutput, StatusReport
+from nbcallbacks.outputs.dashboard_output import DashboardOutput
 from nbcallbacks.outputs.dashboard_outputs import dashboard_outputs
 from nbcallbacks.outputs.frame_pipeline import FramePipeline
 from nbcallbacks.outputs.output_set import OutputSet
 from nbcallbacks.render.dashboard_figure import shared_dashboard_figure
-from nbcallbacks.runs.fit_hyperparameters import fit_hyperparameters
 from nbcallbacks.ui.cell_end_hook import after_each_cell
-from nbcallbacks.ui.frontend import check_output_mode, detect_frontend, output_mode
+from nbcallbacks.ui.frontend import detect_frontend, output_mode
 
 
 class Dashboard(keras.callbacks.Callback):
@@ -165,58 +172,44 @@ class Dashboard(keras.callbacks.Callback):
         (8, 2)
     """
 
-    def __init__(self, metrics=None, *, per_batch: bool = True, redraw_interval: float = 1.0,
-                 max_busy: float = 0.03, output: str = "auto", png_path=None,
+    def __init__(self, metrics: str | Iterable[str] | None = None, *, per_batch: bool = True,
+                 redraw_interval: float = 1.0, max_busy: float = 0.03, output: str = "auto",
+                 png_path: str | os.PathLike[str] | None = None,
                  title: str | None = None, width: int = 960, max_points: int = 2000,
                  controls: bool = True, save_path: str = "checkpoints/manual.keras",
                  max_control_delay: float = 0.25, chart: str = "auto", scale: float = 1.0,
-                 run: str | None = None, log_dir=None, hyperparameters: dict | None = None):
+                 run: str | None = None, log_dir: str | os.PathLike[str] | None = None,
+                 hyperparameters: dict | None = None) -> None:
         super().__init__()
-        # What a copy is made with (KerasTuner copies the callbacks for every trial).
-        self._settings = {name: value for name, value in locals().items()
-                          if name not in ("self", "__class__")}
+        # Every argument is checked now, not at the first fit; a copy is made with the
+        # same settings (KerasTuner copies the callbacks for every trial).
+        self._settings = settings = dashboard_settings(**{
+            name: value for name, value in locals().items() if name not in ("self", "__class__")})
         self.copies: list[Dashboard] = []
-        check_output_mode(output)
-        check_chart(chart)   # at once, not at the first fit
-        if not (isinstance(scale, (int, float)) and 0.5 <= scale <= 4):
-            raise ValueError(f"scale must be a number from 0.5 to 4 (1.5 reads on a "
-                             f"projector), got {scale!r}")
-        if isinstance(metrics, str):
-            metrics = [metrics]
-        if not max_control_delay >= 0:
-            raise ValueError(f"max_control_delay must be >= 0 seconds, got {max_control_delay!r}")
-        if run is not None and not (isinstance(run, str) and run.strip()):
-            raise ValueError(f"run must be a non-empty name, e.g. run='lr=0.01', got {run!r}")
-        if hyperparameters is not None and not isinstance(hyperparameters, dict):
-            raise ValueError(f"hyperparameters must be a dict, e.g. {{'dropout': 0.2}}, "
-                             f"got {hyperparameters!r}")
-        self.run = run or time.strftime("run %Y-%m-%d %H.%M.%S")
-        self.run_named = run is not None   # else a sweep names it by what differs
-        self.log_dir = os.fspath(log_dir) if log_dir is not None else None
-        if self.log_dir is not None and os.path.isfile(self.log_dir):
-            raise ValueError(f"log_dir {self.log_dir!r} is a file: give a directory for the "
-                             f"runs, e.g. log_dir='runs/'")
-        self.hyperparameters = dict(hyperparameters or {})
-        self.requested_metrics = list(metrics) if metrics else None
-        self.per_batch = bool(per_batch)
-        self.output = output
-        self.png_path = os.fspath(png_path) if png_path is not None else None
-        self.title = title or run or "Training"
-        self.chart = chart
-        self.scale = float(scale)
+        self.run = settings.run or time.strftime("run %Y-%m-%d %H.%M.%S")
+        self.run_named = settings.run is not None   # else a sweep names it by what differs
+        self.log_dir = settings.log_dir
+        self.hyperparameters = dict(settings.hyperparameters)
+        self.requested_metrics = list(settings.metrics) if settings.metrics is not None else None
+        self.per_batch = settings.per_batch
+        self.output = settings.output
+        self.png_path = settings.png_path
+        self.title = settings.title or settings.run or "Training"
+        self.chart = settings.chart
+        self.scale = settings.scale
         self.history = MetricStore()
         self.events = EventLog()
         self.signals = TrainingSignals()
-        self.show_controls = bool(controls)
-        self.save_path = save_path
-        self.max_control_delay = float(max_control_delay)
+        self.show_controls = settings.controls
+        self.save_path = settings.save_path
+        self.max_control_delay = settings.max_control_delay
         self.role = cluster_role()  # read now: a malformed TF_CONFIG is reported at once
         # What is shown, and how: chosen at the first fit (the frontend is known then).
         self._mode: str | None = None
         self._outputs = OutputSet()
         self._frames = FramePipeline(self.history, self.events,
-                                     shared_dashboard_figure(width, max_points),
-                                     Throttle(redraw_interval, max_busy),
+                                     shared_dashboard_figure(settings.width, settings.max_points),
+                                     Throttle(settings.redraw_interval, settings.max_busy),
                                      report_problem=self._outputs.report)
         # The status line has its own, quicker, rhythm; it is sent from the render thread
         # (FramePipeline.show_status), so training does not wait for it.
@@ -225,15 +218,16 @@ class Dashboard(keras.callbacks.Callback):
         self._controller = TrainingController(self.signals, self._on_control_event,
                                               idle=self._while_paused)
         self._watcher = BuiltinCallbackWatcher()
+        self._learning_rates = LearningRateRecorder(self.history)
         self._clock = TrainingClock()
         self._training = False
         self._stop_after_cell = lambda: None   # see end_failed_fit
         self._progress = FitProgress()   # the running (or latest) fit: made at train begin
-        self._awaited_route = None       # the click route `await dash.fit` installed
+        self._awaited_route: ClickRoute | None = None   # the click route `await dash.fit` installed
         self._role_announced = False
         self.ended_by_error = False       # the latest fit raised (a run table says so)
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, memo: dict[int, Any]) -> Dashboard:
         """A new dashboard with the same settings, listed in this one's :attr:`copies`.
 
         KerasTuner deep-copies a search's callbacks for every trial: each copy is
@@ -247,7 +241,7 @@ class Dashboard(keras.callbacks.Callback):
             >>> trial.run, dash.copies == [trial]
             ('search copy 1', True)
         """
-        copy = Dashboard(**self._settings)
+        copy = Dashboard(**self._settings.arguments())
         copy.run = f"{self.run} copy {len(self.copies) + 1}"
         self.copies.append(copy)
         memo[id(self)] = copy
@@ -256,13 +250,13 @@ class Dashboard(keras.callbacks.Callback):
     # -- Keras hooks --------------------------------------------------------------
     # The per-batch path uses the raw ``self._model``: ``self.model`` makes JAX
     # write its whole training state back on every access (see model_sync).
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.end_failed_fit()   # a previous fit that raised, in a script that caught it
         if self._mode is None:   # a KerasTuner trial: named before its outputs are made
             trial = tuner_trial(find_fit_callbacks(owner=self))
             if trial is not None:
                 self.run, self.run_named = f"trial {trial[0]}", True
-                self.title = self._settings["title"] or self.run
+                self.title = self._settings.title or self.run
                 self.hyperparameters = {**trial[1], **self.hyperparameters}
         self._choose_outputs()
         params = self.params or {}
@@ -283,24 +277,26 @@ class Dashboard(keras.callbacks.Callback):
             self._role_announced = True
             print(f"nbcallbacks: this process is {self.role.describe()} (TF_CONFIG); the chief "
                   "shows the dashboard, and its controls apply here too.", flush=True)
-        self._frames.start(self._outputs)
+        self._frames.start(list(self._outputs))
         self._outputs.tell("begin", self._model, self._awaited_route)
         # After the outputs began: a click route's own end-of-cell handler (registered
         # in begin) must run before ours, to hand queued cells back as the cell ends.
         self._stop_after_cell = after_each_cell(weak_callback(self._after_cell))
         self._show_status("starting")
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         progress = self._progress
         progress.epoch = int(epoch)
         progress.epoch_started = time.monotonic()
         self._add_events(self._watcher.before_epoch(progress.epoch, self.history.steps))
         if progress.first_epoch:
             progress.first_epoch = False
-            progress.record.initial_epoch = progress.epoch
+            record = progress.record
+            assert record is not None   # on_train_begin made it
+            record.initial_epoch = progress.epoch
             self._plan_remaining_steps(progress.epoch)
 
-    def on_train_batch_begin(self, batch, logs=None):
+    def on_train_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         # The watcher looks first, so our own rate changes are not credited to Keras'.
         events = self._watcher.before_batch(self._progress.epoch, self.history.steps)
         if events:
@@ -310,10 +306,11 @@ class Dashboard(keras.callbacks.Callback):
             # The rate this epoch's first batch is about to use: after every callback's
             # on_epoch_begin (schedulers) and our controls acted, before the step
             # counter moves (a LearningRateSchedule is read at the counter).
-            self._record_learning_rate(position=float(self._progress.epoch),
-                                       step=self.history.steps)
+            self._learning_rates.record(self._model, self._progress,
+                                        position=float(self._progress.epoch),
+                                        step=self.history.steps)
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         # Every call here is paid at every batch, with the caches cold from the step:
         # few calls, nothing read twice (README, "Performance").
         progress = self._progress
@@ -340,7 +337,7 @@ class Dashboard(keras.callbacks.Callback):
         # rate curve then reaches as far as its loss curves. Not at the status line's
         # quicker pace: on TensorFlow a read costs 0.2-1 ms (an eager op).
         if self._frames.throttle.due():
-            self._record_learning_rate()
+            self._learning_rates.record(self._model, self._progress)
         if self._status_throttle.due():
             self._status_throttle.start()
             self._show_status("training")
@@ -349,7 +346,7 @@ class Dashboard(keras.callbacks.Callback):
         self._progress.next_look = min(self._status_throttle.due_at(),
                                        self._frames.throttle.due_at())
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         progress = self._progress
         progress.epoch = epoch = int(epoch)
         numbers = numeric_logs(logs)
@@ -357,7 +354,7 @@ class Dashboard(keras.callbacks.Callback):
             progress.checked_val_metrics = True
             self._check_requested_metrics(numbers, validation=True)
         self.history.record_epoch(epoch, numbers)
-        self._record_learning_rate(numbers, position=epoch + 1.0)
+        self._learning_rates.record(self._model, progress, numbers, position=epoch + 1.0)
         self._add_events(self._watcher.after_epoch(epoch, self.history.steps, logs))
         # A stop requested during validation or at the epoch's end ends training
         # now, rather than after the first batch of the next epoch.
@@ -376,7 +373,7 @@ class Dashboard(keras.callbacks.Callback):
             self._frames.request()
         self._frames.report_problems()
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         stopped = bool(getattr(self._model, "stop_training", False))
         self._add_events(self._watcher.after_train(self.history.steps))
         self._end_fit("stopped early" if stopped else "finished")
@@ -408,12 +405,11 @@ class Dashboard(keras.callbacks.Callback):
         self._stop_after_cell()
         self._controller.end()
         self.history.end_fit(stopped_early=state != "finished")
-        self._record_learning_rate()
+        self._learning_rates.record(self._model, self._progress)
         self._frames.close()   # draws the final frame first
         self._frames.report_problems()
         self._show_status(state)
-        summary = self._summary()
-        self._outputs.tell("end", summary, self._frames.last_png)
+        self._outputs.tell("end", fit_summary(self.title, self.history), self._frames.last_png)
         # Stopped inside an epoch, Keras leaves its data pipeline to the cyclic garbage
         # collector, which with TensorFlow can freeze a later cell (close_open_epoch).
         self._outputs.guard("closing the fit's open epoch", close_open_epoch,
@@ -450,53 +446,24 @@ class Dashboard(keras.callbacks.Callback):
         """What the latest ``fit`` was trained with (optimizer, learning rate at its start,
         batch size, epochs, parameter count) and the ``hyperparameters`` given; ``{}``
         before the first ``fit``."""
-        fit = self._progress.record
-        if fit is None:
-            return dict(self.hyperparameters)
-        read = fit_hyperparameters(self._model, batch_size=self._clock.batch_size,
-                                   epochs=fit.epochs)
-        rates = self.history.learning_rates.snapshot()
-        if "learning_rate" in rates:   # the rate it started with, not one a callback set
-            started = rates.column("step") >= fit.first_step
-            if started.any():
-                read["learning_rate"] = float(f"{rates.column('learning_rate')[started][0]:.6g}")
-        return {**read, **self.hyperparameters}
+        return latest_fit_hyperparameters(self._model, self._progress.record,
+                                          self._clock.batch_size, self.history,
+                                          self.hyperparameters)
 
     @property
-    def click_route(self):
+    def click_route(self) -> ClickRoute | None:
         """How clicks on the controls reached Python in the latest ``fit`` (None: no controls)."""
         return next((o.click_route for o in self._outputs if o.click_route is not None), None)
 
     def _show_status(self, state: str) -> None:
-        progress = self._progress
-        report = StatusReport(
-            state, self._clock, epoch=progress.epoch if progress.record else None,
-            epochs=progress.epochs, batch=self.history.batches_in_epoch(progress.epoch),
-            steps_per_epoch=progress.steps_per_epoch, note=self._status_note())
+        # Only a multi-worker run's chief has peers: its note says a click reaches them all.
+        workers = self.role.training_processes if self._controller.peers is not None else None
+        report = status_report(state, self._progress, self._clock, self.history,
+                               note=status_note(workers, self._watcher.status()))
         self._frames.show_status(report, self._outputs.tell)
 
-    def _status_note(self) -> str | None:
-        """What the status line adds: watched callbacks' counters, and the cluster when
-        this is the chief of several workers (so the person knows clicks reach them all)."""
-        parts = []
-        if self._controller.peers is not None:
-            parts.append(f"chief of {self.role.training_processes} workers: the controls "
-                         "apply on every worker")
-        watched = self._watcher.status()
-        if watched:
-            parts.append(watched)
-        return " · ".join(parts) or None
-
-    def _summary(self) -> str:
-        rows = self.history.epoch_rows()
-        if not rows:
-            return f"{self.title}: no epoch finished"
-        last = rows[-1]
-        values = ", ".join(f"{k} {format_value(v)}" for k, v in last.items()
-                           if k not in POSITION_COLUMNS)
-        return f"{self.title}: {len(rows)} epochs; last: {values}"
-
-    def _add_events(self, events, recorded: bool = False, control_reply: bool = False) -> None:
+    def _add_events(self, events: Sequence[Event], recorded: bool = False,
+                    control_reply: bool = False) -> None:
         """Record events (from the watcher, controls or the user) and show them."""
         if not events:
             return
@@ -513,8 +480,8 @@ class Dashboard(keras.callbacks.Callback):
         """The current plot as PNG bytes (drawn now, in the calling thread)."""
         return self._frames.figure_png()
 
-    def _repr_mimebundle_(self, **kwargs):
-        summary = self._summary()
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        summary = fit_summary(self.title, self.history)
         for output in self._outputs:
             bundle = output.mimebundle(summary)
             if bundle is not None:
@@ -522,7 +489,7 @@ class Dashboard(keras.callbacks.Callback):
         return {"text/plain": summary}
 
     # -- controls -----------------------------------------------------------------
-    async def fit(self, model, *args, **kwargs):
+    async def fit(self, model: Any, *args: Any, **kwargs: Any) -> Any:
         """``history = await dash.fit(model, x, y, ...)``: train in a worker thread.
 
         Takes ``model.fit``'s arguments (this dashboard is added to
@@ -532,7 +499,7 @@ class Dashboard(keras.callbacks.Callback):
         """
         return await fit_in_thread(self, model, *args, **kwargs)
 
-    def use_click_route(self, route) -> None:
+    def use_click_route(self, route: ClickRoute | None) -> None:
         """Let the controls take ``route`` during the next fits instead of installing their own.
 
         ``await dash.fit`` installs its route in the cell's thread (where it must be
@@ -556,7 +523,7 @@ class Dashboard(keras.callbacks.Callback):
     def _on_control_event(self, kind: str, message: str) -> None:
         """Training thread: a control request was applied (or refused)."""
         if kind == "lr_change":
-            self._record_learning_rate(step=self.history.steps)
+            self._learning_rates.record(self._model, self._progress, step=self.history.steps)
         self._add_events([self.events.add(self._progress.epoch, self.history.steps, kind, message)],
                          recorded=True, control_reply=True)
 
@@ -576,23 +543,6 @@ class Dashboard(keras.callbacks.Callback):
         remaining = self._progress.remaining_steps(from_epoch)
         if remaining is not None:
             self._clock.total_steps = self._clock.steps + remaining
-
-    def _record_learning_rate(self, numbers=None, position=None, step=None) -> None:
-        """Note the current rate: from ``logs["learning_rate"]`` when Keras' own
-        callbacks put it there, else read from the optimizer."""
-        rate = None
-        for key in LEARNING_RATE_KEYS:
-            if numbers and key in numbers:
-                rate = numbers[key]
-                break
-        if rate is None:
-            rate = read_learning_rate(self._model)
-        if rate is not None and math.isfinite(rate):
-            if position is None:
-                progress = self._progress
-                position = progress.epoch + progress.epoch_fraction(
-                    self.history.batches_in_epoch(progress.epoch))
-            self.history.record_learning_rate(position, rate, step)
 
     def _check_requested_metrics(self, numbers: dict, validation: bool) -> None:
         """Hide the panels ``metrics=`` leaves out; a name training does not log raises."""
