@@ -27,7 +27,7 @@ import time
 import numpy as np
 
 from nbcallbacks.chart.chart_wire import ChartFeed
-from nbcallbacks.core import MetricStore
+from nbcallbacks.records import MetricStore
 from nbcallbacks.render.dashboard_figure import DashboardFigure
 
 TARGET_MS = 2.0

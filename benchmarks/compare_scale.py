@@ -33,7 +33,7 @@ import numpy as np
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from nbcallbacks import compare
-from nbcallbacks.core import MetricStore
+from nbcallbacks.records import MetricStore
 from nbcallbacks.runs.comparison import run_payload
 
 REPOSITORY = Path(__file__).resolve().parents[1]

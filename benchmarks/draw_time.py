@@ -33,7 +33,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import numpy as np
 
-from nbcallbacks.core import MetricStore
+from nbcallbacks.records import MetricStore
 from nbcallbacks.render.dashboard_figure import DashboardFigure
 
 TARGET_MS = 80.0

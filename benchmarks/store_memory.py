@@ -26,7 +26,7 @@ import tracemalloc
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-from nbcallbacks.core import MetricStore
+from nbcallbacks.records import MetricStore
 
 TARGET_MB = 50.0
 MB = 1024 * 1024

@@ -21,9 +21,9 @@ import keras
 import numpy as np
 import pytest
 
-from nbcallbacks.callbacks.builtin_callback_observers import EarlyStoppingObserver
-from nbcallbacks.callbacks.builtin_callback_watcher import BuiltinCallbackWatcher
 from nbcallbacks.compat.keras_fit_frame import find_fit_callbacks
+from nbcallbacks.dashboard.builtin_callback_observers import EarlyStoppingObserver
+from nbcallbacks.dashboard.builtin_callback_watcher import BuiltinCallbackWatcher
 
 ORDERS = ["owner_first", "owner_last"]
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from nbcallbacks import CallbackTracer
-from nbcallbacks.ui.tracer_timeline import TracerTimeline, timeline_html
+from nbcallbacks.tracer.tracer_timeline import TracerTimeline, timeline_html
 
 
 def guide_model():
@@ -223,7 +223,7 @@ def test_widget_timeline_updates_in_place_and_filters(monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display",
                         lambda *args, **kwargs: shown.append(args) or _Handle())
-    monkeypatch.setattr("nbcallbacks.outputs.cell_display.current_cell_id", lambda: 7)
+    monkeypatch.setattr("nbcallbacks.notebook.cell_display.current_cell_id", lambda: 7)
     tracer = CallbackTracer(output="widget", refresh_interval=0)
     model, (x, y) = guide_model(), guide_data()
     model.fit(x, y, epochs=1, batch_size=4, validation_data=guide_data(4), verbose=0,

@@ -3,7 +3,7 @@
 No Jupyter here: the bundle is imported into a blank page and rendered with a fake
 anywidget model (an in-page event emitter with ``get``/``set``/``save_changes``/
 ``on``/``off``/``send``). The payloads are the real ones: a
-:class:`~nbcallbacks.core.MetricStore` recorded here, packed by
+:class:`~nbcallbacks.records.MetricStore` recorded here, packed by
 :mod:`nbcallbacks.chart.chart_wire`. The tests then look at the real DOM and uPlot
 state: what is plotted, the hover readout, zoom, the toolbar, themes, leaks, speed.
 
@@ -24,9 +24,9 @@ from support.browser.static_pages import chromium_browser, open_blank_page, serv
 
 from nbcallbacks.chart.chart_wire import ChartFeed, encode
 from nbcallbacks.chart.esm_bundle import chart_css, chart_esm
-from nbcallbacks.core import MetricStore
-from nbcallbacks.core.formatting import format_value
-from nbcallbacks.core.smoothing import ema
+from nbcallbacks.records import MetricStore
+from nbcallbacks.records.formatting import format_value
+from nbcallbacks.records.smoothing import ema
 
 SCREENSHOTS = Path(__file__).resolve().parent / "browser" / "screenshots"
 EPOCHS, BATCHES = 3, 100
@@ -377,7 +377,7 @@ def test_x_axis_select_switches_to_epochs(page, chart):
 
 def test_x_axis_select_switches_to_training_time(page, chart, monkeypatch):
     ticks = iter(range(10**6))   # a clock that advances 0.5 s at each reading
-    monkeypatch.setattr("nbcallbacks.core.metric_store.time.monotonic",
+    monkeypatch.setattr("nbcallbacks.records.metric_store.time.monotonic",
                         lambda: 0.5 * next(ticks))
     store = MetricStore()
     store.begin_fit(epochs=EPOCHS)

@@ -16,8 +16,8 @@ from nbcallbacks.chart.chart_choice import choose_chart
 from nbcallbacks.chart.chart_panels import chart_panels
 from nbcallbacks.chart.chart_wire import ChartFeed, decimated_rows, decode
 from nbcallbacks.chart.vendor import update_uplot
-from nbcallbacks.core import MetricStore
-from nbcallbacks.ui.frontend import Frontend
+from nbcallbacks.notebook.frontend import Frontend
+from nbcallbacks.records import MetricStore
 
 JUPYTER = Frontend(kernel=True, name="jupyter", widgets=True)
 

@@ -89,10 +89,10 @@ def test_the_route_carries_the_problem_past_its_end():
 
 
 def test_the_panel_shows_the_problem_once_when_it_first_appears():
-    from nbcallbacks.core.events import EventLog
-    from nbcallbacks.core.metric_store import MetricStore
-    from nbcallbacks.core.training_signals import TrainingSignals
     from nbcallbacks.outputs.widget_output import WidgetOutput
+    from nbcallbacks.records.events import EventLog
+    from nbcallbacks.records.metric_store import MetricStore
+    from nbcallbacks.run_control.training_signals import TrainingSignals
     from nbcallbacks.ui.training_controls import TrainingControls
 
     signals = TrainingSignals()

@@ -5,7 +5,7 @@ import threading
 import numpy as np
 import pytest
 
-from nbcallbacks.core.column_table import ColumnTable, TableSnapshot
+from nbcallbacks.records.column_table import ColumnTable, TableSnapshot
 
 
 def test_appends_across_chunk_boundaries_keep_every_value_in_order():

@@ -7,16 +7,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nbcallbacks.core.events import EventLog
-from nbcallbacks.core.metric_store import MetricStore
-from nbcallbacks.core.smoothing import ema
-from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.records.events import EventLog
+from nbcallbacks.records.metric_store import MetricStore
+from nbcallbacks.records.smoothing import ema
 from nbcallbacks.render.dashboard_figure import (
     LEARNING_RATE_PANEL,
     TRAIN_COLOR,
     VALIDATION_COLOR,
     DashboardFigure,
 )
+from nbcallbacks.render.view_options import ViewOptions
 
 BATCHES = 20
 

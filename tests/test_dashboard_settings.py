@@ -1,6 +1,6 @@
 """``Dashboard(...)``'s arguments: checked when it is made, kept for its copies.
 
-The checks live in ``nbcallbacks/callbacks/dashboard_settings.py``; these tests hold the
+The checks live in ``nbcallbacks/dashboard/dashboard_settings.py``; these tests hold the
 messages a person reads to the letter, the defaults to ``Dashboard``'s signature, and a
 copy (a KerasTuner trial) to the settings of the dashboard it was copied from.
 """
@@ -13,7 +13,7 @@ import re
 import pytest
 
 from nbcallbacks import Dashboard
-from nbcallbacks.callbacks.dashboard_settings import DashboardSettings, dashboard_settings
+from nbcallbacks.dashboard.dashboard_settings import DashboardSettings, dashboard_settings
 
 PUBLIC_SETTINGS = ("run_named", "log_dir", "hyperparameters", "requested_metrics", "per_batch",
                    "output", "png_path", "title", "chart", "scale", "show_controls", "save_path",

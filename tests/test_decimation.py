@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nbcallbacks.core.decimation import minmax_decimate
+from nbcallbacks.records.decimation import minmax_decimate
 
 N = 1_000_000
 

@@ -5,7 +5,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from nbcallbacks.core import MetricStore
+from nbcallbacks.records import MetricStore
 from nbcallbacks.render.dashboard_figure import DashboardFigure
 
 
@@ -66,9 +66,9 @@ def test_final_frame_fits_the_x_axis_to_the_data():
 def test_dashboards_sharing_the_process_figure_each_get_their_own_picture():
     """Dashboards draw in turn into one figure (its axes are built once per process): a
     run drawn after another looks as it would in a figure of its own, markers included."""
-    from nbcallbacks.core import EventLog
-    from nbcallbacks.core.throttle import Throttle
     from nbcallbacks.outputs.frame_pipeline import FramePipeline
+    from nbcallbacks.outputs.throttle import Throttle
+    from nbcallbacks.records import EventLog
 
     def pipeline(figure, seed, mark):
         rng = np.random.default_rng(seed)

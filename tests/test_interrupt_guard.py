@@ -14,7 +14,7 @@ import signal
 
 import pytest
 
-from nbcallbacks.core.interrupt_guard import InterruptGuard
+from nbcallbacks.run_control.interrupt_guard import InterruptGuard
 
 
 class Recorder:

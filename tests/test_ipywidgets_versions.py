@@ -30,12 +30,12 @@ MAJOR = ipywidgets_major()
 
 
 def _widget_trees():
-    from nbcallbacks.core.schedule_parameters import ParameterSpec
-    from nbcallbacks.core.training_signals import TrainingSignals
+    from nbcallbacks.run_control.training_signals import TrainingSignals
+    from nbcallbacks.schedules.parameter_sliders import ParameterSliders
+    from nbcallbacks.schedules.schedule_parameters import ParameterSpec
+    from nbcallbacks.schedules.schedule_preview_panel import SchedulePreviewPanel
+    from nbcallbacks.tracer.tracer_timeline import TracerTimeline
     from nbcallbacks.ui.dashboard_panel import DashboardPanel
-    from nbcallbacks.ui.parameter_sliders import ParameterSliders
-    from nbcallbacks.ui.schedule_preview_panel import SchedulePreviewPanel
-    from nbcallbacks.ui.tracer_timeline import TracerTimeline
     from nbcallbacks.ui.training_controls import TrainingControls
 
     panel = DashboardPanel("demo")
@@ -74,7 +74,7 @@ def test_widget_trees_build_without_ipywidgets_warnings():
 
 def test_schedule_value_table_starts_collapsed():
     # ipywidgets 7 opens an Accordion's first page unless told otherwise, 8 does not.
-    from nbcallbacks.ui.schedule_preview_panel import SchedulePreviewPanel
+    from nbcallbacks.schedules.schedule_preview_panel import SchedulePreviewPanel
 
     assert SchedulePreviewPanel(lambda log: b"").table_box.selected_index is None
 

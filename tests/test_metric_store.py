@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from nbcallbacks.core.metric_store import POSITION_COLUMNS, MetricStore, numeric_logs
+from nbcallbacks.records.metric_store import POSITION_COLUMNS, MetricStore, numeric_logs
 
 
 def _run_fit(store, epochs, batches, initial_epoch=0, loss=lambda step: 1.0 / (step + 1)):
@@ -62,7 +62,7 @@ def test_steps_continue_across_several_fits():
 
 def test_seconds_are_training_time_not_the_time_between_fits(monkeypatch):
     now = [100.0]
-    monkeypatch.setattr("nbcallbacks.core.metric_store.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("nbcallbacks.records.metric_store.time.monotonic", lambda: now[0])
     store = MetricStore()
     store.begin_fit(epochs=1)
     for elapsed in (0.5, 1.0):
@@ -199,7 +199,7 @@ def test_snapshot_is_consistent_and_detached_from_later_writes():
 
 def test_nbytes_is_bounded_for_many_rows():
     """200k batches x 4 metrics cost about the raw bytes, plus at most one spare chunk."""
-    from nbcallbacks.core.column_table import CHUNK_ROWS
+    from nbcallbacks.records.column_table import CHUNK_ROWS
 
     store = MetricStore()
     rows = 200_000

@@ -5,8 +5,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from nbcallbacks.core.metric_columns import table_columns
-from nbcallbacks.core.metric_store import MetricStore
+from nbcallbacks.records.metric_columns import table_columns
+from nbcallbacks.records.metric_store import MetricStore
 from nbcallbacks.ui.metric_table import best_epochs, metric_table_html
 
 

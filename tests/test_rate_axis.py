@@ -10,10 +10,10 @@ least two different values.
 import numpy as np
 import pytest
 
-from nbcallbacks.core.metric_store import MetricStore
-from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.records.metric_store import MetricStore
 from nbcallbacks.render.dashboard_figure import LEARNING_RATE_PANEL, DashboardFigure
-from nbcallbacks.render.schedule_chart import ScheduleChartData, schedule_chart_figure
+from nbcallbacks.render.view_options import ViewOptions
+from nbcallbacks.schedules.schedule_chart import ScheduleChartData, schedule_chart_figure
 
 
 def visible_labels(ax):

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from nbcallbacks import Dashboard
-from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.render.view_options import ViewOptions
 
 # Seconds: twice in a row, with max_busy=0.03 the next timed frame waits 100 s, so a click
 # drawn only then fails PROMPTLY clearly, while a real frame on a loaded machine (0.1-2 s)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from nbcallbacks.ui.frontend import Frontend
+from nbcallbacks.notebook.frontend import Frontend
 
 CHARTS = ("auto", "browser", "png")
 
@@ -37,7 +37,7 @@ def choose_chart(requested: str, frontend: Frontend) -> tuple[str, str | None]:
     """``("browser" | "png", why PNG when "auto" chose it, else None)``.
 
     Example:
-        >>> from nbcallbacks.ui.frontend import Frontend
+        >>> from nbcallbacks.notebook.frontend import Frontend
         >>> choose_chart("auto", Frontend(kernel=True, name="jupyter", widgets=True))
         ('browser', None)
         >>> choose_chart("auto", Frontend(kernel=True, name="colab", widgets=True))[0]

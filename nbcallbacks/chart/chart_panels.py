@@ -1,11 +1,11 @@
 """Which panels the browser chart shows, and what each plots: decided in Python, once.
 
-The same naming rules as the PNG figure (:func:`~nbcallbacks.core.metric_names.panel_names`:
+The same naming rules as the PNG figure (:func:`~nbcallbacks.records.metric_names.panel_names`:
 ``loss`` first, ``val_`` values beside their training values, the learning rate on its
 own panel) so that both renderers show the same panels in the same order.
 
 Example:
-    >>> from nbcallbacks.core import MetricStore
+    >>> from nbcallbacks.records import MetricStore
     >>> store = MetricStore()
     >>> store.record_batch(epoch=0, batch=0, logs={"loss": 0.9, "accuracy": 0.5})
     >>> store.record_epoch(epoch=0, logs={"loss": 0.8, "accuracy": 0.6, "val_loss": 0.85})
@@ -15,13 +15,13 @@ Example:
 
 from __future__ import annotations
 
-from nbcallbacks.core.metric_names import (
+from nbcallbacks.records.metric_names import (
     VALIDATION_PREFIX,
     higher_is_better,
     is_fraction,
     panel_names,
 )
-from nbcallbacks.core.metric_store import POSITION_COLUMNS, StoreSnapshot
+from nbcallbacks.records.metric_store import POSITION_COLUMNS, StoreSnapshot
 
 LEARNING_RATE_PANEL = "learning rate"
 

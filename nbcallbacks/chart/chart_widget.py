@@ -15,7 +15,7 @@ a frontend without its extension): the dashboard falls back to PNG frames when i
 stays False (:mod:`nbcallbacks.outputs.widget_output`).
 
 Example:
-    >>> from nbcallbacks.core import MetricStore
+    >>> from nbcallbacks.records import MetricStore
     >>> store = MetricStore()
     >>> store.record_batch(epoch=0, batch=0, logs={"loss": 0.5})
     >>> chart = ChartWidget()
@@ -36,7 +36,7 @@ import traitlets
 
 from nbcallbacks.chart.chart_wire import ChartFeed
 from nbcallbacks.chart.esm_bundle import chart_css, chart_esm
-from nbcallbacks.core.metric_store import StoreSnapshot
+from nbcallbacks.records.metric_store import StoreSnapshot
 
 
 class ChartWidget(anywidget.AnyWidget):

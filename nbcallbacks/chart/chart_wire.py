@@ -21,14 +21,14 @@ metric values, NaN and ±inf kept), each column padded to a multiple of 8 bytes.
 ``start`` is the row index of the first row sent. A snapshot's rows are a decimated
 selection (``start`` 0, rows not contiguous); its header adds ``"total_rows": {table: n}``,
 the rows each table had, from which appends continue. The tables are the
-:class:`~nbcallbacks.core.MetricStore`'s: ``batches`` (``step``: the batch's index over
+:class:`~nbcallbacks.records.MetricStore`'s: ``batches`` (``step``: the batch's index over
 all fits, from 0; ``epoch``; ``batch`` within the epoch; ``seconds`` of training; one
 column per logged value), ``epochs`` (``step``: batches done at the epoch's end;
 ``epoch``; ``seconds``; the epoch's logs, ``val_`` values included) and ``rates``
 (``step``; ``epoch``: the fractional epoch position; ``seconds``; ``learning_rate``).
 
 Example:
-    >>> from nbcallbacks.core import MetricStore
+    >>> from nbcallbacks.records import MetricStore
     >>> store = MetricStore()
     >>> for batch in range(3):
     ...     store.record_batch(epoch=0, batch=batch, logs={"loss": 1.0 / (batch + 1)})
@@ -50,8 +50,8 @@ from typing import Any
 
 import numpy as np
 
-from nbcallbacks.core.column_table import TableSnapshot
-from nbcallbacks.core.metric_store import POSITION_COLUMNS, StoreSnapshot
+from nbcallbacks.records.column_table import TableSnapshot
+from nbcallbacks.records.metric_store import POSITION_COLUMNS, StoreSnapshot
 
 TABLES = ("batches", "epochs", "rates")
 SNAPSHOT_ROWS = 4000   # rows of the batch table a snapshot keeps (min/max per bin)

@@ -46,7 +46,7 @@ from nbcallbacks.compat.busy_status import BusyStatus
 from nbcallbacks.compat.click_mechanism import ClickMechanism
 from nbcallbacks.compat.ipykernel6_pump import KernelPump, is_ipykernel6
 from nbcallbacks.compat.main_shell_drain import MainShellDrain, main_shell_stream
-from nbcallbacks.compat.running_kernel import running_kernel
+from nbcallbacks.notebook.running_kernel import running_kernel
 
 PUMP, DRAIN, SUBSHELL, KERNEL, NONE = ("ipykernel6-pump", "main-shell-drain", "subshell",
                                        "kernel", "none")

@@ -41,7 +41,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nbcallbacks.compat.click_mechanism import ClickMechanism
-from nbcallbacks.compat.running_kernel import running_shell_and_kernel
+from nbcallbacks.notebook.running_kernel import running_shell_and_kernel
 
 
 def is_ipykernel6(kernel: Any) -> bool:

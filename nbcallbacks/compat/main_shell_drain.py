@@ -63,7 +63,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from nbcallbacks.compat.click_mechanism import ClickMechanism
-from nbcallbacks.compat.running_kernel import running_shell_and_kernel
+from nbcallbacks.notebook.running_kernel import running_shell_and_kernel
 
 COMM_MESSAGES = frozenset({"comm_msg", "comm_open", "comm_close"})
 # Handled while the cell runs: widgets talk, and a reopened page gets its answers.

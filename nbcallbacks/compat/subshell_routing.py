@@ -19,7 +19,7 @@ subshell the kernel creates for nbcallbacks (:func:`own_subshell`; created
 by the subshell manager on the shell-channel thread's event loop, as a
 ``create_subshell_request`` would). Handlers then run on that subshell's
 thread, which is why they only set thread-safe flags (see
-:mod:`nbcallbacks.core.training_signals`).
+:mod:`nbcallbacks.run_control.training_signals`).
 
 What the user sees if this stops working (a later ipykernel dropping
 ``_reply_subshell_for`` or the subshell manager): :func:`routes_comms` is
@@ -34,7 +34,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from nbcallbacks.compat.running_kernel import running_kernel
+from nbcallbacks.notebook.running_kernel import running_kernel
 
 _own: dict[str, Any] = {"id": None, "kernel": None}  # our subshell's id, and its kernel
 _lock = threading.Lock()

@@ -1,4 +1,8 @@
-"""Read and set an optimizer's learning rate through backend-neutral Keras 3 APIs.
+"""Read an optimizer's current learning rate through backend-neutral Keras 3 APIs.
+
+Setting it is :mod:`~nbcallbacks.model_access.learning_rate_override` (a rate
+the person chose, kept until they let go), applied between batches by
+:class:`~nbcallbacks.run_control.training_controller.TrainingController`.
 
 Keras 3 removed ``optimizer.lr`` and ``keras.backend.set_value``; the rate is
 ``optimizer.learning_rate`` (a variable, or the current value of a schedule),

@@ -23,14 +23,14 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from nbcallbacks.outputs.cell_display import CellDisplay
+from nbcallbacks.notebook.cell_display import CellDisplay
+from nbcallbacks.notebook.frontend import current_cell_id
 from nbcallbacks.runs.comparison import Comparison
 from nbcallbacks.runs.run_record import RunRecord
 from nbcallbacks.runs.run_sources import dashboard_run
-from nbcallbacks.ui.frontend import current_cell_id
 
 if TYPE_CHECKING:
-    from nbcallbacks.callbacks.dashboard import Dashboard
+    from nbcallbacks.dashboard.dashboard import Dashboard
 
 # How a hyperparameter is written in a run name made from what differs.
 SHORT_NAMES = {"learning_rate": "lr", "batch_size": "batch", "optimizer": "opt"}

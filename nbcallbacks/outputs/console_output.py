@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from nbcallbacks.console.epoch_line import epoch_line
-from nbcallbacks.core.events import Event
 from nbcallbacks.outputs.dashboard_output import DashboardOutput
+from nbcallbacks.outputs.epoch_line import epoch_line
+from nbcallbacks.records.events import Event
 
 
 class ConsoleOutput(DashboardOutput):

@@ -29,10 +29,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nbcallbacks.core.events import Event
-from nbcallbacks.core.metric_store import StoreSnapshot
-from nbcallbacks.core.training_clock import TrainingClock
-from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.records.events import Event
+from nbcallbacks.records.metric_store import StoreSnapshot
+from nbcallbacks.records.training_clock import TrainingClock
+from nbcallbacks.render.view_options import ViewOptions
 
 if TYPE_CHECKING:
     from nbcallbacks.compat.click_route import ClickRoute
@@ -82,7 +82,7 @@ class DashboardOutput:
             None for outputs without controls.
 
     Example:
-        >>> from nbcallbacks.core.training_clock import TrainingClock
+        >>> from nbcallbacks.records.training_clock import TrainingClock
         >>> output = DashboardOutput()
         >>> output.status(StatusReport("training", TrainingClock()))   # does nothing
         >>> output.mimebundle("Training: 2 epochs") is None, output.wants_frames

@@ -12,16 +12,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from nbcallbacks.chart.chart_choice import choose_chart
-from nbcallbacks.core.view_options import ViewOptions
 from nbcallbacks.outputs.console_output import ConsoleOutput
 from nbcallbacks.outputs.dashboard_output import DashboardOutput
 from nbcallbacks.outputs.null_output import NullOutput
 from nbcallbacks.outputs.png_file_output import PngFileOutput
 from nbcallbacks.outputs.run_log_output import RunLogOutput
+from nbcallbacks.render.view_options import ViewOptions
 
 if TYPE_CHECKING:
-    from nbcallbacks.callbacks.dashboard import Dashboard
-    from nbcallbacks.ui.frontend import Frontend
+    from nbcallbacks.dashboard.dashboard import Dashboard
+    from nbcallbacks.notebook.frontend import Frontend
 
 
 def dashboard_outputs(dashboard: Dashboard, mode: str, frontend: Frontend, *,
@@ -34,7 +34,7 @@ def dashboard_outputs(dashboard: Dashboard, mode: str, frontend: Frontend, *,
 
     Example:
         >>> from nbcallbacks import Dashboard
-        >>> from nbcallbacks.ui.frontend import Frontend
+        >>> from nbcallbacks.notebook.frontend import Frontend
         >>> dash = Dashboard(output="console", png_path="plot.png")
         >>> outputs = dashboard_outputs(dash, "console", Frontend(False, "script", False),
         ...                             view=ViewOptions(), on_view_change=print, width=960)

@@ -18,8 +18,8 @@ Failures on the render thread are kept and reported by the training thread
 reporter: drawing never stops training.
 
 Example:
-    >>> from nbcallbacks.core import EventLog, MetricStore
-    >>> from nbcallbacks.core.throttle import Throttle
+    >>> from nbcallbacks.records import EventLog, MetricStore
+    >>> from nbcallbacks.outputs.throttle import Throttle
     >>> from nbcallbacks.outputs.null_output import NullOutput
     >>> from nbcallbacks.render.dashboard_figure import DashboardFigure
     >>> store = MetricStore()
@@ -37,14 +37,14 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Sequence
 
-from nbcallbacks.core.events import EventLog
-from nbcallbacks.core.metric_store import MetricStore, StoreSnapshot
-from nbcallbacks.core.throttle import Throttle
-from nbcallbacks.core.view_options import ViewOptions
-from nbcallbacks.core.weak_references import weak_callback
 from nbcallbacks.outputs.dashboard_output import DashboardOutput, StatusReport
+from nbcallbacks.outputs.throttle import Throttle
+from nbcallbacks.outputs.weak_references import weak_callback
+from nbcallbacks.records.events import EventLog
+from nbcallbacks.records.metric_store import MetricStore, StoreSnapshot
 from nbcallbacks.render.dashboard_figure import DashboardFigure
 from nbcallbacks.render.render_worker import RenderWorker
+from nbcallbacks.render.view_options import ViewOptions
 
 
 class FramePipeline:

@@ -14,9 +14,9 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any
 
-from nbcallbacks.core.events import Event
-from nbcallbacks.core.metric_store import MetricStore
 from nbcallbacks.outputs.dashboard_output import DashboardOutput, StatusReport
+from nbcallbacks.records.events import Event
+from nbcallbacks.records.metric_store import MetricStore
 from nbcallbacks.runs.fit_hyperparameters import fit_hyperparameters
 from nbcallbacks.runs.run_directory import RunDirectoryWriter
 from nbcallbacks.runs.run_record import fit_ending

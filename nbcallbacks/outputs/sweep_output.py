@@ -14,8 +14,8 @@ from nbcallbacks.outputs.cell_sweep import CellSweep, cell_sweep
 from nbcallbacks.outputs.dashboard_output import DashboardOutput
 
 if TYPE_CHECKING:
-    from nbcallbacks.callbacks.dashboard import Dashboard
     from nbcallbacks.compat.click_route import ClickRoute
+    from nbcallbacks.dashboard.dashboard import Dashboard
 
 
 class SweepOutput(DashboardOutput):

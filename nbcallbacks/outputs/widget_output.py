@@ -4,7 +4,7 @@ What this output owns for one ``fit``, and gives back at its end:
 
 * the :class:`~nbcallbacks.ui.dashboard_panel.DashboardPanel` (status line,
   plot, view toggles, metric table, event log), shown once per cell through
-  :class:`~nbcallbacks.outputs.cell_display.CellDisplay`, with the final frame
+  :class:`~nbcallbacks.notebook.cell_display.CellDisplay`, with the final frame
   added as a static PNG at the end;
 * its plot: the browser chart (:class:`~nbcallbacks.chart.chart_widget.ChartWidget`),
   fed the store's new rows on the render thread and a snapshot of the whole run at
@@ -32,15 +32,15 @@ from typing import TYPE_CHECKING, Any
 from nbcallbacks.chart.chart_panels import chart_panels
 from nbcallbacks.compat.click_route import SUBSHELL, ClickRoute, start_click_route
 from nbcallbacks.compat.subshell_routing import route_widgets
-from nbcallbacks.core.events import Event, EventLog
-from nbcallbacks.core.metric_store import MetricStore, StoreSnapshot
-from nbcallbacks.core.training_signals import TrainingSignals
-from nbcallbacks.core.view_options import ViewOptions
-from nbcallbacks.core.weak_references import weak_callback
 from nbcallbacks.model_access.learning_rate import read_learning_rate
-from nbcallbacks.outputs.cell_display import CellDisplay
+from nbcallbacks.notebook.cell_display import CellDisplay
 from nbcallbacks.outputs.dashboard_output import DashboardOutput, StatusReport
+from nbcallbacks.outputs.weak_references import weak_callback
+from nbcallbacks.records.events import Event, EventLog
+from nbcallbacks.records.metric_store import MetricStore, StoreSnapshot
 from nbcallbacks.render.dashboard_figure import available_panels
+from nbcallbacks.render.view_options import ViewOptions
+from nbcallbacks.run_control.training_signals import TrainingSignals
 from nbcallbacks.ui.dashboard_panel import DashboardPanel
 from nbcallbacks.ui.event_log import event_log_html
 from nbcallbacks.ui.metric_table import metric_table_html
@@ -143,7 +143,7 @@ class WidgetOutput(DashboardOutput):
         scale: the browser chart's font and line scale (``1.5`` for a projector).
 
     Example:
-        >>> from nbcallbacks.core.training_clock import TrainingClock
+        >>> from nbcallbacks.records.training_clock import TrainingClock
         >>> output = WidgetOutput(MetricStore(), EventLog(), TrainingSignals(), title="demo")
         >>> output.status(StatusReport("training", TrainingClock(), epoch=0, epochs=3))
         >>> "epoch <b>1/3</b>" in output.panel.status.value

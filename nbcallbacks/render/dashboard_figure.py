@@ -27,17 +27,17 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
-from nbcallbacks.core.column_table import TableSnapshot
-from nbcallbacks.core.decimation import minmax_decimate
-from nbcallbacks.core.events import Event
-from nbcallbacks.core.metric_names import higher_is_better, panel_names
-from nbcallbacks.core.metric_store import POSITION_COLUMNS, StoreSnapshot
-from nbcallbacks.core.smoothing import ema
-from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.records.column_table import TableSnapshot
+from nbcallbacks.records.decimation import minmax_decimate
+from nbcallbacks.records.events import Event
+from nbcallbacks.records.metric_names import higher_is_better, panel_names
+from nbcallbacks.records.metric_store import POSITION_COLUMNS, StoreSnapshot
+from nbcallbacks.records.smoothing import ema
 from nbcallbacks.render import palette
 from nbcallbacks.render.chart_style import LABEL_SIZE, TITLE_SIZE, encode_png, style_axes
 from nbcallbacks.render.event_colors import KIND_COLORS, event_label
 from nbcallbacks.render.log_ticks import plain_label, scientific_label, use_log_ticks
+from nbcallbacks.render.view_options import ViewOptions
 
 LEARNING_RATE_PANEL = "learning rate"
 NO_FINITE_VALUES = "no finite values"
@@ -100,7 +100,7 @@ def available_panels(snapshot: StoreSnapshot) -> list[str]:
 
 
 class DashboardFigure:
-    """Draw a :class:`~nbcallbacks.core.MetricStore` snapshot as a grid of panels.
+    """Draw a :class:`~nbcallbacks.records.MetricStore` snapshot as a grid of panels.
 
     Args:
         width: figure width in pixels.
@@ -109,7 +109,7 @@ class DashboardFigure:
         max_points: points per drawn series after min/max decimation.
 
     Example:
-        >>> from nbcallbacks.core import MetricStore
+        >>> from nbcallbacks.records import MetricStore
         >>> store = MetricStore()
         >>> for step in range(100):
         ...     store.record_batch(epoch=0, batch=step, logs={"loss": 1 / (step + 1)})

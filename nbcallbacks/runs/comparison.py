@@ -18,12 +18,12 @@ from collections.abc import Container, Sequence
 from typing import TYPE_CHECKING, Any
 
 from nbcallbacks.chart.chart_choice import check_chart, choose_chart
-from nbcallbacks.core.formatting import format_value
-from nbcallbacks.render.comparison_figure import comparison_panels, comparison_png
+from nbcallbacks.notebook.frontend import detect_frontend
+from nbcallbacks.records.formatting import format_value
 from nbcallbacks.render.palette import THEME_STYLESHEET
+from nbcallbacks.runs.comparison_figure import comparison_panels, comparison_png
 from nbcallbacks.runs.run_record import RunRecord
 from nbcallbacks.runs.run_sources import load_runs
-from nbcallbacks.ui.frontend import detect_frontend
 from nbcallbacks.ui.value_table import value_table_html
 
 if TYPE_CHECKING:

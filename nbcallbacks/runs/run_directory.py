@@ -35,8 +35,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from nbcallbacks.core.events import Event
-from nbcallbacks.core.metric_store import MetricStore
+from nbcallbacks.records.events import Event
+from nbcallbacks.records.metric_store import MetricStore
 from nbcallbacks.runs.run_record import RunRecord
 
 FORMAT = "nbcallbacks-run"

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nbcallbacks.core.events import Event
-from nbcallbacks.core.metric_names import higher_is_better
-from nbcallbacks.core.metric_store import FitRecord, MetricStore
+from nbcallbacks.records.events import Event
+from nbcallbacks.records.metric_names import higher_is_better
+from nbcallbacks.records.metric_store import FitRecord, MetricStore
 
 # How a fit ended, from the event that ended it (a fit only says "stopped early").
 _ENDING_EVENTS = {"stop": "stopped by a click", "interrupt": "interrupted",

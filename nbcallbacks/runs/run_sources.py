@@ -18,14 +18,14 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nbcallbacks.core.metric_store import MetricStore
+from nbcallbacks.records.metric_store import MetricStore
 from nbcallbacks.runs.fit_hyperparameters import fit_hyperparameters
 from nbcallbacks.runs.run_directory import is_run_directory, read_run_directory
 from nbcallbacks.runs.run_record import RunRecord, fit_ending
 from nbcallbacks.runs.tensorboard_logs import is_tensorboard_directory, read_tensorboard_directory
 
 if TYPE_CHECKING:
-    from nbcallbacks.callbacks.dashboard import Dashboard
+    from nbcallbacks.dashboard.dashboard import Dashboard
 
 
 def load_runs(*sources: object) -> list[RunRecord]:

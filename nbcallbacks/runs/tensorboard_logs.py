@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nbcallbacks.core.metric_store import MetricStore
+from nbcallbacks.records.metric_store import MetricStore
 from nbcallbacks.runs.run_record import RunRecord
 
 _SUBDIRECTORIES = {"train": "", "validation": "val_"}

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
-from nbcallbacks.core.view_options import ViewOptions
 from nbcallbacks.render.palette import THEMED
+from nbcallbacks.render.view_options import ViewOptions
 from nbcallbacks.ui.theme_style import theme_style
 from nbcallbacks.ui.view_controls import ViewControls
 

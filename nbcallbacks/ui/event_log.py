@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from nbcallbacks.core.events import Event
+from nbcallbacks.records.events import Event
 from nbcallbacks.render.event_colors import THEMED_KIND_COLORS
 from nbcallbacks.render.palette import THEMED
 
@@ -18,7 +18,7 @@ def event_log_html(events: list[Event], last: int = 8) -> str:
     """HTML rows for the newest ``last`` events.
 
     Example:
-        >>> from nbcallbacks.core.events import EventLog
+        >>> from nbcallbacks.records.events import EventLog
         >>> log = EventLog(); _ = log.add(0, 12, "mark", "warm-up done")
         >>> "warm-up done" in event_log_html(log.snapshot())
         True

@@ -10,9 +10,9 @@ from __future__ import annotations
 import html
 import math
 
-from nbcallbacks.core.formatting import format_value
-from nbcallbacks.core.metric_columns import table_columns
-from nbcallbacks.core.metric_names import base_name, higher_is_better, is_validation
+from nbcallbacks.records.formatting import format_value
+from nbcallbacks.records.metric_columns import table_columns
+from nbcallbacks.records.metric_names import base_name, higher_is_better, is_validation
 from nbcallbacks.render.palette import THEMED
 
 _STYLE = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 
-from nbcallbacks.core.formatting import format_duration, format_rate
-from nbcallbacks.core.training_clock import TrainingClock
+from nbcallbacks.records.formatting import format_duration, format_rate
+from nbcallbacks.records.training_clock import TrainingClock
 from nbcallbacks.render.palette import THEMED
 
 # Progress-bar colour for each training state.

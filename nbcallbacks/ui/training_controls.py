@@ -5,7 +5,7 @@ a blocking ``fit`` runs on ipykernel 7.4, the kernel's event loop during
 ``await dash.fit``, the training thread itself when the main shell's messages
 are pumped between batches on ipykernel 6 and 7.0–7.3: see
 :mod:`nbcallbacks.compat.click_route`). They only call
-:class:`~nbcallbacks.core.training_signals.TrainingSignals`; the training
+:class:`~nbcallbacks.run_control.training_signals.TrainingSignals`; the training
 thread applies the change at the next batch boundary and reports back via
 :meth:`TrainingControls.show_message`.
 """
@@ -20,9 +20,9 @@ import ipywidgets as widgets
 
 from nbcallbacks.compat.ipywidgets_versions import tooltip_kwargs
 from nbcallbacks.compat.subshell_routing import route_widgets
-from nbcallbacks.core.formatting import format_value
-from nbcallbacks.core.training_signals import TrainingSignals
+from nbcallbacks.records.formatting import format_value
 from nbcallbacks.render.palette import THEMED
+from nbcallbacks.run_control.training_signals import TrainingSignals
 
 _MESSAGE_STYLE = "font:12px/1.4 system-ui,sans-serif;"
 

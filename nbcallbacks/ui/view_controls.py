@@ -1,6 +1,6 @@
 """Widgets that change what the plot shows: log scale, smoothing, x axis, panels.
 
-They only change :class:`~nbcallbacks.core.view_options.ViewOptions`; the
+They only change :class:`~nbcallbacks.render.view_options.ViewOptions`; the
 dashboard redraws from the stored history, so they work during training (when
 the frontend can reach the kernel) and after it. Like the training controls,
 their messages are routed away from the busy main shell on ipykernel 7.4
@@ -18,7 +18,7 @@ import ipywidgets as widgets
 
 from nbcallbacks.compat.ipywidgets_versions import tooltip_kwargs
 from nbcallbacks.compat.subshell_routing import route_widgets
-from nbcallbacks.core.view_options import ViewOptions
+from nbcallbacks.render.view_options import ViewOptions
 
 
 class ViewControls:

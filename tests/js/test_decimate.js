@@ -13,7 +13,7 @@ export function test_few_rows_are_all_kept() {
 }
 
 export function test_extremes_of_each_bucket_in_row_order() {
-  // Matches core/decimation.py's idea: per bucket, the min and max rows.
+  // Matches records/decimation.py's idea: per bucket, the min and max rows.
   const xs = Array.from({ length: 1000 }, (_, i) => i);
   const values = xs.map((i) => Math.sin(i) + (i === 500 ? 10 : 0));
   const rows = Array.from(minMaxRows(xs, values, null, 100));

@@ -1,4 +1,4 @@
-// TensorBoard's smoothing (nbcallbacks/chart/js/smoothing.js), as core/smoothing.py::ema.
+// TensorBoard's smoothing (nbcallbacks/chart/js/smoothing.js), as records/smoothing.py::ema.
 import { ema } from "../../nbcallbacks/chart/js/smoothing.js";
 import { close, throws } from "./assert.js";
 

@@ -64,7 +64,7 @@ def want(names) -> None:
 def part_of(classname: str) -> str:
     """Which part a test of the results file belongs to.
 
-    >>> part_of("notebooks.quickstart.ipynb"), part_of("tests.test_core_small")
+    >>> part_of("notebooks.quickstart.ipynb"), part_of("tests.test_records_small")
     ('gallery', 'suite')
     """
     return GALLERY if classname.startswith("notebooks.") else SUITE

@@ -3,7 +3,7 @@
 // A run of 100,000 batches on a 350-pixel panel draws ~300 points per pixel; handing
 // them all to uPlot would cost tens of milliseconds per frame while showing nothing
 // more. Keeping, in each pixel-wide bucket, the rows of the minimum and maximum (as
-// nbcallbacks/core/decimation.py does for the PNG) draws the same picture, spikes
+// nbcallbacks/records/decimation.py does for the PNG) draws the same picture, spikes
 // included, from two points per pixel. A bucket's first non-finite value is kept too,
 // so that a gap stays a gap.
 

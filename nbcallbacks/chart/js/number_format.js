@@ -1,6 +1,6 @@
 // number_format.js — numbers as the chart writes them: readout values, ticks, steps.
 //
-// formatValue mirrors nbcallbacks/core/formatting.py::format_value, so a value reads
+// formatValue mirrors nbcallbacks/records/formatting.py::format_value, so a value reads
 // the same in the hover readout, the epoch table and the console line. JavaScript's
 // toFixed/toExponential round an exact tie (0.03125 to 4 decimals) away from zero
 // where Python rounds it to even; the tie is found in the exact decimal expansion.
@@ -168,7 +168,7 @@ export function logTickLabels(values) {
 
 /**
  * A learning rate as the optimizer stores it: the shortest text that reads back as the
- * same float32 (nbcallbacks/core/formatting.py::format_learning_rate).
+ * same float32 (nbcallbacks/records/formatting.py::format_learning_rate).
  *
  * formatLearningRate(0.1) -> "0.1"; formatLearningRate(0.009048374) -> "0.009048374";
  * formatLearningRate(1e-5) -> "1e-05"

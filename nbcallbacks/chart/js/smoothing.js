@@ -1,6 +1,6 @@
 // smoothing.js — TensorBoard's smoothing slider: a debiased exponential moving average.
 //
-// Identical to nbcallbacks/core/smoothing.py::ema, so the live chart and the PNG show
+// Identical to nbcallbacks/records/smoothing.py::ema, so the live chart and the PNG show
 // the same smoothed curve. Debiased: the first points are not pulled towards zero.
 // A NaN or infinite input gives NaN and leaves the average alone, so gaps stay gaps.
 

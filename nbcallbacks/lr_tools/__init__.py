@@ -1,1 +1,0 @@
-"""Learning-rate tools used before training: schedule previews, sliders, the LR range test."""
