@@ -30,6 +30,7 @@ import keras
 from nbcallbacks.compat.keras_builtin_callbacks import backup_files, latest_checkpoint_file
 from nbcallbacks.records.events import Event
 from nbcallbacks.records.formatting import format_value
+from nbcallbacks.records.log_numbers import as_number
 
 # Event kinds, with what a legend or a filter would call them.
 EVENT_KINDS = {
@@ -125,14 +126,6 @@ def _changed(old: Any, new: Any) -> bool:
     return not (old == new or (math.isnan(old) and math.isnan(new)))
 
 
-def _number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number
-
-
 class EarlyStoppingObserver(CallbackObserver):
     """``keras.callbacks.EarlyStopping``: the stop, the best epoch, restored weights.
 
@@ -168,7 +161,7 @@ class EarlyStoppingObserver(CallbackObserver):
 
     def training_ended(self, moment: Moment) -> list[Event]:
         callback = self.callback
-        best = _number(getattr(callback, "best", None))
+        best = as_number(getattr(callback, "best", None))
         if best is None:
             return []
         best_epoch = int(getattr(callback, "best_epoch", 0) or 0)
@@ -196,7 +189,7 @@ class EarlyStoppingObserver(CallbackObserver):
         monitor = callback.monitor
         if self._stopped > 0:
             return f"early stopping: stopped after epoch {self._stopped + 1}"
-        best = _number(getattr(callback, "best", None))
+        best = as_number(getattr(callback, "best", None))
         if best is None:
             return f"early stopping: watching {monitor}, patience {_epochs(callback.patience)}"
         best_epoch = int(getattr(callback, "best_epoch", 0) or 0)
@@ -211,7 +204,7 @@ class EarlyStoppingObserver(CallbackObserver):
         callback = self.callback
         parts = [f"EarlyStopping: stopped after epoch {stopped + 1} ({callback.monitor} did not "
                  f"improve for {_epochs(int(callback.wait))})"]
-        best = _number(getattr(callback, "best", None))
+        best = as_number(getattr(callback, "best", None))
         if best is not None:
             parts.append(f"best {callback.monitor} {format_value(best)} at epoch "
                          f"{int(callback.best_epoch) + 1}")
@@ -251,7 +244,7 @@ class ReduceLROnPlateauObserver(CallbackObserver):
         # lowering it: the exact old rate, even if something else changed the
         # rate earlier in the epoch. (A callback after it may overwrite the key
         # with the new rate; then the reading at the previous look stands.)
-        logged = _number((moment.logs or {}).get("learning_rate"))
+        logged = as_number((moment.logs or {}).get("learning_rate"))
         if logged is not None and new is not None and logged > new:
             old = logged
         if old is None or new is None or not new < old or improved:
@@ -306,7 +299,7 @@ class ModelCheckpointObserver(CallbackObserver):
         logs = moment.logs or {}
         best = getattr(callback, "best", None)
         previous_best, self._best = self._best, best
-        current = _number(logs.get(callback.monitor))
+        current = as_number(logs.get(callback.monitor))
         if callback.save_best_only and current is not None and not _changed(previous_best, best):
             return []
         path = self._path(moment.epoch, logs)
@@ -314,7 +307,7 @@ class ModelCheckpointObserver(CallbackObserver):
         what = "weights " if callback.save_weights_only else ""
         message = f"ModelCheckpoint: saved {what}{path}"
         if current is not None:
-            previous = _number(previous_best)
+            previous = as_number(previous_best)
             if callback.save_best_only and previous is not None:
                 message += (f" ({callback.monitor} improved from {format_value(previous)} "
                             f"to {format_value(current)})")

@@ -34,6 +34,7 @@ from nbcallbacks.dashboard.builtin_callback_observers import (
 )
 from nbcallbacks.model_access.learning_rate import read_learning_rate
 from nbcallbacks.records.events import Event
+from nbcallbacks.records.log_numbers import as_number
 
 __all__ = ["BuiltinCallbackWatcher", "EVENT_KINDS"]
 
@@ -309,10 +310,8 @@ class BuiltinCallbackWatcher:
 
 
 def _is_finite(value: Any) -> bool:
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return True   # not a number: nothing for TerminateOnNaN to act on
+    number = as_number(value)
+    return number is None or math.isfinite(number)   # not a number: nothing for TerminateOnNaN
 
 
 def _model_of(owner: Any, callbacks: list[Any]) -> Any:

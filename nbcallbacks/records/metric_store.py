@@ -28,23 +28,11 @@ from typing import Any
 import numpy as np
 
 from nbcallbacks.records.column_table import ColumnTable, TableSnapshot
+from nbcallbacks.records.log_numbers import as_number
 
 POSITION_COLUMNS = ("step", "epoch", "batch", "seconds")
 # The tables a store holds, by the name ``to_pandas`` and ``to_csv`` take.
 TABLE_KINDS = ("epoch", "batch", "learning_rate")
-
-
-def _as_number(value: Any) -> float | None:
-    """A float for plotting, or None for values that are not numbers (strings, arrays)."""
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, (str, bytes)):  # float("2.5") would succeed
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number
 
 
 def numeric_logs(logs: Mapping[str, Any] | None) -> dict[str, float]:
@@ -53,7 +41,7 @@ def numeric_logs(logs: Mapping[str, Any] | None) -> dict[str, float]:
         return {}
     numbers: dict[str, float] = {}
     for key, value in logs.items():
-        number = _as_number(value)
+        number = as_number(value)
         if number is not None:
             numbers[str(key)] = number
     return numbers

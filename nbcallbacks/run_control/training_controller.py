@@ -36,14 +36,11 @@ def _refuse_unsettable_rate(optimizer: Any) -> None:
         source = rate_source(optimizer)
     except AttributeError:
         return
-    if source == "schedule":
-        raise TypeError("the optimizer follows a LearningRateSchedule; its rate cannot be "
-                        "set by hand (use a float learning rate or a LearningRateScheduler "
-                        "callback instead)")
-    if source == "callable":
-        raise TypeError("the optimizer takes its rate from a callable; its rate cannot be "
-                        "set by hand (use a float learning rate or a LearningRateScheduler "
-                        "callback instead)")
+    followed = {"schedule": "follows a LearningRateSchedule",
+                "callable": "takes its rate from a callable"}.get(source)
+    if followed is not None:
+        raise TypeError(f"the optimizer {followed}; its rate cannot be set by hand (use a "
+                        "float learning rate or a LearningRateScheduler callback instead)")
 
 
 def _write_model(model: Any, path: str) -> None:

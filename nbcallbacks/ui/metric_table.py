@@ -12,7 +12,7 @@ import math
 
 from nbcallbacks.records.formatting import format_value
 from nbcallbacks.records.metric_columns import table_columns
-from nbcallbacks.records.metric_names import base_name, higher_is_better, is_validation
+from nbcallbacks.records.metric_names import higher_is_better, is_learning_rate, is_validation
 from nbcallbacks.render.palette import THEMED
 
 _STYLE = (
@@ -36,7 +36,7 @@ def best_epochs(rows: list[dict], columns: list[str]) -> dict[str, int]:
     """Index (into ``rows``) of the best finite value of each column."""
     best = {}
     for column in columns:
-        if base_name(column) in ("learning_rate", "lr"):
+        if is_learning_rate(column):
             continue
         bigger = higher_is_better(column)
         chosen = None
