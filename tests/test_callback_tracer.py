@@ -229,7 +229,7 @@ def test_widget_timeline_updates_in_place_and_filters(monkeypatch):
     model.fit(x, y, epochs=1, batch_size=4, validation_data=guide_data(4), verbose=0,
               callbacks=[tracer])
     model.evaluate(x, y, verbose=0, callbacks=[tracer])
-    timeline = tracer._timeline
+    timeline = next(iter(tracer._outputs)).timeline
     page = timeline.body.value
     assert page.count("fit #1") == 1 and page.count("evaluate #2") == 1
     assert page.count("on_train_batch_end") == 2

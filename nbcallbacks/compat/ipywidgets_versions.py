@@ -88,8 +88,10 @@ def widget_mimebundle(widget: Any) -> dict:
         (2, True)
     """
     build = getattr(widget, "_repr_mimebundle_", None)
-    if callable(build):  # ipywidgets 8
-        return dict(build() or {})
+    if callable(build):  # ipywidgets 8, and anywidget on 7 and 8
+        built = build()
+        # anywidget (0.9.21 - 0.11.0) returns IPython's (data, metadata) pair.
+        return dict((built[0] if isinstance(built, tuple) else built) or {})
     if not callable(getattr(widget, "get_view_spec", None)):
         import ipywidgets
 

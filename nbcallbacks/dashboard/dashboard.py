@@ -65,6 +65,7 @@ from nbcallbacks.render.view_options import ViewOptions
 from nbcallbacks.run_control.threaded_fit import fit_in_thread
 from nbcallbacks.run_control.training_controller import TrainingController
 from nbcallbacks.run_control.training_signals import TrainingSignals
+from nbcallbacks.ui.result_bundle import result_mimebundle
 
 
 class Dashboard(keras.callbacks.Callback):
@@ -206,7 +207,7 @@ class Dashboard(keras.callbacks.Callback):
         self.role = cluster_role()  # read now: a malformed TF_CONFIG is reported at once
         # What is shown, and how: chosen at the first fit (the frontend is known then).
         self._mode: str | None = None
-        self._outputs = OutputSet()
+        self._outputs = OutputSet[DashboardOutput]()
         self._frames = FramePipeline(self.history, self.events,
                                      shared_dashboard_figure(settings.width, settings.max_points),
                                      Throttle(settings.redraw_interval, settings.max_busy),
@@ -486,7 +487,7 @@ class Dashboard(keras.callbacks.Callback):
             bundle = output.mimebundle(summary)
             if bundle is not None:
                 return bundle
-        return {"text/plain": summary}
+        return result_mimebundle(summary)
 
     # -- controls -----------------------------------------------------------------
     async def fit(self, model: Any, *args: Any, **kwargs: Any) -> Any:

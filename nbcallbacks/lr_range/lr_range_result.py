@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from nbcallbacks.lr_range.lr_range_chart import lr_range_chart_png
 from nbcallbacks.render.chart_style import compact_number
+from nbcallbacks.ui.result_bundle import result_mimebundle
 
 
 @dataclass
@@ -87,6 +88,5 @@ class LRRangeTest:
         return f"<LRRangeTest steps={len(self.losses)} suggestion={suggestion}>"
 
     def _repr_mimebundle_(self, include: Collection[str] | None = None,
-                          exclude: Collection[str] | None = None) -> dict[str, str]:
-        return {"image/png": base64.b64encode(self.png()).decode("ascii"),
-                "text/plain": str(self)}
+                          exclude: Collection[str] | None = None) -> dict[str, Any]:
+        return result_mimebundle(str(self), png=self.png())

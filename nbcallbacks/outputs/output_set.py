@@ -1,9 +1,10 @@
-"""A dashboard's outputs, told together: none of them can stop training or the others.
+"""A callback's outputs, told together: none of them can stop training or the others.
 
-The dashboard tells every output the same thing through one call
-(``outputs.tell("status", report)``). A step that raises is caught, reported once
-per output and step — a ``RuntimeWarning`` and a line in every output that can
-show one — and training goes on: the history is recorded whatever the display does.
+The dashboard (and the callback tracer, with its own outputs) tells every
+output the same thing through one call (``outputs.tell("status", report)``). A
+step that raises is caught, reported once per output and step — a
+``RuntimeWarning`` and a line in every output that can show one — and training
+goes on: the history is recorded whatever the display does.
 
 Example:
     >>> import warnings
@@ -11,7 +12,7 @@ Example:
     >>> class Broken(NullOutput):
     ...     name = "broken"
     ...     def status(self, report): raise ValueError("no screen")
-    >>> outputs = OutputSet()
+    >>> outputs = OutputSet[NullOutput]()
     >>> outputs.use([Broken(), NullOutput()])
     >>> with warnings.catch_warnings(record=True) as caught:
     ...     warnings.simplefilter("always")
@@ -25,24 +26,43 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from nbcallbacks.outputs.dashboard_output import DashboardOutput
 
 
-class OutputSet:
-    """The outputs a dashboard chose (empty until its first ``fit`` chooses them)."""
+class ShownOutput(Protocol):
+    """What an output set needs of its outputs: a name for reports, a place for notices."""
 
-    def __init__(self) -> None:
-        self._outputs: list[DashboardOutput] = []
+    name: str
+
+    def notice(self, message: str) -> None: ...
+
+
+OutputT = TypeVar("OutputT", bound=ShownOutput)
+
+
+class OutputSet(Generic[OutputT]):
+    """The outputs a callback chose (empty until its first ``fit`` chooses them).
+
+    Args:
+        owner: what the outputs belong to, in reports ("the dashboard's ...").
+        kept: where the recorded data stays when a step fails.
+    """
+
+    def __init__(self, owner: str = "dashboard",
+                 kept: str = "the history is still recorded in dashboard.history") -> None:
+        self._outputs: list[OutputT] = []
         self.pumping: list[DashboardOutput] = []   # the outputs whose pump does work
         self._reported: set[str] = set()
+        self._owner, self._kept = owner, kept
 
-    def use(self, outputs: Sequence[DashboardOutput]) -> None:
+    def use(self, outputs: Sequence[OutputT]) -> None:
         self._outputs = list(outputs)
-        self.pumping = [o for o in self._outputs if type(o).pump is not DashboardOutput.pump]
+        self.pumping = [o for o in self._outputs if isinstance(o, DashboardOutput)
+                        and type(o).pump is not DashboardOutput.pump]
 
-    def __iter__(self) -> Iterator[DashboardOutput]:
+    def __iter__(self) -> Iterator[OutputT]:
         return iter(self._outputs)
 
     def __len__(self) -> int:
@@ -71,9 +91,8 @@ class OutputSet:
         if what in self._reported:
             return
         self._reported.add(what)
-        message = (f"nbcallbacks: the dashboard's {what} step failed "
-                   f"({type(error).__name__}: {error}); training continues, "
-                   f"the history is still recorded in dashboard.history.")
+        message = (f"nbcallbacks: the {self._owner}'s {what} step failed "
+                   f"({type(error).__name__}: {error}); training continues, {self._kept}.")
         warnings.warn(message, RuntimeWarning, stacklevel=3)
         for output in self._outputs:
             try:

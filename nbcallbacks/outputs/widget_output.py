@@ -183,7 +183,7 @@ class WidgetOutput(DashboardOutput):
         self.click_route = None
         self._owns_route = False
         self._model: Any = None
-        self._summary: str | None = None
+        self._summary = f"{title}: no epoch finished"
         self._display = CellDisplay(lambda: self.panel.mimebundle(self._summary))
 
     @property

@@ -24,6 +24,7 @@ from nbcallbacks.render.palette import THEME_STYLESHEET
 from nbcallbacks.runs.comparison_figure import comparison_panels, comparison_png
 from nbcallbacks.runs.run_record import RunRecord
 from nbcallbacks.runs.run_sources import load_runs
+from nbcallbacks.ui.result_bundle import result_mimebundle
 from nbcallbacks.ui.value_table import value_table_html
 
 if TYPE_CHECKING:
@@ -142,28 +143,18 @@ class Comparison:
         return f"Comparison of {len(self.runs)} runs: {', '.join(r.name for r in self.runs)}"
 
     def _repr_mimebundle_(self, include: Container[str] | None = None,
-                          exclude: Container[str] | None = None) -> dict[str, object]:
+                          exclude: Container[str] | None = None) -> dict[str, Any]:
         # The picture and the HTML table: what Colab, GitHub and a saved notebook show
         # (not while runs train: it would be a picture of a moment).
-        bundle: dict[str, object] = {"text/plain": repr(self)}
+        png = static_html = None
         if self.runs and not self._live():
-            image = base64.b64encode(self.png()).decode("ascii")
-            bundle["image/png"] = image
-            bundle["text/html"] = (f"{THEME_STYLESHEET}<div><img alt='{html.escape(repr(self))}' "
-                                   f"src='data:image/png;base64,{image}' style='max-width:100%'>"
-                                   f"{self.table_html()}</div>")
-        if self._in_browser():
-            if self.widget is None:
-                from nbcallbacks.chart.comparison_widget import ComparisonWidget
-
-                self.widget = ComparisonWidget(title=self._title())
-                self._push()
-            self._follow()
-            # The widget view's own mimetype (ipywidgets 7 has no _repr_mimebundle_);
-            # a frontend with widgets prefers it to the picture.
-            bundle["application/vnd.jupyter.widget-view+json"] = {
-                "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
-        return bundle
+            png = self.png()
+            image = base64.b64encode(png).decode("ascii")
+            static_html = (f"{THEME_STYLESHEET}<div><img alt='{html.escape(repr(self))}' "
+                           f"src='data:image/png;base64,{image}' style='max-width:100%'>"
+                           f"{self.table_html()}</div>")
+        return result_mimebundle(repr(self), png=png, html=static_html,
+                                 widget=self._browser_widget, shows_widgets=self._in_browser())
 
     # -- the browser view ----------------------------------------------------------------
     def _in_browser(self) -> bool:
@@ -173,6 +164,16 @@ class Comparison:
         if self.chart == "auto" and not frontend.shows_widgets:
             return False
         return choose_chart(self.chart, frontend)[0] == "browser"
+
+    def _browser_widget(self) -> Any:
+        """The browser view, made on first display and following the runs from then on."""
+        if self.widget is None:
+            from nbcallbacks.chart.comparison_widget import ComparisonWidget
+
+            self.widget = ComparisonWidget(title=self._title())
+            self._push()
+        self._follow()
+        return self.widget
 
     def _title(self) -> str:
         return f"{len(self.runs)} runs compared" if self.runs else "runs compared (none yet)"

@@ -12,18 +12,16 @@ optimizer.
 
 from __future__ import annotations
 
-import base64
 import html
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 import keras
 
-from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
-from nbcallbacks.notebook.frontend import detect_frontend
 from nbcallbacks.render.palette import FAINT_TEXT
 from nbcallbacks.schedules.schedule_parameters import build_schedule, schedule_parameters
 from nbcallbacks.schedules.schedule_preview import SchedulePreview, preview_schedule
+from nbcallbacks.ui.result_bundle import result_mimebundle
 
 if TYPE_CHECKING:  # the widgets are imported when first shown: they import ipywidgets
     import numpy as np
@@ -172,12 +170,7 @@ class InteractiveSchedule:
 
     def _repr_mimebundle_(self, include: Collection[str] | None = None,
                           exclude: Collection[str] | None = None) -> dict[str, Any]:
-        bundle: dict[str, Any] = {
-            "image/png": base64.b64encode(self.preview.png()).decode("ascii")}
-        if detect_frontend().shows_widgets:
-            bundle.update(widget_mimebundle(self.widget))
-        bundle["text/plain"] = str(self)
-        return bundle
+        return result_mimebundle(str(self), png=self.preview.png(), widget=lambda: self.widget)
 
 
 def _short(value: object) -> str:

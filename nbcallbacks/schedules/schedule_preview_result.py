@@ -9,14 +9,11 @@ a notebook, and as a PNG and a text table in saved notebooks and terminals
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
-from nbcallbacks.notebook.frontend import detect_frontend
 from nbcallbacks.records.formatting import format_learning_rate
 from nbcallbacks.schedules.plateau_simulation import PlateauReplay
 from nbcallbacks.schedules.schedule_chart import (
@@ -26,6 +23,7 @@ from nbcallbacks.schedules.schedule_chart import (
 )
 from nbcallbacks.schedules.schedule_preview_table import preview_table_rows, preview_text
 from nbcallbacks.schedules.schedule_problems import ScheduleProblem
+from nbcallbacks.ui.result_bundle import result_mimebundle
 from nbcallbacks.ui.value_table import value_table_html
 
 if TYPE_CHECKING:  # imported when first shown: it imports ipywidgets
@@ -223,8 +221,4 @@ class SchedulePreview:
 
     def _repr_mimebundle_(self, include: Collection[str] | None = None,
                           exclude: Collection[str] | None = None) -> dict[str, Any]:
-        bundle: dict[str, Any] = {"image/png": base64.b64encode(self.png()).decode("ascii")}
-        if detect_frontend().shows_widgets:
-            bundle.update(widget_mimebundle(self.widget))
-        bundle["text/plain"] = str(self)
-        return bundle
+        return result_mimebundle(str(self), png=self.png(), widget=lambda: self.widget)

@@ -8,32 +8,28 @@ compact line per call.
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import keras
 
-from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
 from nbcallbacks.compat.keras_fit_frame import find_fit_callbacks
-from nbcallbacks.notebook.cell_display import CellDisplay
 from nbcallbacks.notebook.frontend import check_output_mode, output_mode
-from nbcallbacks.outputs.throttle import Throttle
+from nbcallbacks.outputs.output_set import OutputSet
 from nbcallbacks.tracer.hook_call import (
+    BEGIN_HOOK_METHODS,
     HookCall,
-    format_hook_call,
     method_of_hook,
     summarize_log_value,
 )
 from nbcallbacks.tracer.hook_summary import HookSummary
 from nbcallbacks.tracer.hook_timeline import timeline_lines
+from nbcallbacks.tracer.tracer_console_output import TracerConsoleOutput
+from nbcallbacks.tracer.tracer_output import TracerOutput
+from nbcallbacks.tracer.tracer_widget_output import TracerWidgetOutput
+from nbcallbacks.ui.result_bundle import result_mimebundle
 
-if TYPE_CHECKING:  # imported when first shown: it imports ipywidgets
-    from nbcallbacks.tracer.tracer_timeline import TracerTimeline
-
-_BEGIN_HOOKS = {"on_train_begin": "fit", "on_test_begin": "evaluate",
-                "on_predict_begin": "predict"}
 _END_HOOKS = {"on_train_end": "on_train_begin", "on_test_end": "on_test_begin",
               "on_predict_end": "on_predict_begin"}
 
@@ -124,17 +120,16 @@ class CallbackTracer(keras.callbacks.Callback):
         self.dropped_calls = 0
         self._summary = HookSummary()
         self._lock = threading.RLock()
-        self._throttle = Throttle(refresh_interval, max_busy=0.1)
+        self._refresh_interval = refresh_interval
         self._started_at: float | None = None
         self._stack: list[str] = []      # begin hooks of the Keras methods now running
         self._run = 0
         self._method: str | None = None
         self._epoch: int | None = None
         self._batch_calls_in_run = 0
-        self._mode: str | None = None
-        self._timeline: TracerTimeline | None = None
-        self._display = CellDisplay(self._bundle)
-        self._unprinted_batches: list[HookCall] = []
+        self._mode: str | None = None   # chosen at the first call or display
+        self._outputs = OutputSet[TracerOutput](
+            owner="callback tracer", kept="every call is still recorded in tracer.calls")
 
     # -- the hooks ------------------------------------------------------------------
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
@@ -213,9 +208,7 @@ class CallbackTracer(keras.callbacks.Callback):
             self._started_at = None
             self._stack, self._run, self._method, self._epoch = [], 0, None, None
             self._batch_calls_in_run = 0
-            self._unprinted_batches = []
-        if self._timeline is not None:
-            self._timeline.refresh()
+        self._outputs.tell("cleared")
 
     # -- recording -----------------------------------------------------------------
     def _record(self, hook: str, index: int | None, logs: dict[str, Any] | None) -> None:
@@ -239,14 +232,11 @@ class CallbackTracer(keras.callbacks.Callback):
             finished = self._leave(hook)
         if self._mode is None:
             self._choose_output()
-        if self._mode == "console":
-            self._print(call, stored)
-        elif self._mode == "widget":
-            self._show(call, finished)
+        self._outputs.tell("recorded", call, stored, finished)
 
     def _enter(self, hook: str) -> None:
         """Keep track of which Keras method each hook belongs to."""
-        if hook in _BEGIN_HOOKS:
+        if hook in BEGIN_HOOK_METHODS:
             # A fit always starts a new method call. evaluate/predict are nested
             # only while a fit of ours really runs (validation); a stack left
             # over by a fit that raised must not swallow a later evaluate.
@@ -254,7 +244,7 @@ class CallbackTracer(keras.callbacks.Callback):
                 find_fit_callbacks(owner=self) is not None
             if not nested:
                 self._stack = []
-                self._new_run(_BEGIN_HOOKS[hook])
+                self._new_run(BEGIN_HOOK_METHODS[hook])
             self._stack.append(hook)
         elif not self._stack and self._method is None:
             self._new_run(method_of_hook(hook))   # a hook called without its begin
@@ -286,59 +276,14 @@ class CallbackTracer(keras.callbacks.Callback):
     # -- what the person sees ----------------------------------------------------------
     def _choose_output(self) -> None:
         self._mode = output_mode(self.output)
-
-    def _print(self, call: HookCall, stored: bool) -> None:
-        if not stored:
-            assert self.max_batch_calls is not None  # calls are dropped only above it
-            if self._batch_calls_in_run == self.max_batch_calls + 1:
-                self._flush_batches()
-                self._write(f"{call.method:<8} … further batch calls of {call.method} "
-                            f"#{call.run} are counted, not stored "
-                            f"(max_batch_calls={self.max_batch_calls})")
-            return
-        if not self.show_batches and call.level == "batch":
-            self._unprinted_batches.append(call)
-            return
-        self._flush_batches()
-        self._write(format_hook_call(call))
-
-    def _flush_batches(self) -> None:
-        pending, self._unprinted_batches = self._unprinted_batches, []
-        for line in timeline_lines(pending, batches=False):
-            self._write(line)
-
-    @staticmethod
-    def _write(text: str) -> None:
-        print(text, file=sys.stdout, flush=True)
-
-    def _ensure_timeline(self) -> TracerTimeline:
-        if self._timeline is None:
-            from nbcallbacks.tracer.tracer_timeline import TracerTimeline
-
-            self._timeline = TracerTimeline(self._calls_snapshot, self.show_batches,
-                                            note=self._note)
-        return self._timeline
-
-    def _show(self, call: HookCall, finished: bool) -> None:
-        timeline = self._ensure_timeline()
-        if call.hook in _BEGIN_HOOKS and call.depth == 0:
-            self._display.show()
-        if finished or self._throttle.due():
-            self._throttle.start()
-            started = time.perf_counter()
-            timeline.refresh()
-            self._throttle.done(time.perf_counter() - started)
-        if finished:
-            # Saved notebooks (GitHub, nbviewer) cannot show widgets: the bundle
-            # carries a static copy of the timeline too.
-            self._display.update()
-
-    def _bundle(self) -> dict:
-        timeline = self._ensure_timeline()
-        bundle = widget_mimebundle(timeline.widget)
-        bundle["text/html"] = timeline.html()
-        bundle["text/plain"] = self._describe()
-        return bundle
+        outputs: list[TracerOutput] = []
+        if self._mode == "console":
+            outputs.append(TracerConsoleOutput(self.show_batches, self.max_batch_calls))
+        elif self._mode == "widget":
+            outputs.append(TracerWidgetOutput(self._calls_snapshot, self.show_batches,
+                                              note=self._note, describe=self._describe,
+                                              refresh_interval=self._refresh_interval))
+        self._outputs.use(outputs)
 
     def _calls_snapshot(self) -> list[HookCall]:
         with self._lock:
@@ -353,7 +298,12 @@ class CallbackTracer(keras.callbacks.Callback):
         return f"CallbackTracer: {len(self.calls)} hook calls ({', '.join(runs) or 'none yet'})"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict:
-        if (self._mode or output_mode(self.output)) == "widget":
-            return self._bundle()
-        return {"text/plain": self._describe() + ("\n" + self.timeline() if self.calls else "")}
+        if self._mode is None:
+            self._choose_output()
+        for output in self._outputs:
+            bundle = output.mimebundle()
+            if bundle is not None:
+                return bundle
+        return result_mimebundle(self._describe() + ("\n" + self.timeline() if self.calls
+                                                      else ""))
 

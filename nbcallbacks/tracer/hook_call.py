@@ -11,6 +11,10 @@ from typing import Any
 
 from nbcallbacks.records.formatting import format_value
 
+# The hook that begins each Keras method, and the method it begins.
+BEGIN_HOOK_METHODS = {"on_train_begin": "fit", "on_test_begin": "evaluate",
+                      "on_predict_begin": "predict"}
+
 # The user's call a hook's begin/end pair stands for.
 METHOD_OF_HOOK_PREFIX = {"on_train": "fit", "on_epoch": "fit", "on_test": "evaluate",
                          "on_predict": "predict"}

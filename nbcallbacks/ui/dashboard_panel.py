@@ -12,16 +12,15 @@ render widgets show the PNG.
 
 from __future__ import annotations
 
-import base64
 import html
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
-from nbcallbacks.compat.ipywidgets_versions import widget_mimebundle
 from nbcallbacks.render.palette import THEMED
 from nbcallbacks.render.view_options import ViewOptions
+from nbcallbacks.ui.result_bundle import result_mimebundle
 from nbcallbacks.ui.theme_style import theme_style
 from nbcallbacks.ui.view_controls import ViewControls
 
@@ -140,11 +139,7 @@ class DashboardPanel:
         """Carry ``png`` as plain ``image/png`` in :meth:`mimebundle` (see module doc)."""
         self._final_png = png
 
-    def mimebundle(self, summary: str | None = None) -> dict:
+    def mimebundle(self, summary: str) -> dict:
         """The panel as a display bundle: the widget view, ``summary`` as text, the static frame."""
-        bundle = widget_mimebundle(self.widget)
-        if summary:
-            bundle["text/plain"] = summary
-        if self._final_png is not None:
-            bundle["image/png"] = base64.b64encode(self._final_png).decode("ascii")
-        return bundle
+        return result_mimebundle(summary, png=self._final_png, widget=lambda: self.widget,
+                                 shows_widgets=True)
