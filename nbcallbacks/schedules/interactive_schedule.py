@@ -113,7 +113,7 @@ class InteractiveSchedule:
             return
         self.values, self.schedule, self.preview, self.error = dict(values), schedule, preview, None
         if self._panel is not None:
-            self._panel.show(*preview.panel_content(), render=preview.png)
+            self._panel.show_preview(preview)
 
     # -- using the result -----------------------------------------------------------------
     @property
@@ -149,8 +149,8 @@ class InteractiveSchedule:
                     self._sliders.show_value(name, value)
             finally:
                 self._holding = False
-            self._panel = SchedulePreviewPanel(self.preview.png)
-            self._panel.show(*self.preview.panel_content())
+            self._panel = SchedulePreviewPanel()
+            self._panel.show_preview(self.preview)
             hint = widgets.HTML(
                 f"<small style='color:{FAINT_TEXT}'>Move a slider to redraw. "
                 "Use the chosen schedule "

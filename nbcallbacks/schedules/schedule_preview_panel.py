@@ -1,20 +1,27 @@
 """The schedule preview as widgets: summary, problem notice, chart, log-scale toggle, table.
 
-The panel does not know about schedules: it shows what it is given and asks
-``render(log_scale)`` for a new chart when the toggle changes. ``show`` replaces
-everything at once (the interactive schedule calls it on each slider change).
+``show_preview(preview)`` shows a :class:`~nbcallbacks.SchedulePreview`
+(the interactive schedule calls it on each slider change, replacing
+everything at once); the toggle asks the preview for a new chart. ``show``
+takes the parts as they are, for a caller with no preview.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
 from nbcallbacks.render.palette import THEMED
+from nbcallbacks.schedules.schedule_preview_table import preview_table_rows
+from nbcallbacks.schedules.schedule_problems import problems_line
 from nbcallbacks.ui.theme_style import theme_style
+from nbcallbacks.ui.value_table import value_table_html
+
+if TYPE_CHECKING:
+    from nbcallbacks.schedules.schedule_preview_result import SchedulePreview
 
 _TEXT_STYLE = ("font:13px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
                f"color:{THEMED.BODY_TEXT};")
@@ -28,7 +35,8 @@ class SchedulePreviewPanel:
     """Widgets of one schedule preview.
 
     Args:
-        render: ``render(log_scale) -> PNG bytes`` for the current schedule.
+        render: ``render(log_scale) -> PNG bytes`` for the current schedule
+            (``show_preview`` sets it to the preview's chart).
         log_scale: start with a log-scale rate axis (default False).
         width: chart width in pixels (default 760).
 
@@ -41,7 +49,8 @@ class SchedulePreviewPanel:
         [False, True]
     """
 
-    def __init__(self, render: Callable[[bool], bytes], log_scale: bool = False,
+    def __init__(self, render: Callable[[bool], bytes] = lambda log_scale: b"",
+                 log_scale: bool = False,
                  width: int = 760) -> None:
         self._render = render
         self.summary = widgets.HTML()
@@ -60,6 +69,16 @@ class SchedulePreviewPanel:
             [theme_style(), self.summary, self.problem, self.image, self.log_scale,
              self.table_box],
             layout=widgets.Layout(width="100%", max_width=f"{width + 20}px"))
+
+    def show_preview(self, preview: SchedulePreview) -> None:
+        """Show ``preview``: its summary and notes, its problems, its chart and its table."""
+        notes = "".join(f"<br><small style='color:{THEMED.FAINT_TEXT}'>{html.escape(n)}</small>"
+                        for n in preview.notes)
+        summary = (f"<b>Learning-rate preview</b> &nbsp;·&nbsp; "
+                   f"{html.escape(preview.summary())}{notes}")
+        self.show(summary, problems_line(preview.problems),
+                  value_table_html(*preview_table_rows(preview)),
+                  render=lambda log_scale: preview.png(log_scale=log_scale))
 
     def show(self, summary_html: str, problem_text: str, table_html: str,
              render: Callable[[bool], bytes] | None = None) -> None:

@@ -1,10 +1,13 @@
-"""``SchedulePreview``: the learning rates a schedule applies, and how they are shown.
+"""``SchedulePreview``: the learning rates a schedule applies (a plain result).
 
 The result of :func:`~nbcallbacks.preview_schedule`, whatever form the
 schedule took: the rates, the problems found, for ``ReduceLROnPlateau`` the
-replay of the monitored curve. It displays itself as a chart with a table in
-a notebook, and as a PNG and a text table in saved notebooks and terminals
-(the tables: :mod:`nbcallbacks.schedules.schedule_preview_table`).
+replay of the monitored curve. Its views live beside it, each in its own
+module, and the result only hands itself to them:
+
+* :mod:`~nbcallbacks.schedules.schedule_preview_chart`: the chart (PNG);
+* :mod:`~nbcallbacks.schedules.schedule_preview_table`: the table and the text form;
+* :mod:`~nbcallbacks.schedules.schedule_preview_panel`: the notebook widgets.
 """
 
 from __future__ import annotations
@@ -16,15 +19,9 @@ import numpy as np
 
 from nbcallbacks.records.formatting import format_learning_rate
 from nbcallbacks.schedules.plateau_simulation import PlateauReplay
-from nbcallbacks.schedules.schedule_chart import (
-    MonitoredCurve,
-    ScheduleChartData,
-    schedule_chart_png,
-)
 from nbcallbacks.schedules.schedule_preview_table import preview_table_rows, preview_text
 from nbcallbacks.schedules.schedule_problems import ScheduleProblem
 from nbcallbacks.ui.result_bundle import result_mimebundle
-from nbcallbacks.ui.value_table import value_table_html
 
 if TYPE_CHECKING:  # imported when first shown: it imports ipywidgets
     from nbcallbacks.schedules.schedule_preview_panel import SchedulePreviewPanel
@@ -154,26 +151,10 @@ class SchedulePreview:
         return len(self.learning_rates)
 
     def png(self, log_scale: bool = False, width: int = 760) -> bytes:
-        """The chart as PNG bytes."""
-        markers: list[tuple[int, str, bool]] = []
-        first = self.problem
-        if first is not None and not first.fatal:
-            markers.append((first.epoch, first.label, False))
-        fatal = [p for p in self.problems if p.fatal]
-        if fatal:
-            markers.append((fatal[0].epoch, f"{fatal[0].label} — Keras stops here", True))
-        monitored = None
-        if self.plateau is not None:
-            assert self.monitor is not None  # a ReduceLROnPlateau preview names its monitor
-            monitored = MonitoredCurve(self.monitor, self.plateau.monitored, self.plateau.improved,
-                                       [r.epoch for r in self.plateau.reductions],
-                                       [r.new_lr for r in self.plateau.reductions])
-        data = ScheduleChartData(
-            learning_rates=self.learning_rates, first_epoch=self.first_epoch,
-            per_step=self.per_step, steps_per_epoch=self.steps_per_epoch,
-            title=f"Learning rate · {self.name}",
-            problems=markers, monitored=monitored)
-        return schedule_chart_png(data, log_scale=log_scale, width=width)
+        """The chart as PNG bytes (see :mod:`~nbcallbacks.schedules.schedule_preview_chart`)."""
+        from nbcallbacks.schedules.schedule_preview_chart import preview_png
+
+        return preview_png(self, log_scale=log_scale, width=width)
 
     # -- display ------------------------------------------------------------------
     @property
@@ -182,36 +163,9 @@ class SchedulePreview:
         if self._panel is None:
             from nbcallbacks.schedules.schedule_preview_panel import SchedulePreviewPanel
 
-            self._panel = SchedulePreviewPanel(self.png)
-            self._panel.show(*self.panel_content())
+            self._panel = SchedulePreviewPanel()
+            self._panel.show_preview(self)
         return self._panel.widget
-
-    def panel_content(self) -> tuple[str, str, str]:
-        """What a :class:`~nbcallbacks.schedules.schedule_preview_panel.SchedulePreviewPanel` shows:
-        the summary (HTML), the problem notice (plain text, empty for none) and the
-        table of values (HTML), in the order ``SchedulePreviewPanel.show`` takes them."""
-        import html
-
-        from nbcallbacks.render.palette import FAINT_TEXT
-
-        notes = "".join(f"<br><small style='color:{FAINT_TEXT}'>{html.escape(n)}</small>"
-                        for n in self.notes)
-        summary = (f"<b>Learning-rate preview</b> &nbsp;·&nbsp; "
-                   f"{html.escape(self.summary())}{notes}")
-        return summary, self.problem_text(), value_table_html(*self.table_rows())
-
-    def problem_text(self) -> str:
-        """The first problem and how many more follow, as one line; empty when none."""
-        if not self.problems:
-            return ""
-        text = str(self.problem)
-        later = self.problems[1:]
-        if later:
-            fatal = [p for p in later if p.fatal]
-            text += f" ({len(later)} more problem epoch(s)"
-            text += f"; training stops at epoch {fatal[0].epoch}: {fatal[0].reason})" if fatal \
-                else ")"
-        return text
 
     def __str__(self) -> str:
         return preview_text(self)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nbcallbacks.records.formatting import format_learning_rate
+from nbcallbacks.schedules.schedule_problems import problems_line
 
 if TYPE_CHECKING:  # schedule_preview_result imports this module
     from nbcallbacks.schedules.schedule_preview_result import SchedulePreview
@@ -104,7 +105,7 @@ def preview_text(preview: SchedulePreview) -> str:
     lines = [preview.summary()]
     lines += [f"note: {n}" for n in preview.notes]
     if preview.problems:
-        lines.append(f"PROBLEM at {preview.problem_text()}")
+        lines.append(f"PROBLEM at {problems_line(preview.problems)}")
     columns, rows, marks = preview_table_rows(preview)
     if len(rows) > TEXT_ROWS:
         # The first and last rows, and every marked row (problems, cuts), with "..." gaps.

@@ -74,6 +74,29 @@ class ScheduleProblem:
                 f"{self.reason} Fix: {self.fix}")
 
 
+def problems_line(problems: list[ScheduleProblem]) -> str:
+    """The first problem and how many more follow, as one line; empty when none.
+
+    Example:
+        >>> nan = ScheduleProblem(3, float("nan"), "nan", "the rate is NaN.", "return a float.",
+        ...                       False)
+        >>> problems_line([nan])[:52]
+        "epoch 3 (Keras prints it as 'Epoch 4'): the rate is "
+        >>> problems_line([nan, nan]).endswith("(1 more problem epoch(s))")
+        True
+    """
+    if not problems:
+        return ""
+    text = str(problems[0])
+    later = problems[1:]
+    if later:
+        fatal = [p for p in later if p.fatal]
+        text += f" ({len(later)} more problem epoch(s)"
+        text += f"; training stops at epoch {fatal[0].epoch}: {fatal[0].reason})" if fatal \
+            else ")"
+    return text
+
+
 def describe_type(value: object) -> str:
     """A short, recognisable name of ``value``'s type.
 
