@@ -10,8 +10,9 @@ least two different values.
 import numpy as np
 import pytest
 
+from nbcallbacks.records.metric_columns import LEARNING_RATE_PANEL
 from nbcallbacks.records.metric_store import MetricStore
-from nbcallbacks.render.dashboard_figure import LEARNING_RATE_PANEL, DashboardFigure
+from nbcallbacks.render.dashboard_figure import DashboardFigure
 from nbcallbacks.render.view_options import ViewOptions
 from nbcallbacks.schedules.schedule_chart import ScheduleChartData, schedule_chart_figure
 

@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+from nbcallbacks.records.metric_columns import LEARNING_RATE_PANEL
 from nbcallbacks.records.metric_names import (
     VALIDATION_PREFIX,
     higher_is_better,
@@ -22,8 +23,6 @@ from nbcallbacks.records.metric_names import (
     panel_names,
 )
 from nbcallbacks.records.metric_store import POSITION_COLUMNS, StoreSnapshot
-
-LEARNING_RATE_PANEL = "learning rate"
 
 
 def chart_panels(snapshot: StoreSnapshot) -> list[dict]:

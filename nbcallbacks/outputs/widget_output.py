@@ -37,8 +37,8 @@ from nbcallbacks.notebook.cell_display import CellDisplay
 from nbcallbacks.outputs.dashboard_output import DashboardOutput, StatusReport
 from nbcallbacks.outputs.weak_references import weak_callback
 from nbcallbacks.records.events import Event, EventLog
+from nbcallbacks.records.metric_columns import available_panels
 from nbcallbacks.records.metric_store import MetricStore, StoreSnapshot
-from nbcallbacks.render.dashboard_figure import available_panels
 from nbcallbacks.render.view_options import ViewOptions
 from nbcallbacks.run_control.training_signals import TrainingSignals
 from nbcallbacks.ui.dashboard_panel import DashboardPanel

@@ -30,8 +30,9 @@ from matplotlib.transforms import blended_transform_factory
 from nbcallbacks.records.column_table import TableSnapshot
 from nbcallbacks.records.decimation import minmax_decimate
 from nbcallbacks.records.events import Event
-from nbcallbacks.records.metric_names import higher_is_better, panel_names
-from nbcallbacks.records.metric_store import POSITION_COLUMNS, StoreSnapshot
+from nbcallbacks.records.metric_columns import LEARNING_RATE_PANEL, available_panels
+from nbcallbacks.records.metric_names import higher_is_better
+from nbcallbacks.records.metric_store import StoreSnapshot
 from nbcallbacks.records.smoothing import ema
 from nbcallbacks.render import palette
 from nbcallbacks.render.chart_style import LABEL_SIZE, TITLE_SIZE, encode_png, style_axes
@@ -39,7 +40,6 @@ from nbcallbacks.render.event_colors import KIND_COLORS, event_label
 from nbcallbacks.render.log_ticks import plain_label, scientific_label, use_log_ticks
 from nbcallbacks.render.view_options import ViewOptions
 
-LEARNING_RATE_PANEL = "learning rate"
 NO_FINITE_VALUES = "no finite values"
 TRAIN_COLOR = palette.TRAIN
 VALIDATION_COLOR = palette.VALIDATION
@@ -88,15 +88,6 @@ class _PanelArtists:
     best: Line2D
     no_finite_values: Text  # the panel's note, shown while nothing can be drawn
     log_scale: bool = False
-
-
-def available_panels(snapshot: StoreSnapshot) -> list[str]:
-    """Metric panels the data supports, plus the learning-rate panel when known."""
-    keys = [n for n in snapshot.batches.names + snapshot.epochs.names
-            if n not in POSITION_COLUMNS]
-    panels = panel_names(keys)
-    has_lr = snapshot.learning_rates.rows > 0 or "learning_rate" in snapshot.epochs.names
-    return panels + ([LEARNING_RATE_PANEL] if has_lr else [])
 
 
 class DashboardFigure:
