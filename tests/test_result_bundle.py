@@ -3,7 +3,6 @@
 import warnings
 
 import ipywidgets
-import keras
 import numpy as np
 
 from nbcallbacks import CallbackTracer
@@ -35,12 +34,12 @@ def test_an_anywidget_view_is_a_plain_bundle():
     widget.close()
 
 
-def test_a_tracer_display_that_fails_is_reported_once_and_training_goes_on(monkeypatch):
+def test_a_tracer_display_that_fails_is_reported_once_and_training_goes_on(monkeypatch,
+                                                                          linear_model):
     monkeypatch.setattr("IPython.display.display", lambda *a, **k: _Handle())
     monkeypatch.setattr("nbcallbacks.tracer.tracer_timeline.TracerTimeline.refresh",
                         lambda self: 1 / 0)
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    model.compile(optimizer="sgd", loss="mse")
+    model = linear_model(features=2)
     tracer = CallbackTracer(output="widget", refresh_interval=0)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
