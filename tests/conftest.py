@@ -52,8 +52,9 @@ def pytest_configure(config):
                                        "ahead, and the runs some selected test reads are "
                                        "scheduled")
     config.addinivalue_line("markers", "main_environment: builds and runs another test "
-                                       "environment, so runs only in the main one (never "
-                                       "inside what it builds)")
+                                       "environment, or checks the repository's sources, so "
+                                       "runs only in the main one (never inside what it "
+                                       "builds)")
     if ENVIRONMENT in WHEEL_ENVIRONMENTS:
         _check_installed_package()
 

@@ -10,6 +10,12 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
+# It reads the repository's README and sources, which the wheel runs (Colab, floors) do not
+# have: one check per test command, as for the style and type checks.
+pytestmark = [pytest.mark.main_environment, pytest.mark.backend("tensorflow")]
+
 REPOSITORY = Path(__file__).resolve().parents[1]
 PACKAGE = REPOSITORY / "nbcallbacks"
 
