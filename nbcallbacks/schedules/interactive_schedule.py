@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import keras
 
-from nbcallbacks.render.palette import FAINT_TEXT
+from nbcallbacks.render.palette import THEMED
 from nbcallbacks.schedules.schedule_parameters import build_schedule, schedule_parameters
 from nbcallbacks.schedules.schedule_preview import SchedulePreview, preview_schedule
 from nbcallbacks.ui.result_bundle import result_mimebundle
@@ -152,7 +152,7 @@ class InteractiveSchedule:
             self._panel = SchedulePreviewPanel()
             self._panel.show_preview(self.preview)
             hint = widgets.HTML(
-                f"<small style='color:{FAINT_TEXT}'>Move a slider to redraw. "
+                f"<small style='color:{THEMED.FAINT_TEXT}'>Move a slider to redraw. "
                 "Use the chosen schedule "
                 "with <code>tuner.schedule</code> or <code>tuner.callback()</code>; "
                 "<code>tuner.values</code> holds the values.</small>")
